@@ -1,0 +1,138 @@
+# QSOE top-level build. `make run` boots QSOE in QEMU; `make test` runs the whole suite.
+# See README.md for the rest (stress, bench, gdb, menuconfig).
+
+BUILD    ?= build
+HARTS    ?= 8
+MEM      ?= 256M
+BOOTARGS ?=
+BOOTS    ?= 50
+TEST     ?= msgstorm
+TIMEOUT  ?= 120
+PYTHON   ?= /usr/bin/python3
+CROSS    ?= riscv64-unknown-elf-
+QEMU     ?= qemu-system-riscv64
+
+CC      := $(CROSS)gcc
+OBJCOPY := $(CROSS)objcopy
+HOSTCC  ?= gcc
+
+K        := kernel/skimmer
+ARCH     := riscv
+PLATFORM := qemu-virt
+
+KERNEL_ELF := $(BUILD)/skimmer.elf
+KERNEL_IMG := $(BUILD)/skimmer.bin
+DEPS_OK    := $(BUILD)/.deps-ok
+AUTOCONF   := $(BUILD)/include/generated/autoconf.h
+
+.PHONY: all kernel run test unit stress bench gdb menuconfig savedefconfig clean deps help
+all: kernel
+
+help:
+	@echo "make run       build and boot QSOE in QEMU (HARTS=$(HARTS) BOOTARGS='...')"
+	@echo "make test      build and run the whole test suite"
+	@echo "make stress    repeated boots: BOOTS=$(BOOTS) HARTS=$(HARTS) TEST=$(TEST)"
+	@echo "make bench     instruction-count benchmarks under -icount shift=0"
+	@echo "make gdb       boot halted with the gdb stub and attach gdb-multiarch"
+	@echo "make menuconfig / savedefconfig / clean"
+
+# --- Host packages: installed with apt on first use (see mk/deps.sh) -------------------
+$(DEPS_OK): mk/deps.sh
+	@bash mk/deps.sh
+	@mkdir -p $(@D) && touch $@
+deps: $(DEPS_OK)
+
+# --- Configuration ---------------------------------------------------------------------
+$(AUTOCONF): Kconfig configs/defconfig $(wildcard .config) tools/kconfig.py | $(DEPS_OK)
+	@$(PYTHON) tools/kconfig.py Kconfig .config configs/defconfig $(BUILD)
+	@echo "  CONFIG  $@"
+
+menuconfig: $(DEPS_OK)
+	KCONFIG_CONFIG=.config kconfig-mconf Kconfig
+
+savedefconfig: $(AUTOCONF)
+	cp .config configs/defconfig
+
+-include $(BUILD)/config.mk
+
+# --- The kernel ------------------------------------------------------------------------
+KSRC := $(wildcard $(K)/arch/$(ARCH)/*.S $(K)/arch/$(ARCH)/*.c $(K)/kern/*.c \
+                   $(K)/platform/$(PLATFORM)/*.c $(K)/stress/*.c)
+KOBJ := $(patsubst %,$(BUILD)/%.o,$(KSRC))
+
+KCFLAGS := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany \
+	-ffreestanding -fno-builtin -nostdlib -fno-stack-protector -fno-pic \
+	-fno-omit-frame-pointer -fno-optimize-sibling-calls -g -O2 \
+	-Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes \
+	-std=gnu11 -MMD -MP \
+	-I$(K)/include -I$(K)/arch/$(ARCH)/include -I$(K)/platform/$(PLATFORM) -I$(BUILD)/include
+
+$(BUILD)/%.c.o: %.c $(AUTOCONF)
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	@$(CC) $(KCFLAGS) -c $< -o $@
+
+$(BUILD)/%.S.o: %.S $(AUTOCONF)
+	@mkdir -p $(@D)
+	@echo "  AS      $<"
+	@$(CC) $(KCFLAGS) -D__ASSEMBLER__ -c $< -o $@
+
+$(KERNEL_ELF): $(KOBJ) $(K)/arch/$(ARCH)/kernel.ld
+	@echo "  LD      $@"
+	@$(CC) -march=rv64imac -mabi=lp64 -mcmodel=medany -nostdlib -T $(K)/arch/$(ARCH)/kernel.ld \
+		-Wl,--gc-sections -Wl,-z,max-page-size=4096 -o $@ $(KOBJ) -lgcc
+
+$(KERNEL_IMG): $(KERNEL_ELF)
+	@echo "  IMAGE   $@"
+	@$(OBJCOPY) -O binary $< $@
+
+kernel: $(KERNEL_IMG)
+
+-include $(KOBJ:.o=.d)
+
+# --- Booting ---------------------------------------------------------------------------
+QEMU_ARGS = -machine virt -smp $(HARTS) -m $(MEM) -nographic -bios default \
+	-kernel $(KERNEL_IMG)
+
+run: kernel
+	$(QEMU) $(QEMU_ARGS) -append "$(BOOTARGS)"
+
+gdb: kernel
+	@$(PYTHON) tools/gdb/launch.py --qemu "$(QEMU) $(QEMU_ARGS)" --bootargs "$(BOOTARGS)" \
+		--elf $(KERNEL_ELF)
+
+# --- Host unit tests: kernel algorithms built for the host under ASan + UBSan ---------------
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
+UNIT_CFLAGS := -g -O1 -std=gnu11 -Wall -Wextra -Wno-unused-parameter \
+	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
+	-DHOST_TEST -Itests/unit/host -I$(K)/include -I$(BUILD)/include -pthread
+
+# Each test names the kernel sources it exercises on a line "SOURCES: a.c b.c".
+unit_sources = $(shell sed -n 's/.*SOURCES:\(.*\)\*\/.*/\1/p' $(1))
+.SECONDEXPANSION:
+$(BUILD)/unit/%: tests/unit/%.c $$(call unit_sources,tests/unit/$$*.c) tests/unit/host/test_main.c \
+		tests/unit/host/test.h $(AUTOCONF) $(wildcard $(K)/include/skimmer/*.h)
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	@$(HOSTCC) $(UNIT_CFLAGS) -o $@ $< tests/unit/host/test_main.c $(call unit_sources,$<)
+
+unit: $(UNIT_BINS)
+
+# --- Test, stress and bench ------------------------------------------------------------------
+test: kernel unit
+	@$(PYTHON) tools/runner.py suite --qemu "$(QEMU)" --image $(KERNEL_IMG) --mem $(MEM) \
+		--unit-dir $(BUILD)/unit --scenarios tests/run/scenarios.txt --timeout $(TIMEOUT) \
+		--log-dir $(BUILD)/logs
+
+stress: kernel
+	@$(PYTHON) tools/runner.py stress --qemu "$(QEMU)" --image $(KERNEL_IMG) --mem $(MEM) \
+		--boots $(BOOTS) --harts $(HARTS) --test "$(TEST)" --bootargs "$(BOOTARGS)" \
+		--timeout $(TIMEOUT) --log-dir $(BUILD)/logs
+
+bench: kernel
+	@$(PYTHON) tools/runner.py bench --qemu "$(QEMU)" --image $(KERNEL_IMG) --mem $(MEM) \
+		--harts $(HARTS) --timeout 600 --log-dir $(BUILD)/logs
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,65 @@
+/* CPU primitives the portable kernel uses: interrupt masking, barriers, counters, idle. */
+#ifndef ARCH_CPU_H
+#define ARCH_CPU_H
+
+#include <skimmer/types.h>
+#include <arch/csr.h>
+
+struct globaldata;
+
+/* The running hart's globaldata lives in tp for as long as we are in the kernel. */
+static inline struct globaldata *arch_mycpu(void)
+{
+	struct globaldata *gd;
+	__asm__ ("mv %0, tp" : "=r"(gd));
+	return gd;
+}
+
+static inline void arch_set_mycpu(struct globaldata *gd)
+{
+	__asm__ __volatile__("mv tp, %0" :: "r"(gd) : "memory");
+}
+
+/* Disable interrupts on this hart; return the previous state for local_irq_restore. */
+static inline unsigned long local_irq_save(void)
+{
+	return csr_read_clear(sstatus, SSTATUS_SIE) & SSTATUS_SIE;
+}
+
+static inline void local_irq_restore(unsigned long s)
+{
+	if (s)
+		csr_set(sstatus, SSTATUS_SIE);
+}
+
+static inline void local_irq_enable(void)  { csr_set(sstatus, SSTATUS_SIE); }
+static inline void local_irq_disable(void) { csr_clear(sstatus, SSTATUS_SIE); }
+static inline bool local_irq_enabled(void) { return csr_read(sstatus) & SSTATUS_SIE; }
+
+static inline void cpu_mb(void)  { __asm__ __volatile__("fence rw, rw" ::: "memory"); }
+static inline void cpu_rmb(void) { __asm__ __volatile__("fence r, r" ::: "memory"); }
+static inline void cpu_wmb(void) { __asm__ __volatile__("fence w, w" ::: "memory"); }
+static inline void cpu_relax(void) { __asm__ __volatile__("nop; nop; nop; nop" ::: "memory"); }
+static inline void cpu_wfi(void) { __asm__ __volatile__("wfi" ::: "memory"); }
+
+/* Instruction-exact under qemu -icount shift=0; cycles on hardware. */
+static inline uint64_t cpu_cycles(void)
+{
+	uint64_t v;
+	__asm__ __volatile__("rdcycle %0" : "=r"(v));
+	return v;
+}
+
+static inline uint64_t cpu_time(void)
+{
+	uint64_t v;
+	__asm__ __volatile__("rdtime %0" : "=r"(v));
+	return v;
+}
+
+static inline uintptr_t cpu_frame_pointer(void)
+{
+	return (uintptr_t)__builtin_frame_address(0);
+}
+
+#endif

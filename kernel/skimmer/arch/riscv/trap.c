@@ -1,0 +1,108 @@
+/* Trap dispatch: interrupts (IPI, timer) and kernel exceptions, and the preemption point. */
+#include <skimmer/thread2.h>
+#include <skimmer/ipiq.h>
+#include <arch/frame.h>
+#include <arch/csr.h>
+
+void timer_intr(void);	/* timer.c */
+extern void trap_entry(void);
+
+static const char *const exc_names[] = {
+	[0] = "instruction misaligned", [1] = "instruction access fault",
+	[2] = "illegal instruction",	[3] = "breakpoint",
+	[4] = "load misaligned",	[5] = "load access fault",
+	[6] = "store misaligned",	[7] = "store access fault",
+	[8] = "ecall from U",		[9] = "ecall from S",
+	[12] = "instruction page fault", [13] = "load page fault",
+	[15] = "store page fault",
+};
+
+void trap_init_hart(void)
+{
+	csr_write(stvec, (uintptr_t)trap_entry);
+	csr_write(sscratch, 0);
+	csr_set(sie, SIE_SSIE | SIE_STIE);
+}
+
+static void panic_park(void)
+{
+	/* Another hart is panicking: stay out of its way until it resets the machine. */
+	local_irq_disable();
+	for (;;)
+		cpu_wfi();
+}
+
+void trap_handler(struct trapframe *tf)
+{
+	struct globaldata *gd = mycpu();
+	uint64_t cause = tf->tf_scause;
+
+	if (!(cause & SCAUSE_INTR)) {
+		uint64_t code = cause & 0xff;
+		const char *name = code < ARRAY_SIZE(exc_names) && exc_names[code] ?
+			exc_names[code] : "unknown exception";
+		panic_frame(tf, "kernel trap: %s (scause %#lx) at sepc %#lx, stval %#lx", name,
+			    (unsigned long)cause, (unsigned long)tf->tf_sepc,
+			    (unsigned long)tf->tf_stval);
+	}
+	if (unlikely(panicking))
+		panic_park();
+
+	gd->gd_intr_nesting++;
+	switch (cause & ~SCAUSE_INTR) {
+	case IRQ_S_SOFT:
+		csr_clear(sip, SIP_SSIP);
+		gd->gd_ipis_recv++;
+		ipiq_process();
+		break;
+	case IRQ_S_TIMER:
+		timer_intr();
+		break;
+	default:
+		panic_frame(tf, "unexpected interrupt, scause %#lx", (unsigned long)cause);
+	}
+	gd->gd_intr_nesting--;
+
+	/* The preemption point: a higher-priority thread woke, or the slice ended. */
+	lwkt_preempt_check();
+}
+
+void trap_bad_sscratch(uintptr_t sp)
+{
+	panic("trap with non-zero sscratch (no user mode yet), sp %#lx", (unsigned long)sp);
+}
+
+void arch_print_frame(const struct trapframe *tf)
+{
+	static const char *const rn[32] = {
+		"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0", "a1",
+		"a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7",
+		"s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
+	};
+	for (int i = 1; i < 32; i++)
+		kprintf("%4s %016lx%s", rn[i], (unsigned long)tf->tf_x[i], i % 4 == 3 ? "\n" : "  ");
+	kprintf("\nsepc %016lx  sstatus %016lx  scause %016lx  stval %016lx\n",
+		(unsigned long)tf->tf_sepc, (unsigned long)tf->tf_sstatus,
+		(unsigned long)tf->tf_scause, (unsigned long)tf->tf_stval);
+}
+
+/* Walk saved frame records (s0 chain: ra at fp-8, caller's fp at fp-16) while
+ * they stay inside [lo, hi). */
+void arch_backtrace(uintptr_t pc, uintptr_t fp, uintptr_t lo, uintptr_t hi)
+{
+	kprintf("backtrace (resolve with: addr2line -e build/skimmer.elf ADDR):\n");
+	if (pc)
+		kprintf("  #0 %#lx\n", (unsigned long)pc);
+	for (int depth = 1; depth < 32; depth++) {
+		if (fp < lo + 16 || fp > hi || (fp & 7))
+			break;
+		uintptr_t ra = ((uintptr_t *)fp)[-1];
+		uintptr_t next = ((uintptr_t *)fp)[-2];
+		if (ra == 0)
+			break;
+		kprintf("  #%d %#lx\n", depth, (unsigned long)ra);
+		if (next <= fp)
+			break;
+		fp = next;
+	}
+}

@@ -1,0 +1,46 @@
+/* Per-hart state ("globaldata", as DragonFly calls it); tp points at it in the kernel. */
+#ifndef SKIMMER_GLOBALDATA_H
+#define SKIMMER_GLOBALDATA_H
+
+#include <skimmer/types.h>
+#include <skimmer/list.h>
+#include <skimmer/runq.h>
+#include <skimmer/thread.h>
+#include <skimmer/trace.h>
+#include <arch/cpu.h>
+#include <generated/autoconf.h>
+
+#define MAXCPU CONFIG_MAX_HARTS
+
+/* gd_reqflags */
+#define RQF_RESCHED 0x1		/* a higher-priority thread became runnable */
+#define RQF_ROTATE  0x2		/* time slice over: go behind same-level peers */
+
+struct globaldata {
+	struct thread *gd_curthread;	/* offset 0: used by trap.S and gdb */
+	int gd_cpuid;			/* logical index 0..ncpus-1 */
+	unsigned long gd_hartid;	/* the hart id SBI knows */
+	volatile uint32_t gd_reqflags;	/* RQF_*: this hart only, interrupts off */
+	int gd_intr_nesting;		/* > 0 while in a trap handler */
+	uint32_t gd_ipiq_pending;	/* an IPI is on its way (set by senders, cleared by us) */
+	volatile int gd_online;		/* finished hart init */
+	uint64_t gd_ticks;		/* timer ticks on this hart */
+	uint64_t gd_next_tick;		/* rdtime deadline of the next tick */
+	struct list gd_sleepq;		/* sleeping threads, by wakeup tick */
+	struct list gd_zombies;		/* exited threads waiting for their stacks to be freed */
+	struct runq gd_runq;		/* this hart only, interrupts off */
+	struct thread gd_idlethread;
+	uint64_t gd_ipis_sent;
+	uint64_t gd_ipis_recv;
+	uint64_t gd_ipiq_full;		/* times a sender found a ring full */
+	struct trace_ring gd_trace;
+};
+
+extern struct globaldata cpu_globals[MAXCPU];
+extern int ncpus;
+
+static inline struct globaldata *mycpu(void) { return arch_mycpu(); }
+static inline struct thread *curthread(void) { return mycpu()->gd_curthread; }
+static inline struct globaldata *globaldata_find(int cpu) { return &cpu_globals[cpu]; }
+
+#endif

@@ -1,0 +1,38 @@
+/* Built-in self-tests, chosen at boot with test=NAME[,NAME...]. */
+#ifndef SKIMMER_SELFTEST_H
+#define SKIMMER_SELFTEST_H
+
+#include <skimmer/types.h>
+
+struct selftest {
+	const char *st_name;
+	/* Runs in a kernel thread on cpu 0; returns true on PASS. Prints its own
+	 * final line "NAME: ... PASS|FAIL" and may print "check X: PASS|FAIL" lines. */
+	bool (*st_run)(void);
+	bool st_quiet;		/* needs an otherwise idle machine: no kstress beside it */
+};
+
+/* kstress running beside other tests (kstress.c). */
+void kstress_background_start(void);
+bool kstress_background_stop(void);	/* prints the kstress line; true on PASS */
+
+bool msgstorm_run(void);
+bool kstress_run(void);
+bool sched_run(void);
+bool bench_run(void);
+
+/* Report one check: prints "check NAME: PASS|FAIL[ detail]" and returns ok. */
+bool selftest_check(const char *name, bool ok, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Completion reports from test threads to the thread that started them. The
+ * message lives on the reporter's stack: the collector may free the reporter's
+ * state as soon as it has replied, before the reporter has seen the reply.
+ */
+struct lwkt_port;
+void selftest_report(struct lwkt_port *collector, void *ctx);	/* blocks until collected */
+void *selftest_collect(void);	/* on the collector's own port: the next ctx, replied */
+
+void selftest_start(void);	/* kmain: start the harness thread */
+#endif

@@ -1,0 +1,81 @@
+/* LWKT threads: per-hart scheduling, critical sections, the thread API. */
+#ifndef SKIMMER_THREAD_H
+#define SKIMMER_THREAD_H
+
+#include <skimmer/types.h>
+#include <skimmer/list.h>
+#include <skimmer/msgport.h>
+
+#define TDPRI_MAX    255	/* priorities 0..255, higher runs first (QNX order) */
+#define TDPRI_IDLE   0		/* only the idle thread sits this low */
+#define TDPRI_KERN   200	/* kernel service threads */
+
+/* td_flags: owned by the thread's hart; changed only with interrupts off. */
+#define TDF_RUNQ     0x0001	/* on its hart's run queue */
+#define TDF_IDLE     0x0002	/* the hart's idle thread */
+#define TDF_EXITING  0x0004	/* lwkt_exit called; stack freed by the next switch */
+#define TDF_SLEEPING 0x0008	/* on the hart's sleep list (lwkt_sleep) */
+
+#define TD_STACK_CANARY 0x5ca1ab1edeadc0deULL
+
+struct globaldata;
+
+struct thread {
+	uintptr_t td_sp;		/* saved sp while switched out (switch.S uses offset 0) */
+	struct globaldata *td_gd;	/* the hart that owns and runs this thread; never changes */
+	int td_critcount;		/* > 0: no preemption; >= 1 across every cpu_switch */
+	uint32_t td_flags;		/* TDF_* */
+	int td_pri;			/* current priority, 0..255 */
+	int td_slice;			/* ticks run in the current time slice */
+	struct list td_runq;		/* on gd_runq when TDF_RUNQ */
+	struct list td_sleepq;		/* on gd_sleepq when TDF_SLEEPING */
+	uint64_t td_wakeup_tick;	/* when TDF_SLEEPING: gd_ticks value to wake at */
+	struct lwkt_port td_msgport;	/* the thread's own port (replies land here) */
+	void *td_kstack;		/* stack base (canary at the bottom) */
+	size_t td_kstack_size;
+	void (*td_func)(void *);
+	void *td_arg;
+	uint32_t td_id;
+	uint64_t td_switches;		/* times switched in */
+	struct list td_allq;		/* on the global thread list (all_threads_lock) */
+	char td_name[24];
+};
+
+/* Create a thread on logical hart `cpu` (-1: this hart), runnable at once.
+ * Thread context, may not block; returns NULL when out of memory. */
+struct thread *lwkt_create(void (*fn)(void *), void *arg, int pri, int cpu, const char *name);
+
+/* Make td runnable on its own hart; any hart, any context (remote via IPIQ). */
+void lwkt_schedule(struct thread *td);
+
+/* Remove the current thread from the run queue; caller then calls lwkt_switch.
+ * Must be called with interrupts off or in a critical section. */
+void lwkt_deschedule_self(void);
+
+/* Run the highest-priority runnable thread on this hart (possibly the caller). */
+void lwkt_switch(void);
+
+/* Go to the back of this priority level and switch. */
+void lwkt_yield(void);
+
+/* End the current thread; its stack is freed once another thread runs. */
+void lwkt_exit(void) __noreturn;
+
+/* Change the current thread's priority; switches if something higher is now runnable. */
+void lwkt_setpri_self(int pri);
+
+/* Block the current thread for at least `ticks` timer ticks (thread context). */
+void lwkt_sleep(uint64_t ticks);
+
+/* Scheduler hooks for the arch layer. */
+void lwkt_tick(void);			/* timer interrupt: wake sleepers, time slices */
+void lwkt_init_hart(struct globaldata *gd, void *boot_stack, size_t boot_stack_size);
+void lwkt_idle_loop(void) __noreturn;
+uint32_t lwkt_thread_count(void);
+void lwkt_dump_threads(void);		/* quiescent points only */
+
+/* switch.S */
+void cpu_switch(uintptr_t *save_sp, uintptr_t new_sp);
+void lwkt_trampoline(void);
+
+#endif

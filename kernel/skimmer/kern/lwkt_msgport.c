@@ -1,0 +1,234 @@
+/*
+ * Messages and thread ports.
+ *
+ * A thread port belongs to one thread and so to one hart. Its queue and the
+ * flags of messages sitting on it are touched only on that hart with interrupts
+ * off: a sender or replier on another hart does not write into the port, it
+ * ships the operation there through the IPIQ (the *_remote functions run on
+ * the owner's hart, in its IPI handler). That is why there is no lock here.
+ *
+ * Ownership of a message moves with it: the sender owns it until putport, the
+ * receiver from getport/waitport until replymsg, the sender again once it is
+ * DONE. Each hand-off crosses the IPIQ ring's release/acquire pair.
+ */
+#include <skimmer/thread2.h>
+#include <skimmer/ipiq.h>
+
+void lwkt_port_illegal(void)
+{
+	panic("illegal operation on an lwkt port");
+}
+
+void lwkt_initmsg(struct lwkt_msg *msg, struct lwkt_port *reply_port, uint32_t cmd)
+{
+	msg->ms_node.next = msg->ms_node.prev = NULL;
+	msg->ms_target_port = NULL;
+	msg->ms_reply_port = reply_port;
+	msg->ms_flags = MSGF_DONE;	/* a fresh message is the sender's */
+	msg->ms_cmd = cmd;
+	msg->ms_error = 0;
+}
+
+/* Wake the port's owner if it waits for this message (or for any, msg NULL).
+ * Owner's hart, interrupts off. */
+static void port_wake(struct lwkt_port *port, struct lwkt_msg *msg)
+{
+	if ((port->mp_flags & MSGPORTF_WAITING) &&
+	    (port->mp_waitmsg == NULL || port->mp_waitmsg == msg)) {
+		port->mp_flags &= ~MSGPORTF_WAITING;
+		lwkt_schedule_local(port->mp_td);
+	}
+}
+
+static void port_enqueue(struct lwkt_port *port, struct lwkt_msg *msg)
+{
+	list_insert_tail(&port->mp_msgq, &msg->ms_node);
+	msg->ms_flags |= MSGF_QUEUED;
+}
+
+static struct lwkt_msg *port_dequeue(struct lwkt_port *port)
+{
+	struct lwkt_msg *msg = list_first_entry(&port->mp_msgq, struct lwkt_msg, ms_node);
+	if (msg) {
+		list_remove(&msg->ms_node);
+		msg->ms_flags &= ~MSGF_QUEUED;
+	}
+	return msg;
+}
+
+/* putport, owner's hart, interrupts off. */
+static void thread_putport_local(struct lwkt_port *port, struct lwkt_msg *msg)
+{
+	port_enqueue(port, msg);
+	port_wake(port, NULL);
+}
+
+static void thread_putport_remote(void *port, void *msg)
+{
+	thread_putport_local(port, msg);
+}
+
+/* replyport, owner's hart, interrupts off. A synchronous message is just marked
+ * DONE (its sender waits on it); an asynchronous one is queued on the port. */
+static void thread_replyport_local(struct lwkt_port *port, struct lwkt_msg *msg)
+{
+	if (!(msg->ms_flags & MSGF_SYNC))
+		port_enqueue(port, msg);
+	msg->ms_flags |= MSGF_DONE;
+	port_wake(port, msg);
+}
+
+static void thread_replyport_remote(void *port, void *msg)
+{
+	thread_replyport_local(port, msg);
+}
+
+/* Run op on the port owner's hart: directly if that is us, else through the IPIQ. */
+static void port_on_owner(struct lwkt_port *port, struct lwkt_msg *msg,
+			  void (*local)(struct lwkt_port *, struct lwkt_msg *), ipiq_func_t remote)
+{
+	struct globaldata *target = port->mp_td->td_gd;
+	if (target == mycpu()) {
+		unsigned long s = local_irq_save();
+		local(port, msg);
+		local_irq_restore(s);
+		lwkt_preempt_check();
+	} else {
+		ipiq_send(target, remote, port, msg);
+	}
+}
+
+static void thread_putport(struct lwkt_port *port, struct lwkt_msg *msg)
+{
+	trace(TR_PUTPORT, (uintptr_t)msg, port->mp_td->td_id);
+	port_on_owner(port, msg, thread_putport_local, thread_putport_remote);
+}
+
+static void thread_replyport(struct lwkt_port *port, struct lwkt_msg *msg)
+{
+	trace(TR_REPLY, (uintptr_t)msg, (uint64_t)msg->ms_error);
+	port_on_owner(port, msg, thread_replyport_local, thread_replyport_remote);
+}
+
+/* Block the owner until `done` says so. `done` runs with interrupts off; when it
+ * returns false we sleep with the port marked waiting for `msg` (NULL: any). */
+static void thread_port_block(struct lwkt_port *port, struct lwkt_msg *waitfor)
+{
+	port->mp_flags |= MSGPORTF_WAITING;
+	port->mp_waitmsg = waitfor;
+	lwkt_deschedule_self();
+}
+
+static int thread_waitmsg(struct lwkt_port *port, struct lwkt_msg *msg)
+{
+	KASSERT(port->mp_td == curthread(), "waitmsg on another thread's port");
+	crit_enter();
+	for (;;) {
+		unsigned long s = local_irq_save();
+		if (msg->ms_flags & MSGF_DONE) {
+			if (msg->ms_flags & MSGF_QUEUED) {
+				list_remove(&msg->ms_node);
+				msg->ms_flags &= ~MSGF_QUEUED;
+			}
+			port->mp_flags &= ~MSGPORTF_WAITING;
+			local_irq_restore(s);
+			break;
+		}
+		thread_port_block(port, msg);
+		local_irq_restore(s);
+		lwkt_switch();
+	}
+	crit_exit();
+	return msg->ms_error;
+}
+
+static struct lwkt_msg *thread_waitport(struct lwkt_port *port)
+{
+	struct lwkt_msg *msg;
+	KASSERT(port->mp_td == curthread(), "waitport on another thread's port");
+	crit_enter();
+	for (;;) {
+		unsigned long s = local_irq_save();
+		if ((msg = port_dequeue(port)) != NULL) {
+			port->mp_flags &= ~MSGPORTF_WAITING;
+			local_irq_restore(s);
+			break;
+		}
+		thread_port_block(port, NULL);
+		local_irq_restore(s);
+		lwkt_switch();
+	}
+	crit_exit();
+	return msg;
+}
+
+static struct lwkt_msg *thread_getport(struct lwkt_port *port)
+{
+	KASSERT(port->mp_td == curthread(), "getport on another thread's port");
+	unsigned long s = local_irq_save();
+	struct lwkt_msg *msg = port_dequeue(port);
+	local_irq_restore(s);
+	return msg;
+}
+
+static const struct lwkt_port_ops thread_port_ops = {
+	.mp_putport = thread_putport,
+	.mp_replyport = thread_replyport,
+	.mp_waitmsg = thread_waitmsg,
+	.mp_waitport = thread_waitport,
+	.mp_getport = thread_getport,
+};
+
+void lwkt_initport_thread(struct lwkt_port *port, struct thread *td)
+{
+	port->mp_ops = &thread_port_ops;
+	list_init(&port->mp_msgq);
+	port->mp_flags = 0;
+	port->mp_waitmsg = NULL;
+	port->mp_td = td;
+}
+
+/* Generic entry points: dispatch through the port's function table. */
+
+void lwkt_sendmsg(struct lwkt_port *port, struct lwkt_msg *msg)
+{
+	KASSERT(msg->ms_flags & MSGF_DONE, "message %p sent while in flight", msg);
+	KASSERT(msg->ms_reply_port != NULL, "async message without a reply port");
+	msg->ms_flags = 0;
+	msg->ms_target_port = port;
+	port->mp_ops->mp_putport(port, msg);
+}
+
+int lwkt_domsg(struct lwkt_port *port, struct lwkt_msg *msg)
+{
+	struct lwkt_port *rport = &curthread()->td_msgport;
+	KASSERT(msg->ms_flags & MSGF_DONE, "message %p sent while in flight", msg);
+	msg->ms_reply_port = rport;
+	msg->ms_flags = MSGF_SYNC;
+	msg->ms_target_port = port;
+	port->mp_ops->mp_putport(port, msg);
+	return rport->mp_ops->mp_waitmsg(rport, msg);
+}
+
+void lwkt_replymsg(struct lwkt_msg *msg, int error)
+{
+	KASSERT(!(msg->ms_flags & (MSGF_REPLY | MSGF_DONE)), "message %p replied twice", msg);
+	msg->ms_error = error;
+	msg->ms_flags |= MSGF_REPLY;
+	msg->ms_reply_port->mp_ops->mp_replyport(msg->ms_reply_port, msg);
+}
+
+int lwkt_waitmsg(struct lwkt_msg *msg)
+{
+	return msg->ms_reply_port->mp_ops->mp_waitmsg(msg->ms_reply_port, msg);
+}
+
+struct lwkt_msg *lwkt_waitport(struct lwkt_port *port)
+{
+	return port->mp_ops->mp_waitport(port);
+}
+
+struct lwkt_msg *lwkt_getport(struct lwkt_port *port)
+{
+	return port->mp_ops->mp_getport(port);
+}

@@ -1,0 +1,338 @@
+/*
+ * LWKT threads and the per-hart scheduler.
+ *
+ * Each hart runs its own scheduler over its own run queue; a thread belongs to
+ * one hart for life (td_gd). Nothing here takes a cross-hart lock: scheduling a
+ * thread owned by another hart is sent to that hart through the IPIQ.
+ *
+ * Rules that keep this race-free (seed 003, v0.2 and v0.5):
+ *  - Every run-queue mutation happens with interrupts off on the owning hart:
+ *    a critical section alone is not enough, because the IPI handler also
+ *    schedules threads and would splice the queue mid-update.
+ *  - Every thread crosses cpu_switch with td_critcount >= 1, and the window from
+ *    the gd_curthread update through cpu_switch runs with interrupts off, so no
+ *    trap-tail preemption can nest inside a switch.
+ *  - The running thread stays at the head of its level; strict priority picks
+ *    the highest level, time slices rotate within a level.
+ */
+#include <skimmer/thread2.h>
+#include <skimmer/kmem.h>
+#include <skimmer/ipiq.h>
+#include <skimmer/spinlock.h>
+
+#define KSTACK_SIZE (CONFIG_KSTACK_PAGES * PAGE_SIZE)
+
+static struct spinlock all_threads_lock = SPINLOCK_INIT("all_threads");
+struct list all_threads = LIST_INIT_STATIC(all_threads);	/* gdb walks this */
+static uint32_t next_td_id = 1;
+static uint32_t nthreads;
+
+static unsigned kstack_order(void)
+{
+	unsigned o = 0;
+	while ((1UL << o) < CONFIG_KSTACK_PAGES)
+		o++;
+	return o;
+}
+
+static void thread_link(struct thread *td)
+{
+	unsigned long s = spin_lock_irqsave(&all_threads_lock);
+	td->td_id = next_td_id++;
+	list_insert_tail(&all_threads, &td->td_allq);
+	nthreads++;
+	spin_unlock_irqrestore(&all_threads_lock, s);
+}
+
+uint32_t lwkt_thread_count(void)
+{
+	return __atomic_load_n(&nthreads, __ATOMIC_RELAXED);
+}
+
+static void check_canary(struct thread *td)
+{
+	KASSERT(*(uint64_t *)td->td_kstack == TD_STACK_CANARY,
+		"kernel stack overflow in thread %u (%s)", td->td_id, td->td_name);
+}
+
+/* Boot-time: make the code running on this hart its idle thread. */
+void lwkt_init_hart(struct globaldata *gd, void *boot_stack, size_t boot_stack_size)
+{
+	struct thread *td = &gd->gd_idlethread;
+	runq_init(&gd->gd_runq);
+	list_init(&gd->gd_sleepq);
+	list_init(&gd->gd_zombies);
+	td->td_gd = gd;
+	td->td_flags = TDF_IDLE;
+	td->td_pri = TDPRI_IDLE;
+	td->td_kstack = boot_stack;
+	td->td_kstack_size = boot_stack_size;
+	*(uint64_t *)boot_stack = TD_STACK_CANARY;
+	ksnprintf(td->td_name, sizeof td->td_name, "idle%d", gd->gd_cpuid);
+	lwkt_initport_thread(&td->td_msgport, td);
+	thread_link(td);
+	gd->gd_curthread = td;
+}
+
+/* Free the stacks of threads that exited on this hart. Interrupts off; never
+ * called on a zombie's own stack (we only get here after switching off it). */
+static void lwkt_reap(struct globaldata *gd)
+{
+	struct thread *td;
+	while ((td = list_first_entry(&gd->gd_zombies, struct thread, td_runq)) != NULL) {
+		list_remove(&td->td_runq);
+		unsigned long s = spin_lock_irqsave(&all_threads_lock);
+		list_remove(&td->td_allq);
+		nthreads--;
+		spin_unlock_irqrestore(&all_threads_lock, s);
+		page_free(td->td_kstack, kstack_order());
+		kfree(td);
+	}
+}
+
+void lwkt_schedule_local(struct thread *td)
+{
+	struct globaldata *gd = mycpu();
+	KASSERT(!local_irq_enabled(), "run queue touched with interrupts on");
+	KASSERT(td->td_gd == gd, "td %u belongs to cpu %d, not %d", td->td_id,
+		td->td_gd->gd_cpuid, gd->gd_cpuid);
+	if (td->td_flags & (TDF_RUNQ | TDF_IDLE | TDF_EXITING))
+		return;
+	if (td->td_flags & TDF_SLEEPING) {
+		list_remove(&td->td_sleepq);
+		td->td_flags &= ~TDF_SLEEPING;
+	}
+	td->td_flags |= TDF_RUNQ;
+	runq_insert_tail(&gd->gd_runq, td);
+	trace(TR_SCHED, td->td_id, gd->gd_cpuid);
+	if (td->td_pri > gd->gd_curthread->td_pri)
+		gd->gd_reqflags |= RQF_RESCHED;
+}
+
+/* Runs on td's hart, in its IPI handler (interrupts off). */
+static void lwkt_schedule_remote(void *a, void *b)
+{
+	lwkt_schedule_local(a);
+}
+
+void lwkt_schedule(struct thread *td)
+{
+	if (td->td_gd == mycpu()) {
+		unsigned long s = local_irq_save();
+		lwkt_schedule_local(td);
+		local_irq_restore(s);
+		lwkt_preempt_check();
+	} else {
+		ipiq_send(td->td_gd, lwkt_schedule_remote, td, NULL);
+	}
+}
+
+void lwkt_deschedule_self(void)
+{
+	struct globaldata *gd = mycpu();
+	struct thread *td = gd->gd_curthread;
+	unsigned long s = local_irq_save();
+	if (td->td_flags & TDF_RUNQ) {
+		td->td_flags &= ~TDF_RUNQ;
+		runq_remove(&gd->gd_runq, td);
+		trace(TR_DESCHED, td->td_id, 0);
+	}
+	local_irq_restore(s);
+}
+
+void lwkt_switch(void)
+{
+	struct globaldata *gd = mycpu();
+	struct thread *td = gd->gd_curthread;
+	struct thread *ntd;
+	unsigned long s = local_irq_save();
+
+	KASSERT(gd->gd_intr_nesting == 0, "lwkt_switch inside a trap handler");
+	++td->td_critcount;
+	if ((gd->gd_reqflags & RQF_ROTATE) && (td->td_flags & TDF_RUNQ)) {
+		runq_remove(&gd->gd_runq, td);
+		runq_insert_tail(&gd->gd_runq, td);
+	}
+	gd->gd_reqflags = 0;
+	ntd = runq_choose(&gd->gd_runq);
+	if (ntd == NULL)
+		ntd = &gd->gd_idlethread;
+	if (ntd != td) {
+		check_canary(td);
+		check_canary(ntd);
+		trace(TR_SWITCH, td->td_id, ntd->td_id);
+		ntd->td_switches++;
+		ntd->td_slice = 0;
+		gd->gd_curthread = ntd;
+		cpu_switch(&td->td_sp, ntd->td_sp);
+		/* We are td again, switched back in by some thread of this hart. */
+		if (unlikely(!list_empty(&gd->gd_zombies)))
+			lwkt_reap(gd);
+	}
+	--td->td_critcount;
+	local_irq_restore(s);
+}
+
+/* First code a new thread runs (from lwkt_trampoline), with interrupts off and
+ * td_critcount 1 from the switch that brought it here. */
+void lwkt_thread_start(struct thread *td)
+{
+	struct globaldata *gd = mycpu();
+	if (!list_empty(&gd->gd_zombies))
+		lwkt_reap(gd);
+	--td->td_critcount;
+	local_irq_enable();
+	lwkt_preempt_check();
+	td->td_func(td->td_arg);
+	lwkt_exit();
+}
+
+struct thread *lwkt_create(void (*fn)(void *), void *arg, int pri, int cpu, const char *name)
+{
+	KASSERT(pri > TDPRI_IDLE && pri <= TDPRI_MAX, "bad priority %d", pri);
+	KASSERT(cpu < ncpus, "no cpu %d", cpu);
+	struct thread *td = kmalloc(sizeof *td);
+	void *stack = page_alloc(kstack_order());
+	if (td == NULL || stack == NULL) {
+		kfree(td);
+		if (stack)
+			page_free(stack, kstack_order());
+		return NULL;
+	}
+	td->td_gd = globaldata_find(cpu < 0 ? mycpu()->gd_cpuid : cpu);
+	td->td_pri = pri;
+	td->td_func = fn;
+	td->td_arg = arg;
+	td->td_kstack = stack;
+	td->td_kstack_size = KSTACK_SIZE;
+	*(uint64_t *)stack = TD_STACK_CANARY;
+	strlcpy(td->td_name, name, sizeof td->td_name);
+	lwkt_initport_thread(&td->td_msgport, td);
+
+	/* A switch frame that "returns" into lwkt_trampoline with s1 = td (switch.S). */
+	uint64_t *frame = (uint64_t *)((char *)stack + KSTACK_SIZE - 112);
+	frame[0] = (uint64_t)lwkt_trampoline;	/* ra */
+	frame[1] = 0;				/* s0: ends backtraces */
+	frame[2] = (uint64_t)td;		/* s1 */
+	td->td_sp = (uintptr_t)frame;
+	td->td_critcount = 1;
+
+	thread_link(td);
+	lwkt_schedule(td);
+	return td;
+}
+
+void __noreturn lwkt_exit(void)
+{
+	struct globaldata *gd = mycpu();
+	struct thread *td = gd->gd_curthread;
+	KASSERT(!(td->td_flags & TDF_IDLE), "idle thread exiting");
+	local_irq_disable();
+	++td->td_critcount;
+	if (td->td_flags & TDF_RUNQ) {
+		td->td_flags &= ~TDF_RUNQ;
+		runq_remove(&gd->gd_runq, td);
+	}
+	if (td->td_flags & TDF_SLEEPING) {
+		td->td_flags &= ~TDF_SLEEPING;
+		list_remove(&td->td_sleepq);
+	}
+	td->td_flags |= TDF_EXITING;
+	list_insert_tail(&gd->gd_zombies, &td->td_runq);
+	trace(TR_EXIT, td->td_id, 0);
+	lwkt_switch();
+	panic("exited thread %u resumed", td->td_id);
+}
+
+void lwkt_yield(void)
+{
+	unsigned long s = local_irq_save();
+	mycpu()->gd_reqflags |= RQF_ROTATE;
+	local_irq_restore(s);
+	lwkt_switch();
+}
+
+void lwkt_setpri_self(int pri)
+{
+	struct globaldata *gd = mycpu();
+	struct thread *td = gd->gd_curthread;
+	KASSERT(pri > TDPRI_IDLE && pri <= TDPRI_MAX, "bad priority %d", pri);
+	unsigned long s = local_irq_save();
+	if (td->td_flags & TDF_RUNQ) {
+		runq_remove(&gd->gd_runq, td);
+		td->td_pri = pri;
+		runq_insert_head(&gd->gd_runq, td);
+	} else {
+		td->td_pri = pri;
+	}
+	if (runq_top_pri(&gd->gd_runq) > pri)
+		gd->gd_reqflags |= RQF_RESCHED;
+	local_irq_restore(s);
+	lwkt_preempt_check();
+}
+
+void lwkt_sleep(uint64_t ticks)
+{
+	struct globaldata *gd = mycpu();
+	struct thread *td = gd->gd_curthread;
+	struct list *it;
+
+	crit_enter();
+	unsigned long s = local_irq_save();
+	td->td_wakeup_tick = gd->gd_ticks + (ticks ? ticks : 1);
+	list_foreach(it, &gd->gd_sleepq)	/* keep the list sorted by wakeup tick */
+		if (list_entry(it, struct thread, td_sleepq)->td_wakeup_tick > td->td_wakeup_tick)
+			break;
+	list__link(&td->td_sleepq, it->prev, it);
+	td->td_flags |= TDF_SLEEPING;
+	if (td->td_flags & TDF_RUNQ) {
+		td->td_flags &= ~TDF_RUNQ;
+		runq_remove(&gd->gd_runq, td);
+	}
+	local_irq_restore(s);
+	lwkt_switch();
+	crit_exit();
+}
+
+/* Timer interrupt on this hart (interrupts off): wake sleepers, end time slices. */
+void lwkt_tick(void)
+{
+	struct globaldata *gd = mycpu();
+	struct thread *td;
+
+	gd->gd_ticks++;
+	while ((td = list_first_entry(&gd->gd_sleepq, struct thread, td_sleepq)) != NULL &&
+	       td->td_wakeup_tick <= gd->gd_ticks)
+		lwkt_schedule_local(td);
+	td = gd->gd_curthread;
+	if (!(td->td_flags & TDF_IDLE) && ++td->td_slice >= CONFIG_TIMESLICE_TICKS &&
+	    (td->td_flags & TDF_RUNQ) && runq_has_peer(&gd->gd_runq, td))
+		gd->gd_reqflags |= RQF_ROTATE;
+}
+
+void __noreturn lwkt_idle_loop(void)
+{
+	struct globaldata *gd = mycpu();
+	for (;;) {
+		local_irq_disable();
+		if (gd->gd_runq.rq_count == 0 && gd->gd_reqflags == 0)
+			cpu_wfi();	/* wakes on a pending interrupt even with SIE clear */
+		local_irq_enable();	/* take it here; the trap tail may switch away */
+		if (gd->gd_runq.rq_count)
+			lwkt_switch();
+	}
+}
+
+/* Print every thread (quiescent points only: takes the console per line). */
+void lwkt_dump_threads(void)
+{
+	struct list *it;
+	unsigned long s = spin_lock_irqsave(&all_threads_lock);
+	list_foreach(it, &all_threads) {
+		struct thread *td = list_entry(it, struct thread, td_allq);
+		kprintf("  td%-4u %-12s cpu %d pri %3d flags %#x crit %d switches %lu\n", td->td_id,
+			td->td_name, td->td_gd->gd_cpuid, td->td_pri, td->td_flags, td->td_critcount,
+			(unsigned long)td->td_switches);
+	}
+	spin_unlock_irqrestore(&all_threads_lock, s);
+}

@@ -1,0 +1,71 @@
+/*
+ * Per-hart run queue. Strict priority between levels (a bitmap finds the highest
+ * non-empty level in a few instructions), FIFO within a level. The running thread
+ * stays at the head of its level, so round-robin is "move the head to the tail".
+ * No locking here: only the owning hart touches its queue, with interrupts off.
+ */
+#include <skimmer/runq.h>
+#include <skimmer/thread.h>
+#include <skimmer/kern.h>
+
+void runq_init(struct runq *rq)
+{
+	for (int i = 0; i < RUNQ_WORDS; i++)
+		rq->rq_bitmap[i] = 0;
+	for (int i = 0; i < RUNQ_LEVELS; i++)
+		list_init(&rq->rq_queue[i]);
+	rq->rq_count = 0;
+}
+
+static void runq_mark(struct runq *rq, int pri)
+{
+	rq->rq_bitmap[pri / 64] |= 1ULL << (pri % 64);
+}
+
+void runq_insert_tail(struct runq *rq, struct thread *td)
+{
+	KASSERT(td->td_pri >= 0 && td->td_pri < RUNQ_LEVELS, "pri %d", td->td_pri);
+	list_insert_tail(&rq->rq_queue[td->td_pri], &td->td_runq);
+	runq_mark(rq, td->td_pri);
+	rq->rq_count++;
+}
+
+void runq_insert_head(struct runq *rq, struct thread *td)
+{
+	KASSERT(td->td_pri >= 0 && td->td_pri < RUNQ_LEVELS, "pri %d", td->td_pri);
+	list_insert_head(&rq->rq_queue[td->td_pri], &td->td_runq);
+	runq_mark(rq, td->td_pri);
+	rq->rq_count++;
+}
+
+void runq_remove(struct runq *rq, struct thread *td)
+{
+	int pri = td->td_pri;
+	KASSERT(rq->rq_count > 0, "remove from empty runq");
+	list_remove(&td->td_runq);
+	if (list_empty(&rq->rq_queue[pri]))
+		rq->rq_bitmap[pri / 64] &= ~(1ULL << (pri % 64));
+	rq->rq_count--;
+}
+
+int runq_top_pri(const struct runq *rq)
+{
+	for (int w = RUNQ_WORDS - 1; w >= 0; w--)
+		if (rq->rq_bitmap[w])
+			return w * 64 + 63 - __builtin_clzll(rq->rq_bitmap[w]);
+	return -1;
+}
+
+struct thread *runq_choose(const struct runq *rq)
+{
+	int pri = runq_top_pri(rq);
+	if (pri < 0)
+		return NULL;
+	return list_entry(rq->rq_queue[pri].next, struct thread, td_runq);
+}
+
+bool runq_has_peer(const struct runq *rq, const struct thread *td)
+{
+	const struct list *q = &rq->rq_queue[td->td_pri];
+	return !list_empty(q) && q->next != q->prev;
+}

@@ -1,0 +1,128 @@
+/*
+ * bench: instruction counts of the core paths. Run under qemu -icount shift=0
+ * (make bench), where rdcycle counts guest instructions exactly, so figures are
+ * the same every run. Each figure is the median of 5 batches of 1000.
+ */
+#include <skimmer/thread2.h>
+#include <skimmer/selftest.h>
+
+#define BATCHES 5
+#define PER_BATCH 1000
+
+static uint64_t median(uint64_t *v, int n)
+{
+	for (int i = 1; i < n; i++)	/* insertion sort: n is tiny */
+		for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
+			uint64_t t = v[j];
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+	return v[n / 2];
+}
+
+static void bench_server(void *arg)
+{
+	for (;;) {
+		struct lwkt_msg *m = lwkt_waitport(&curthread()->td_msgport);
+		uint32_t cmd = m->ms_cmd;
+		lwkt_replymsg(m, 0);
+		if (cmd == 1)
+			return;
+	}
+}
+
+struct bench_job {
+	struct thread *bj_server;
+	struct lwkt_port *bj_report;	/* the harness's port */
+	uint64_t bj_result;
+};
+
+/* Client side of a round-trip figure; runs on cpu 0 at the server's priority. */
+static void bench_client(void *arg)
+{
+	struct bench_job *j = arg;
+	struct lwkt_msg m;
+	uint64_t batch[BATCHES];
+	for (int w = 0; w < 100; w++) {	/* warm up */
+		lwkt_initmsg(&m, NULL, 0);
+		lwkt_domsg(&j->bj_server->td_msgport, &m);
+	}
+	for (int b = 0; b < BATCHES; b++) {
+		uint64_t t0 = cpu_cycles();
+		for (int i = 0; i < PER_BATCH; i++) {
+			lwkt_initmsg(&m, NULL, 0);
+			lwkt_domsg(&j->bj_server->td_msgport, &m);
+		}
+		batch[b] = (cpu_cycles() - t0) / PER_BATCH;
+	}
+	lwkt_initmsg(&m, NULL, 1);
+	lwkt_domsg(&j->bj_server->td_msgport, &m);
+	j->bj_result = median(batch, BATCHES);
+	selftest_report(j->bj_report, j);
+}
+
+static uint64_t run_roundtrip(int server_cpu)
+{
+	struct bench_job j;
+	j.bj_server = lwkt_create(bench_server, NULL, 100, server_cpu, "bench-srv");
+	j.bj_report = &curthread()->td_msgport;
+	lwkt_create(bench_client, &j, 100, 0, "bench-cli");
+	selftest_collect();
+	return j.bj_result;
+}
+
+struct yield_job {
+	uint64_t yj_result;
+	struct lwkt_port *yj_report;
+};
+
+static void yielder(void *arg)
+{
+	for (int i = 0; i < BATCHES * PER_BATCH + 100; i++)
+		lwkt_yield();
+}
+
+/* Two threads at one level yielding to each other: cost of one lwkt_yield + switch. */
+static void yield_timer(void *arg)
+{
+	struct yield_job *j = arg;
+	uint64_t batch[BATCHES];
+	for (int w = 0; w < 100; w++)
+		lwkt_yield();
+	for (int b = 0; b < BATCHES; b++) {
+		uint64_t t0 = cpu_cycles();
+		for (int i = 0; i < PER_BATCH; i++)
+			lwkt_yield();
+		/* each iteration is two switches: to the partner and back */
+		batch[b] = (cpu_cycles() - t0) / (2 * PER_BATCH);
+	}
+	j->yj_result = median(batch, BATCHES);
+	selftest_report(j->yj_report, j);
+}
+
+static uint64_t run_switch(void)
+{
+	struct yield_job j;
+	j.yj_report = &curthread()->td_msgport;
+	crit_enter();	/* start both before either runs */
+	lwkt_create(yield_timer, &j, 100, 0, "yield-a");
+	lwkt_create(yielder, &j, 100, 0, "yield-b");
+	crit_exit();
+	selftest_collect();
+	return j.yj_result;
+}
+
+bool bench_run(void)
+{
+	int n = 0;
+	kprintf("bench lwkt_domsg_local %lu insns\n", (unsigned long)run_roundtrip(0));
+	n++;
+	if (ncpus > 1) {
+		kprintf("bench lwkt_domsg_remote %lu insns\n", (unsigned long)run_roundtrip(1));
+		n++;
+	}
+	kprintf("bench lwkt_switch %lu insns\n", (unsigned long)run_switch());
+	n++;
+	kprintf("bench: %d figures, PASS\n", n);
+	return true;
+}
