@@ -121,9 +121,9 @@ unit: $(UNIT_BINS)
 
 # --- Test, stress and bench ------------------------------------------------------------------
 test: kernel unit
-	@$(PYTHON) tools/runner.py suite --qemu "$(QEMU)" --image $(KERNEL_IMG) --mem $(MEM) \
+	@SK_NO_BUILD=1 $(PYTHON) tools/runner.py suite --qemu "$(QEMU)" --image $(KERNEL_IMG) --mem $(MEM) \
 		--unit-dir $(BUILD)/unit --scenarios tests/run/scenarios.txt --timeout $(TIMEOUT) \
-		--log-dir $(BUILD)/logs
+		--script tools/gdb/selftest.sh --log-dir $(BUILD)/logs
 
 stress: kernel
 	@$(PYTHON) tools/runner.py stress --qemu "$(QEMU)" --image $(KERNEL_IMG) --mem $(MEM) \

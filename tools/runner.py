@@ -252,6 +252,23 @@ def run_units(a, tally):
             tally.report(prog, False, f'{why}, {time.monotonic() - start:.1f}s; log: {log}',
                          tail=lines[min(at, max(0, len(lines) - TAIL)):][:TAIL])
 
+# --- suite: whole-program checks (e.g. the gdb helpers' self-test) -----------------------------
+def run_scripts(a, tally):
+    for script in a.script or []:
+        start = time.monotonic()
+        log = os.path.join(a.log_dir, 'script-' + os.path.basename(script) + '.log')
+        try:
+            r = subprocess.run(['bash', script], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, timeout=a.timeout)
+            lines, why = split_lines(r.stdout), (f'exit status {r.returncode}' if r.returncode else '')
+        except subprocess.TimeoutExpired as e:
+            lines, why = split_lines(e.stdout or b''), f'timed out after {a.timeout:g}s'
+        with open(log, 'w', errors='replace') as f:
+            f.writelines(l + '\n' for l in lines)
+        took = f'{time.monotonic() - start:.1f}s'
+        tally.report(script, not why, f'{why}, {took}; log: {log}' if why else took,
+                     tail=lines[-TAIL:] if why else None)
+
 # --- suite: boot scenarios --------------------------------------------------------------------
 @dataclass
 class Scenario:
@@ -318,6 +335,7 @@ def run_scenario(a, s):
 def cmd_suite(a):
     tally, scenarios = Tally(), parse_scenarios(a.scenarios)
     run_units(a, tally)
+    run_scripts(a, tally)
     with ThreadPoolExecutor(a.jobs) as ex:
         futs = {ex.submit(run_scenario, a, s): s for s in scenarios}
         for fut in as_completed(futs):
@@ -411,6 +429,8 @@ def main(argv=None):
         p = sub.add_parser(name)
         for opt in ('--qemu --image --mem --timeout --log-dir --jobs ' + opts).split():
             p.add_argument(opt, **optional.get(opt, dict(required=True)))
+    sub.choices['suite'].add_argument('--script', action='append',
+                                      help='a bash script that passes when it exits 0 (repeatable)')
     a = ap.parse_args(argv)
     a.jobs = max(1, a.jobs)
     if not shutil.which((shlex.split(a.qemu) or [''])[0]):

@@ -18,13 +18,6 @@
 #include <skimmer/list.h>
 #include <skimmer/spinlock.h>
 
-/* KASSERT with a printf-style message (kern.h's KASSERT takes a literal message only). */
-#ifdef CONFIG_KASSERT
-#define KASSERTF(cond, ...) do { if (unlikely(!(cond))) panic(__VA_ARGS__); } while (0)
-#else
-#define KASSERTF(cond, ...) do { (void)sizeof(cond); } while (0)
-#endif
-
 #define KM_MIN_SHIFT	4			/* smallest class: 16 bytes */
 #define KM_MAX_SHIFT	11			/* largest class: 2048 bytes */
 #define KM_MAX_SMALL	(1UL << KM_MAX_SHIFT)
@@ -118,7 +111,7 @@ static void *small_alloc(unsigned c)
 		return NULL;
 	}
 	struct kfree_obj *o = m->pm_free;
-	KASSERTF(o->magic == KM_FREE_MAGIC && (!o->next || page_of(o->next) == page_of(o)),
+	KASSERT(o->magic == KM_FREE_MAGIC && (!o->next || page_of(o->next) == page_of(o)),
 		"kmalloc: free object %p of class %zu corrupted (use after free?)", (void *)o,
 		class_size(c));
 	m->pm_free = o->next;
@@ -183,31 +176,31 @@ void kfree(void *p)
 	if (!p)
 		return;
 	struct page_meta *m = page_meta(p);
-	KASSERTF(m != NULL, "kfree(%p): not a heap pointer (outside every region)", p);
+	KASSERT(m != NULL, "kfree(%p): not a heap pointer (outside every region)", p);
 	void *to_free = NULL;
 	unsigned to_free_order = 0;
 
 	unsigned long flags = spin_lock_irqsave(&heap_lock);
 	uint16_t tag = m->pm_tag;
 	if (m->pm_state == PM_ALLOC && tag == KM_TAG_BIG) {
-		KASSERTF(page_of(p) == (uintptr_t)p,
+		KASSERT(page_of(p) == (uintptr_t)p,
 			"kfree(%p): not the start of a large allocation", p);
 		m->pm_tag = 0;
 		to_free = p;
 		to_free_order = m->pm_order;
 	} else {
 		unsigned c = tag & 0xff;
-		KASSERTF(m->pm_state == PM_ALLOC && (tag & ~0xffu) == KM_TAG_SLAB &&
+		KASSERT(m->pm_state == PM_ALLOC && (tag & ~0xffu) == KM_TAG_SLAB &&
 			c < KM_NCLASSES,
 			"kfree(%p): not a live heap allocation (page state %u tag %#x)", p,
 			(unsigned)m->pm_state, (unsigned)tag);
 		size_t sz = class_size(c);
 		struct kfree_obj *o = p;
-		KASSERTF(((uintptr_t)p & (sz - 1)) == 0,
+		KASSERT(((uintptr_t)p & (sz - 1)) == 0,
 			"kfree(%p): not the start of a %zu-byte object", p, sz);
-		KASSERTF(o->magic != KM_FREE_MAGIC || !on_freelist(m, o),
+		KASSERT(o->magic != KM_FREE_MAGIC || !on_freelist(m, o),
 			"kfree(%p): double free (%zu-byte object)", p, sz);
-		KASSERTF(m->pm_inuse > 0, "kfree(%p): slab has no live objects", p);
+		KASSERT(m->pm_inuse > 0, "kfree(%p): slab has no live objects", p);
 		if (!m->pm_free)
 			list_insert_head(&classes[c].kc_partial, &m->pm_link);	/* was full */
 		o->next = m->pm_free;
@@ -236,22 +229,39 @@ size_t kmalloc_live(void)
 	return __atomic_load_n(&live, __ATOMIC_RELAXED);
 }
 
+/*
+ * Give every cached empty slab back to the page allocator; returns how many pages.
+ * Leak checks call it so that free-page counts compare like with like.
+ * Context: any; takes heap_lock (and page_lock inside it).
+ */
+size_t kmalloc_trim(void)
+{
+	size_t n = 0;
+	unsigned long flags = spin_lock_irqsave(&heap_lock);
+	for (unsigned c = 0; heap_ready && c < KM_NCLASSES; c++) {
+		struct page_meta *m = classes[c].kc_empty;
+		if (m) {
+			void *page = (void *)page_of(m->pm_free);
+			m->pm_tag = 0;
+			classes[c].kc_empty = NULL;
+			page_free(page, 0);
+			n++;
+		}
+	}
+	spin_unlock_irqrestore(&heap_lock, flags);
+	return n;
+}
+
 #ifdef HOST_TEST
 /* Host tests only: with nothing live, give the cached empty slabs back and start over. */
 void kmalloc_reset_for_test(void)
 {
+	KASSERT(live == 0, "kmalloc_reset_for_test: %zu allocations still live", live);
+	kmalloc_trim();
 	unsigned long flags = spin_lock_irqsave(&heap_lock);
-	KASSERTF(live == 0, "kmalloc_reset_for_test: %zu allocations still live", live);
-	for (unsigned c = 0; heap_ready && c < KM_NCLASSES; c++) {
-		KASSERTF(list_empty(&classes[c].kc_partial),
+	for (unsigned c = 0; heap_ready && c < KM_NCLASSES; c++)
+		KASSERT(list_empty(&classes[c].kc_partial),
 			"kmalloc_reset_for_test: class %zu has a non-empty slab", class_size(c));
-		if (classes[c].kc_empty) {
-			void *page = (void *)page_of(classes[c].kc_empty->pm_free);
-			classes[c].kc_empty->pm_tag = 0;
-			classes[c].kc_empty = NULL;
-			page_free(page, 0);
-		}
-	}
 	heap_ready = false;
 	spin_unlock_irqrestore(&heap_lock, flags);
 }

@@ -24,6 +24,7 @@ void trap_init_hart(void);
 void timer_init(uint64_t timebase_hz);
 void timer_start_hart(void);
 long arch_start_hart(struct globaldata *gd, void *stack_top);
+extern int harts_entered_late;
 
 #define MAX_RANGES 32
 struct range {
@@ -135,6 +136,9 @@ void __noreturn kmain(unsigned long hartid, void *fdt)
 			panic("hart %lu (cpu %d) did not start: error %ld", sgd->gd_hartid, c, e);
 	}
 	gd->gd_online = 1;
+	if (harts_entered_late)
+		kprintf("skimmer: %d hart(s) were released by the firmware at the image entry "
+			"instead of the start address; recovered\n", harts_entered_late);
 	kprintf("skimmer: %d harts online, timebase %lu Hz, tick %d Hz\n", ncpus,
 		(unsigned long)bootinfo.timebase_hz, CONFIG_HZ);
 

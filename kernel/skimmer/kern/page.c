@@ -18,13 +18,6 @@
 #include <skimmer/list.h>
 #include <skimmer/spinlock.h>
 
-/* KASSERT with a printf-style message (kern.h's KASSERT takes a literal message only). */
-#ifdef CONFIG_KASSERT
-#define KASSERTF(cond, ...) do { if (unlikely(!(cond))) panic(__VA_ARGS__); } while (0)
-#else
-#define KASSERTF(cond, ...) do { (void)sizeof(cond); } while (0)
-#endif
-
 struct region {
 	uint64_t r_start;		/* first byte given to us (metadata lives here) */
 	uint64_t r_base;		/* first data page */
@@ -93,11 +86,11 @@ void page_add_region(uint64_t start, uint64_t end)
 	size_t ndata = npages - nmeta;
 
 	unsigned long flags = spin_lock_irqsave(&page_lock);
-	KASSERTF(!allocated_any, "page_add_region after the first page_alloc");
-	KASSERTF(nregions < PAGE_MAX_REGIONS, "page_add_region: more than %d regions",
+	KASSERT(!allocated_any, "page_add_region after the first page_alloc");
+	KASSERT(nregions < PAGE_MAX_REGIONS, "page_add_region: more than %d regions",
 		PAGE_MAX_REGIONS);
 	for (unsigned i = 0; i < nregions; i++)
-		KASSERTF(e <= regions[i].r_start || s >= regions[i].r_end,
+		KASSERT(e <= regions[i].r_start || s >= regions[i].r_end,
 			"page_add_region [%#lx, %#lx) overlaps [%#lx, %#lx)", (unsigned long)s,
 			(unsigned long)e, (unsigned long)regions[i].r_start,
 			(unsigned long)regions[i].r_end);
@@ -136,7 +129,6 @@ void *page_alloc(unsigned order)
 		return NULL;
 
 	unsigned long flags = spin_lock_irqsave(&page_lock);
-	allocated_any = true;
 	unsigned k = order;
 	while (k <= PAGE_MAX_ORDER && (nregions == 0 || list_empty(&freelist[k])))
 		k++;
@@ -158,6 +150,7 @@ void *page_alloc(unsigned order)
 	m->pm_tag = 0;
 	m->pm_inuse = 0;
 	free_pages -= (size_t)1 << order;
+	allocated_any = true;
 	spin_unlock_irqrestore(&page_lock, flags);
 
 	memset((void *)(uintptr_t)a, 0, BLOCK_SIZE(order));
@@ -173,18 +166,18 @@ void *page_alloc(unsigned order)
 void page_free(void *p, unsigned order)
 {
 	uint64_t a = (uint64_t)(uintptr_t)p;
-	KASSERTF(order <= PAGE_MAX_ORDER, "page_free(%p, %u): bad order", p, order);
-	KASSERTF((a & (BLOCK_SIZE(order) - 1)) == 0,
+	KASSERT(order <= PAGE_MAX_ORDER, "page_free(%p, %u): bad order", p, order);
+	KASSERT((a & (BLOCK_SIZE(order) - 1)) == 0,
 		"page_free(%p, %u): not aligned to the block size", p, order);
 
 	unsigned long flags = spin_lock_irqsave(&page_lock);
 	struct region *r = addr_region(a);
-	KASSERTF(r != NULL, "page_free(%p, %u): not in any region", p, order);
+	KASSERT(r != NULL, "page_free(%p, %u): not in any region", p, order);
 	struct page_meta *m = meta_of(r, a);
-	KASSERTF(m->pm_state != PM_FREE, "page_free(%p, %u): double free", p, order);
-	KASSERTF(m->pm_state == PM_ALLOC,
+	KASSERT(m->pm_state != PM_FREE, "page_free(%p, %u): double free", p, order);
+	KASSERT(m->pm_state == PM_ALLOC,
 		"page_free(%p, %u): not an allocated block (double free?)", p, order);
-	KASSERTF(m->pm_order == order, "page_free(%p, %u): block has order %u", p, order,
+	KASSERT(m->pm_order == order, "page_free(%p, %u): block has order %u", p, order,
 		(unsigned)m->pm_order);
 	free_pages += (size_t)1 << order;
 

@@ -233,6 +233,7 @@ static bool check_thread_churn(void)
 {
 	static int ran;
 	uint32_t threads0 = lwkt_thread_count();
+	kmalloc_trim();
 	size_t pages0 = page_free_count(), heap0 = kmalloc_live();
 	ran = 0;
 	for (int i = 0; i < 2000; i++) {
@@ -242,6 +243,7 @@ static bool check_thread_churn(void)
 			lwkt_sleep(1);	/* let them run and be reaped */
 	}
 	wait_threads(threads0);
+	kmalloc_trim();
 	bool ok = ran == 2000 && lwkt_thread_count() == threads0 &&
 		  page_free_count() == pages0 && kmalloc_live() == heap0;
 	return selftest_check("thread-create-exit-2000", ok, "(ran %d, threads %u/%u)", ran,

@@ -94,6 +94,7 @@ static bool leak_check(uint32_t threads0, size_t pages0, size_t heap0)
 	for (int i = 0; i < 200 && lwkt_thread_count() != threads0; i++)
 		lwkt_sleep(1);
 	uint32_t threads = lwkt_thread_count();
+	kmalloc_trim();
 	size_t pages = page_free_count(), heap = kmalloc_live();
 	if (threads != threads0)
 		lwkt_dump_threads();
@@ -140,6 +141,7 @@ static void harness(void *arg)
 	beside = false;
 #endif
 	uint32_t threads0 = lwkt_thread_count();
+	kmalloc_trim();
 	size_t pages0 = page_free_count(), heap0 = kmalloc_live();
 	bool ok = true;
 

@@ -28,6 +28,17 @@ _start:
 boot_entry:
 	csrw	sie, zero
 	csrw	sscratch, zero
+	/*
+	 * Only the first hart here is the boot hart. OpenSBI 1.1 publishes a hart's
+	 * START_PENDING state before the start address, so a secondary hart woken
+	 * early from its wait loop can arrive here, at the default next address,
+	 * instead of at secondary_entry. It must not clear .bss under the running
+	 * kernel: send it down the secondary path (smp.c, secondary_late).
+	 */
+	la	t0, boot_claimed
+	li	t1, 1
+	amoswap.w.aq t1, t1, (t0)
+	bnez	t1, late_secondary
 	mv	s0, a0
 	mv	s1, a1
 	.option push
@@ -58,6 +69,20 @@ boot_entry:
  * hart's globaldata. Harts are started one at a time, so the boot hart hands
  * over the new hart's idle stack in the single variable secondary_sp.
  */
+late_secondary:
+	.option push
+	.option norelax
+	la	gp, __global_pointer$
+	.option pop
+	la	t0, secondary_sp
+1:	ld	sp, 0(t0)			/* set before the boot hart started us */
+	beqz	sp, 1b
+	mv	tp, zero
+	mv	s0, zero
+	call	secondary_late			/* a0 = hart id */
+5:	wfi
+	j	5b
+
 	.globl secondary_entry
 secondary_entry:
 	csrw	sie, zero
@@ -73,6 +98,11 @@ secondary_entry:
 	call	secondary_main
 4:	wfi
 	j	4b
+
+	.section .data
+	.balign	4
+boot_claimed:					/* in .data: must survive the .bss clear */
+	.word	0
 
 	.section .bss.boot_stack, "aw", @nobits
 	.balign	4096

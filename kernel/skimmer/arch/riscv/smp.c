@@ -4,7 +4,9 @@
 #include <arch/sbi.h>
 
 extern void secondary_entry(void);
+void secondary_main(void) __noreturn;
 uintptr_t secondary_sp;		/* idle stack top for the hart being started (head.S) */
+int harts_entered_late;		/* harts that came in at _start (see head.S) */
 
 void arch_send_ipi(struct globaldata *target)
 {
@@ -26,4 +28,23 @@ long arch_start_hart(struct globaldata *gd, void *stack_top)
 		if (cpu_time() - t0 > 100000000ULL)	/* ~10 s at the usual 10 MHz timebase */
 			return -1;
 	return 0;
+}
+
+/*
+ * A secondary hart that the firmware released at _start instead of at
+ * secondary_entry (head.S explains the race). It is running on the stack the
+ * boot hart prepared for it; find its globaldata by hart id and carry on.
+ */
+void __noreturn secondary_late(unsigned long hartid)
+{
+	for (int c = 1; c < ncpus; c++) {
+		struct globaldata *gd = globaldata_find(c);
+		if (gd->gd_hartid == hartid) {
+			arch_set_mycpu(gd);
+			__atomic_fetch_add(&harts_entered_late, 1, __ATOMIC_RELAXED);
+			secondary_main();
+		}
+	}
+	for (;;)	/* not a hart we started: stay parked */
+		cpu_wfi();
 }

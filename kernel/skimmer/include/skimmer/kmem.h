@@ -27,6 +27,7 @@ size_t page_total_count(void);	/* pages managed */
 void *kmalloc(size_t n);
 void kfree(void *p);
 size_t kmalloc_live(void);	/* allocations not yet freed (leak checks) */
+size_t kmalloc_trim(void);	/* return cached empty slabs to the page pool */
 
 /*
  * For kmalloc only: the page allocator's per-page metadata. page_alloc() hands the
