@@ -40,13 +40,13 @@ static void thread_link(struct thread *td)
 	unsigned long s = spin_lock_irqsave(&all_threads_lock);
 	td->td_id = next_td_id++;
 	list_insert_tail(&all_threads, &td->td_allq);
-	nthreads++;
+	__atomic_fetch_add(&nthreads, 1, __ATOMIC_RELAXED);
 	spin_unlock_irqrestore(&all_threads_lock, s);
 }
 
 uint32_t lwkt_thread_count(void)
 {
-	return __atomic_load_n(&nthreads, __ATOMIC_RELAXED);
+	return __atomic_load_n(&nthreads, __ATOMIC_ACQUIRE);
 }
 
 static void check_canary(struct thread *td)
@@ -75,7 +75,9 @@ void lwkt_init_hart(struct globaldata *gd, void *boot_stack, size_t boot_stack_s
 }
 
 /* Free the stacks of threads that exited on this hart. Interrupts off; never
- * called on a zombie's own stack (we only get here after switching off it). */
+ * called on a zombie's own stack (we only get here after switching off it).
+ * The thread count drops only after the memory is back, so a leak check that
+ * sees the count return to its baseline also sees the pages and heap objects. */
 static void lwkt_reap(struct globaldata *gd)
 {
 	struct thread *td;
@@ -83,10 +85,10 @@ static void lwkt_reap(struct globaldata *gd)
 		list_remove(&td->td_runq);
 		unsigned long s = spin_lock_irqsave(&all_threads_lock);
 		list_remove(&td->td_allq);
-		nthreads--;
 		spin_unlock_irqrestore(&all_threads_lock, s);
 		page_free(td->td_kstack, kstack_order());
 		kfree(td);
+		__atomic_fetch_sub(&nthreads, 1, __ATOMIC_RELEASE);
 	}
 }
 

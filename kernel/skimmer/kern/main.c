@@ -23,7 +23,8 @@ void platform_console_init(const struct fdt_info *fi);
 void trap_init_hart(void);
 void timer_init(uint64_t timebase_hz);
 void timer_start_hart(void);
-long arch_start_hart(struct globaldata *gd, void *stack_top);
+long arch_start_hart(struct globaldata *gd, void *stack_top, uint64_t timeout);
+void arch_hart_online(struct globaldata *gd);
 extern int harts_entered_late;
 
 #define MAX_RANGES 32
@@ -131,7 +132,8 @@ void __noreturn kmain(unsigned long hartid, void *fdt)
 		if (stack == NULL)
 			boot_fail("no memory for hart stacks");
 		lwkt_init_hart(sgd, stack, KSTACK_SIZE);
-		long e = arch_start_hart(sgd, (char *)stack + KSTACK_SIZE);
+		long e = arch_start_hart(sgd, (char *)stack + KSTACK_SIZE,
+					 10 * bootinfo.timebase_hz);
 		if (e)
 			panic("hart %lu (cpu %d) did not start: error %ld", sgd->gd_hartid, c, e);
 	}
@@ -153,7 +155,7 @@ void __noreturn secondary_main(void)
 {
 	struct globaldata *gd = mycpu();
 	trap_init_hart();
-	__atomic_store_n(&gd->gd_online, 1, __ATOMIC_RELEASE);
+	arch_hart_online(gd);
 	timer_start_hart();
 	local_irq_enable();
 	lwkt_idle_loop();

@@ -15,19 +15,36 @@ void arch_send_ipi(struct globaldata *target)
 
 /*
  * Start the hart behind gd on the given idle stack and wait until it reports
- * online. Boot hart, thread context. Returns 0, or an SBI error / -1 on timeout.
+ * online (it IPIs us, see arch_hart_online). Boot hart, interrupts off, software
+ * and timer interrupts enabled in sie. The wait sleeps in wfi rather than
+ * spinning: under qemu -icount a spinning hart is never descheduled, so the
+ * hart being started would never run. An SBI timer bounds the wait.
+ * Returns 0, or an SBI error / -1 on timeout.
  */
-long arch_start_hart(struct globaldata *gd, void *stack_top)
+long arch_start_hart(struct globaldata *gd, void *stack_top, uint64_t timeout)
 {
 	secondary_sp = (uintptr_t)stack_top;
 	cpu_mb();
 	long err = sbi_hart_start(gd->gd_hartid, (uintptr_t)secondary_entry, (uintptr_t)gd);
 	if (err)
 		return err;
-	for (uint64_t t0 = cpu_time(); !__atomic_load_n(&gd->gd_online, __ATOMIC_ACQUIRE);)
-		if (cpu_time() - t0 > 100000000ULL)	/* ~10 s at the usual 10 MHz timebase */
+	uint64_t deadline = cpu_time() + timeout;
+	sbi_set_timer(deadline);
+	for (;;) {
+		csr_clear(sip, SIP_SSIP);
+		if (__atomic_load_n(&gd->gd_online, __ATOMIC_ACQUIRE))
+			return 0;
+		if (cpu_time() >= deadline)
 			return -1;
-	return 0;
+		cpu_wfi();
+	}
+}
+
+/* A secondary hart is up: tell the boot hart, which may be asleep in arch_start_hart. */
+void arch_hart_online(struct globaldata *gd)
+{
+	__atomic_store_n(&gd->gd_online, 1, __ATOMIC_RELEASE);
+	arch_send_ipi(globaldata_find(0));
 }
 
 /*
