@@ -20,6 +20,8 @@ K        := kernel/skimmer
 ARCH     := riscv
 PLATFORM := qemu-virt
 
+include $(K)/platform/$(PLATFORM)/platform.mk
+
 KERNEL_ELF := $(BUILD)/skimmer.elf
 KERNEL_IMG := $(BUILD)/skimmer.bin
 DEPS_OK    := $(BUILD)/.deps-ok
@@ -77,10 +79,10 @@ $(BUILD)/%.S.o: %.S $(AUTOCONF)
 	@echo "  AS      $<"
 	@$(CC) $(KCFLAGS) -D__ASSEMBLER__ -c $< -o $@
 
-$(KERNEL_ELF): $(KOBJ) $(K)/arch/$(ARCH)/kernel.ld
+$(KERNEL_ELF): $(KOBJ) $(K)/arch/$(ARCH)/kernel.ld $(K)/platform/$(PLATFORM)/platform.mk
 	@echo "  LD      $@"
 	@$(CC) -march=rv64imac -mabi=lp64 -mcmodel=medany -nostdlib -T $(K)/arch/$(ARCH)/kernel.ld \
-		-Wl,--gc-sections -Wl,-z,max-page-size=4096 -o $@ $(KOBJ) -lgcc
+		-Wl,--defsym=KERNEL_BASE=$(KERNEL_BASE) -Wl,--gc-sections -Wl,-z,max-page-size=4096 -o $@ $(KOBJ) -lgcc
 
 $(KERNEL_IMG): $(KERNEL_ELF)
 	@echo "  IMAGE   $@"

@@ -112,6 +112,19 @@ static uint64_t run_switch(void)
 	return j.yj_result;
 }
 
+/* Cost of one trace record: the hot paths above make several per round trip. */
+static uint64_t run_trace(void)
+{
+	uint64_t batch[BATCHES];
+	for (int b = 0; b < BATCHES; b++) {
+		uint64_t t0 = cpu_cycles();
+		for (int i = 0; i < PER_BATCH; i++)
+			trace(TR_TEST, (uint64_t)i, 0);
+		batch[b] = (cpu_cycles() - t0) / PER_BATCH;
+	}
+	return median(batch, BATCHES);
+}
+
 bool bench_run(void)
 {
 	int n = 0;
@@ -122,6 +135,8 @@ bool bench_run(void)
 		n++;
 	}
 	kprintf("bench lwkt_switch %lu insns\n", (unsigned long)run_switch());
+	n++;
+	kprintf("bench trace_record %lu insns\n", (unsigned long)run_trace());
 	n++;
 	kprintf("bench: %d figures, PASS\n", n);
 	return true;

@@ -22,6 +22,7 @@ static const struct selftest selftests[] = {
 #ifdef CONFIG_SELFTEST_BENCH
 	{ "bench", bench_run, true },
 #endif
+	{ "crash", crash_run, true },
 };
 
 bool selftest_check(const char *name, bool ok, const char *fmt, ...)
