@@ -65,7 +65,7 @@ import gdb
 ids = []
 for line in gdb.execute("sk-thread", to_string=True).splitlines():
     f = line.split()
-    if f and f[0].isdigit():
+    if len(f) > 1 and f[0].isdigit() and f[1] != "threads":   # skip the "N threads" summary
         ids.append(f[0])
 for cpu in range(int(gdb.parse_and_eval("ncpus"))):
     gdb.execute("sk-pcpu %d" % cpu, to_string=True)
