@@ -114,7 +114,8 @@ UNIT_CFLAGS := -g -O1 -std=gnu11 -Wall -Wextra -Wno-unused-parameter \
 unit_sources = $(shell sed -n 's/.*SOURCES:\(.*\)\*\/.*/\1/p' $(1))
 .SECONDEXPANSION:
 $(BUILD)/unit/%: tests/unit/%.c $$(call unit_sources,tests/unit/$$*.c) tests/unit/host/test_main.c \
-		tests/unit/host/test.h $(AUTOCONF) $(wildcard $(K)/include/skimmer/*.h)
+		tests/unit/host/test.h $(AUTOCONF) $(wildcard $(K)/include/skimmer/*.h) \
+		$(wildcard abi/include/sys/*.h tests/unit/abi/*.c) abi/kcalls.tab tools/kcallgen.py
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	@$(HOSTCC) $(UNIT_CFLAGS) -o $@ $< tests/unit/host/test_main.c $(call unit_sources,$<)

@@ -1,0 +1,341 @@
+/* <sys/neutrino.h>: the QNX Neutrino kernel API as QSOE fixes it: constants, ABI types, kernel calls. */
+/*
+ * Kernel-neutral: every kernel backend implements these calls with these layouts.
+ * Values come from shared/docs/qnx-api.md (binding) and QNX's public documentation;
+ * names marked "QSOE" are our own. The ABI is LP64 only; the static asserts below fix
+ * every layout a kernel copies in or out. Needs only the compiler's <stddef.h> and
+ * <stdint.h>, so it serves the kernel, libc and host tests alike.
+ *
+ * Each kernel call Foo comes in two forms, as in QNX: Foo() returns -1 and sets errno,
+ * Foo_r() returns -errno, always in -4095..-1: other negative values are results (a
+ * connect reply's status has its sign bit set). Servers therefore never reply with a
+ * status in -4095..-1; MsgError is for errors. The prototypes must match abi/kcalls.tab
+ * (kcallgen checks).
+ * MsgSend, MsgReceive, MsgReply, MsgRead and MsgWrite are inline wrappers that pass a
+ * one-element iov to the v forms; they are not kernel calls of their own.
+ */
+#ifndef _SYS_NEUTRINO_H
+#define _SYS_NEUTRINO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifndef _PID_T_DECLARED		/* the guard picolibc's <sys/types.h> uses */
+#define _PID_T_DECLARED
+typedef int pid_t;
+#endif
+
+/* --- Channels and connections ------------------------------------------------------- */
+#define _NTO_CHF_FIXED_PRIORITY		0x1	/* no priority inheritance */
+#define _NTO_CHF_UNBLOCK		0x2	/* unblock pulses for REPLY-blocked clients */
+#define _NTO_CHF_THREAD_DEATH		0x4	/* a pulse when a thread of this process dies */
+#define _NTO_CHF_DISCONNECT		0x8	/* a pulse when a client's last connection goes */
+#define _NTO_CHF_SENDER_LEN		0x20
+#define _NTO_CHF_COID_DISCONNECT	0x40	/* a pulse when a channel we connect to dies */
+#define _NTO_CHF_REPLY_LEN		0x80
+#define _NTO_CHF_PRIVATE		0x1000	/* only the owning process may connect */
+
+#define _NTO_SIDE_CHANNEL		0x40000000	/* ConnectAttach index: coid above all fds */
+#define _NTO_COF_CLOEXEC		0x1	/* ConnectAttach flag: closed on exec */
+
+#define SYSMGR_PID			1	/* the process manager (taskman) */
+#define PATHMGR_PID			1
+#define SYSMGR_CHID			1
+
+/* --- Pulses ----------------------------------------------------------------------------- */
+#define _PULSE_TYPE			0
+#define _PULSE_SUBTYPE			0
+#define _PULSE_CODE_UNBLOCK		(-32)	/* value = rcvid */
+#define _PULSE_CODE_DISCONNECT		(-33)
+#define _PULSE_CODE_THREADDEATH		(-34)	/* value = tid */
+#define _PULSE_CODE_COIDDEATH		(-35)	/* value = coid, scoid = -1 */
+#define _PULSE_CODE_MINAVAIL		0	/* user pulse codes */
+#define _PULSE_CODE_MAXAVAIL		127
+
+union sigval {
+	int	sival_int;
+	void	*sival_ptr;
+};
+
+/* What MsgReceive puts in the buffer for a pulse (it then returns 0). */
+struct _pulse {
+	uint16_t	type;		/* _PULSE_TYPE */
+	uint16_t	subtype;	/* _PULSE_SUBTYPE */
+	int8_t		code;		/* _PULSE_CODE_* or a user code */
+	uint8_t		zero[3];
+	union sigval	value;
+	int32_t		scoid;		/* the sender's server connection */
+};
+/* 24, not the 16 of 32-bit QNX: union sigval holds a pointer (as on 64-bit QNX 7). */
+_Static_assert(sizeof(struct _pulse) == 24, "struct _pulse is ABI");
+_Static_assert(offsetof(struct _pulse, code) == 4, "struct _pulse is ABI");
+_Static_assert(offsetof(struct _pulse, value) == 8, "struct _pulse is ABI");
+_Static_assert(offsetof(struct _pulse, scoid) == 16, "struct _pulse is ABI");
+
+/* --- Events ----------------------------------------------------------------------------- */
+#define SIGEV_NONE			0
+#define SIGEV_SIGNAL			1
+#define SIGEV_SIGNAL_CODE		2
+#define SIGEV_SIGNAL_THREAD		3
+#define SIGEV_PULSE			4
+#define SIGEV_UNBLOCK			5
+#define SIGEV_INTR			6
+#define SIGEV_THREAD			7
+
+#define SIGEV_PULSE_PRIO_INHERIT	(-1)	/* sigev_priority: the receiver's; 0 is invalid */
+
+struct sigevent {
+	int		sigev_notify;		/* SIGEV_* */
+	union {
+		int	sigev_signo;		/* SIGEV_SIGNAL* */
+		int	sigev_coid;		/* SIGEV_PULSE */
+		int	sigev_id;		/* SIGEV_INTR: unused */
+		void	(*sigev_notify_function)(union sigval);	/* SIGEV_THREAD */
+	};
+	union sigval	sigev_value;
+	union {
+		struct {
+			short	sigev_code;	/* SIGEV_PULSE, SIGEV_SIGNAL_CODE */
+			short	sigev_priority;	/* SIGEV_PULSE */
+		};
+		void	*sigev_notify_attributes;	/* SIGEV_THREAD */
+	};
+};
+_Static_assert(sizeof(struct sigevent) == 32, "struct sigevent is ABI");
+_Static_assert(offsetof(struct sigevent, sigev_coid) == 8, "struct sigevent is ABI");
+_Static_assert(offsetof(struct sigevent, sigev_value) == 16, "struct sigevent is ABI");
+_Static_assert(offsetof(struct sigevent, sigev_code) == 24, "struct sigevent is ABI");
+_Static_assert(offsetof(struct sigevent, sigev_priority) == 26, "struct sigevent is ABI");
+
+#define SIGEV_NONE_INIT(__e)		((__e)->sigev_notify = SIGEV_NONE)
+#define SIGEV_UNBLOCK_INIT(__e)		((__e)->sigev_notify = SIGEV_UNBLOCK)
+#define SIGEV_INTR_INIT(__e)		((__e)->sigev_notify = SIGEV_INTR)
+#define SIGEV_SIGNAL_INIT(__e, __signo) \
+	((__e)->sigev_notify = SIGEV_SIGNAL, (__e)->sigev_signo = (__signo))
+#define SIGEV_SIGNAL_CODE_INIT(__e, __signo, __val, __code) \
+	((__e)->sigev_notify = SIGEV_SIGNAL_CODE, (__e)->sigev_signo = (__signo), \
+	 (__e)->sigev_value.sival_ptr = (void *)(uintptr_t)(__val), (__e)->sigev_code = (__code))
+/* __val may be an integer or a pointer; an int reads back intact from sival_int. */
+#define SIGEV_PULSE_INIT(__e, __coid, __prio, __code, __val) \
+	((__e)->sigev_notify = SIGEV_PULSE, (__e)->sigev_coid = (__coid), \
+	 (__e)->sigev_value.sival_ptr = (void *)(uintptr_t)(__val), \
+	 (__e)->sigev_priority = (__prio), (__e)->sigev_code = (__code))
+#define SIGEV_PULSE_INT_INIT(__e, __coid, __prio, __code, __int) \
+	((__e)->sigev_notify = SIGEV_PULSE, (__e)->sigev_coid = (__coid), \
+	 (__e)->sigev_value.sival_int = (__int), \
+	 (__e)->sigev_priority = (__prio), (__e)->sigev_code = (__code))
+
+/* --- Received-message information (MsgReceivev, MsgInfo) ------------------------------- */
+#define _NTO_MI_UNBLOCK_REQ		0x100	/* the client asked to be unblocked */
+
+struct _msg_info {
+	uint32_t	nd;		/* the client's node (0: local) */
+	uint32_t	srcnd;		/* our node as the client knows it */
+	pid_t		pid;		/* the client's process */
+	int32_t		tid;		/* and thread */
+	int32_t		chid;		/* the channel it arrived on */
+	int32_t		scoid;		/* the server connection (one per client process) */
+	int32_t		coid;		/* the client's coid */
+	int32_t		msglen;		/* bytes received */
+	int32_t		srcmsglen;	/* the whole length the client sent */
+	int32_t		dstmsglen;	/* the client's reply buffer size */
+	int16_t		priority;	/* the client's priority */
+	int16_t		flags;		/* _NTO_MI_* */
+	uint32_t	reserved;
+};
+_Static_assert(sizeof(struct _msg_info) == 48, "struct _msg_info is ABI");
+_Static_assert(offsetof(struct _msg_info, pid) == 8, "struct _msg_info is ABI");
+_Static_assert(offsetof(struct _msg_info, scoid) == 20, "struct _msg_info is ABI");
+_Static_assert(offsetof(struct _msg_info, msglen) == 28, "struct _msg_info is ABI");
+_Static_assert(offsetof(struct _msg_info, dstmsglen) == 36, "struct _msg_info is ABI");
+_Static_assert(offsetof(struct _msg_info, priority) == 40, "struct _msg_info is ABI");
+_Static_assert(offsetof(struct _msg_info, flags) == 42, "struct _msg_info is ABI");
+
+/* --- I/O vectors ------------------------------------------------------------------------ */
+#ifndef __iovec_defined		/* the guard glibc's <sys/uio.h> uses */
+#define __iovec_defined 1
+struct iovec {
+	void	*iov_base;
+	size_t	iov_len;
+};
+#endif
+typedef struct iovec iov_t;
+_Static_assert(sizeof(iov_t) == 16, "iov_t is ABI");
+
+#define SETIOV(__iov, __addr, __len) \
+	((__iov)->iov_base = (void *)(__addr), (__iov)->iov_len = (size_t)(__len))
+#define GETIOVBASE(__iov)		((__iov)->iov_base)
+#define GETIOVLEN(__iov)		((__iov)->iov_len)
+
+/* --- Thread states and kernel timeouts (TimerTimeout flags) ----------------------------- */
+#define STATE_DEAD			0
+#define STATE_RUNNING			1
+#define STATE_READY			2
+#define STATE_STOPPED			3
+#define STATE_SEND			4
+#define STATE_RECEIVE			5
+#define STATE_REPLY			6
+#define STATE_STACK			7
+#define STATE_WAITTHREAD		8
+#define STATE_WAITPAGE			9
+#define STATE_SIGSUSPEND		10
+#define STATE_SIGWAITINFO		11
+#define STATE_NANOSLEEP			12
+#define STATE_MUTEX			13
+#define STATE_CONDVAR			14
+#define STATE_JOIN			15
+#define STATE_INTR			16
+#define STATE_SEM			17
+#define STATE_MAX			24
+
+#define _NTO_TIMEOUT_SEND		(1 << STATE_SEND)
+#define _NTO_TIMEOUT_RECEIVE		(1 << STATE_RECEIVE)
+#define _NTO_TIMEOUT_REPLY		(1 << STATE_REPLY)
+#define _NTO_TIMEOUT_SIGSUSPEND		(1 << STATE_SIGSUSPEND)
+#define _NTO_TIMEOUT_SIGWAITINFO	(1 << STATE_SIGWAITINFO)
+#define _NTO_TIMEOUT_NANOSLEEP		(1 << STATE_NANOSLEEP)
+#define _NTO_TIMEOUT_MUTEX		(1 << STATE_MUTEX)
+#define _NTO_TIMEOUT_CONDVAR		(1 << STATE_CONDVAR)
+#define _NTO_TIMEOUT_JOIN		(1 << STATE_JOIN)
+#define _NTO_TIMEOUT_INTR		(1 << STATE_INTR)
+#define _NTO_TIMEOUT_SEM		(1 << STATE_SEM)
+#define _NTO_TIMEOUT_ACTIVE		(1 << STATE_MAX)
+
+/* --- Scheduling -------------------------------------------------------------------------- */
+#define SCHED_NOCHANGE			0
+#define SCHED_FIFO			1
+#define SCHED_RR			2
+#define SCHED_OTHER			3
+
+#define _NTO_PRIO_IDLE			0	/* QSOE: the idle threads only */
+#define _NTO_PRIO_MIN			1	/* QSOE: lowest priority a thread may have */
+#define _NTO_PRIO_MAX			255	/* QSOE: highest */
+
+/* ThreadCreate's attributes (QSOE layout, QNX field names). __flags holds QNX's
+ * <pthread.h> bits: PTHREAD_CREATE_DETACHED 0x1, PTHREAD_EXPLICIT_SCHED 0x2. */
+struct _thread_attr {
+	int		__flags;
+	int		__policy;	/* SCHED_*, with PTHREAD_EXPLICIT_SCHED */
+	int		__priority;	/* with PTHREAD_EXPLICIT_SCHED */
+	int		__reserved;	/* 0 */
+	size_t		__stacksize;
+	void		*__stackaddr;	/* lowest address of a stack the caller provides */
+	void		(*__exitfunc)(void *__status);	/* func returns into this */
+};
+_Static_assert(sizeof(struct _thread_attr) == 40, "struct _thread_attr is ABI");
+_Static_assert(offsetof(struct _thread_attr, __stacksize) == 16, "struct _thread_attr is ABI");
+_Static_assert(offsetof(struct _thread_attr, __exitfunc) == 32, "struct _thread_attr is ABI");
+
+/* --- Kernel calls (abi/kcalls.tab has the numbers and one line on each) ------------------ */
+int KerNop(void);					/* QSOE */
+int KerNop_r(void);
+int KerDebugWrite(const char *buf, int len);		/* QSOE */
+int KerDebugWrite_r(const char *buf, int len);
+
+int ChannelCreate(unsigned flags);
+int ChannelCreate_r(unsigned flags);
+int ChannelDestroy(int chid);
+int ChannelDestroy_r(int chid);
+int ConnectAttach(uint32_t nd, pid_t pid, int chid, unsigned index, int flags);
+int ConnectAttach_r(uint32_t nd, pid_t pid, int chid, unsigned index, int flags);
+int ConnectDetach(int coid);
+int ConnectDetach_r(int coid);
+
+int MsgSendv(int coid, const iov_t *siov, int sparts, const iov_t *riov, int rparts);
+int MsgSendv_r(int coid, const iov_t *siov, int sparts, const iov_t *riov, int rparts);
+int MsgReceivev(int chid, const iov_t *riov, int rparts, struct _msg_info *info);
+int MsgReceivev_r(int chid, const iov_t *riov, int rparts, struct _msg_info *info);
+int MsgReplyv(int rcvid, int status, const iov_t *siov, int sparts);
+int MsgReplyv_r(int rcvid, int status, const iov_t *siov, int sparts);
+int MsgError(int rcvid, int error);
+int MsgError_r(int rcvid, int error);
+int MsgReadv(int rcvid, const iov_t *riov, int rparts, int offset);
+int MsgReadv_r(int rcvid, const iov_t *riov, int rparts, int offset);
+int MsgWritev(int rcvid, const iov_t *siov, int sparts, int offset);
+int MsgWritev_r(int rcvid, const iov_t *siov, int sparts, int offset);
+int MsgInfo(int rcvid, struct _msg_info *info);
+int MsgInfo_r(int rcvid, struct _msg_info *info);
+int MsgSendPulse(int coid, int priority, int code, int value);
+int MsgSendPulse_r(int coid, int priority, int code, int value);
+int MsgDeliverEvent(int rcvid, const struct sigevent *event);
+int MsgDeliverEvent_r(int rcvid, const struct sigevent *event);
+
+int ThreadCreate(pid_t pid, void *(*func)(void *), void *arg, const struct _thread_attr *attr);
+int ThreadCreate_r(pid_t pid, void *(*func)(void *), void *arg, const struct _thread_attr *attr);
+int ThreadDestroy(int tid, int priority, void *status);
+int ThreadDestroy_r(int tid, int priority, void *status);
+
+/* --- Single-buffer forms: one-element iovs over the v calls ----------------------------- */
+static inline int MsgSend(int coid, const void *smsg, int sbytes, void *rmsg, int rbytes)
+{
+	iov_t s, r;
+	SETIOV(&s, smsg, sbytes);
+	SETIOV(&r, rmsg, rbytes);
+	return MsgSendv(coid, &s, 1, &r, 1);
+}
+
+static inline int MsgSend_r(int coid, const void *smsg, int sbytes, void *rmsg, int rbytes)
+{
+	iov_t s, r;
+	SETIOV(&s, smsg, sbytes);
+	SETIOV(&r, rmsg, rbytes);
+	return MsgSendv_r(coid, &s, 1, &r, 1);
+}
+
+static inline int MsgReceive(int chid, void *msg, int bytes, struct _msg_info *info)
+{
+	iov_t r;
+	SETIOV(&r, msg, bytes);
+	return MsgReceivev(chid, &r, 1, info);
+}
+
+static inline int MsgReceive_r(int chid, void *msg, int bytes, struct _msg_info *info)
+{
+	iov_t r;
+	SETIOV(&r, msg, bytes);
+	return MsgReceivev_r(chid, &r, 1, info);
+}
+
+static inline int MsgReply(int rcvid, int status, const void *msg, int bytes)
+{
+	iov_t s;
+	SETIOV(&s, msg, bytes);
+	return MsgReplyv(rcvid, status, &s, 1);
+}
+
+static inline int MsgReply_r(int rcvid, int status, const void *msg, int bytes)
+{
+	iov_t s;
+	SETIOV(&s, msg, bytes);
+	return MsgReplyv_r(rcvid, status, &s, 1);
+}
+
+static inline int MsgRead(int rcvid, void *msg, int bytes, int offset)
+{
+	iov_t r;
+	SETIOV(&r, msg, bytes);
+	return MsgReadv(rcvid, &r, 1, offset);
+}
+
+static inline int MsgRead_r(int rcvid, void *msg, int bytes, int offset)
+{
+	iov_t r;
+	SETIOV(&r, msg, bytes);
+	return MsgReadv_r(rcvid, &r, 1, offset);
+}
+
+static inline int MsgWrite(int rcvid, const void *msg, int bytes, int offset)
+{
+	iov_t s;
+	SETIOV(&s, msg, bytes);
+	return MsgWritev(rcvid, &s, 1, offset);
+}
+
+static inline int MsgWrite_r(int rcvid, const void *msg, int bytes, int offset)
+{
+	iov_t s;
+	SETIOV(&s, msg, bytes);
+	return MsgWritev_r(rcvid, &s, 1, offset);
+}
+
+#endif
