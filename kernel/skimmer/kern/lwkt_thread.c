@@ -68,6 +68,7 @@ void lwkt_init_hart(struct globaldata *gd, void *boot_stack, size_t boot_stack_s
 	td->td_kstack = boot_stack;
 	td->td_kstack_size = boot_stack_size;
 	*(uint64_t *)boot_stack = TD_STACK_CANARY;
+	gd->gd_kstack_top = (uintptr_t)boot_stack + boot_stack_size;
 	ksnprintf(td->td_name, sizeof td->td_name, "idle%d", gd->gd_cpuid);
 	lwkt_initport_thread(&td->td_msgport, td);
 	thread_link(td);
@@ -83,6 +84,8 @@ static void lwkt_reap(struct globaldata *gd)
 	struct thread *td;
 	while ((td = list_first_entry(&gd->gd_zombies, struct thread, td_runq)) != NULL) {
 		list_remove(&td->td_runq);
+		if (td->td_reapfn)
+			td->td_reapfn(td);
 		unsigned long s = spin_lock_irqsave(&all_threads_lock);
 		list_remove(&td->td_allq);
 		spin_unlock_irqrestore(&all_threads_lock, s);
@@ -165,6 +168,7 @@ void lwkt_switch(void)
 		trace(TR_SWITCH, td->td_id, ntd->td_id);
 		ntd->td_switches++;
 		ntd->td_slice = 0;
+		arch_thread_switch_in(gd, ntd);
 		gd->gd_curthread = ntd;
 		cpu_switch(&td->td_sp, ntd->td_sp);
 		/* We are td again, switched back in by some thread of this hart. */

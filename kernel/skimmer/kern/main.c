@@ -9,6 +9,7 @@
 #include <skimmer/ipiq.h>
 #include <skimmer/selftest.h>
 #include <arch/sbi.h>
+#include <arch/pmap.h>
 
 #define KSTACK_SIZE (CONFIG_KSTACK_PAGES * PAGE_SIZE)
 
@@ -120,6 +121,10 @@ void __noreturn kmain(unsigned long hartid, void *fdt)
 		boot_fail("no timebase-frequency in the device tree");
 
 	memory_init(&bootinfo);
+	if (bootinfo.stdout_base)
+		pmap_kernel_map_device(ALIGN_DOWN(bootinfo.stdout_base, PAGE_SIZE), PAGE_SIZE);
+	pmap_bootstrap();
+	pmap_activate_hart();
 	harts_init(&bootinfo);
 	lwkt_init_hart(gd, boot_stack, KSTACK_SIZE);
 	ipiq_init(ncpus);
@@ -154,6 +159,7 @@ void __noreturn kmain(unsigned long hartid, void *fdt)
 void __noreturn secondary_main(void)
 {
 	struct globaldata *gd = mycpu();
+	pmap_activate_hart();
 	trap_init_hart();
 	arch_hart_online(gd);
 	timer_start_hart();

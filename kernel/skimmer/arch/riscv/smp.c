@@ -2,6 +2,7 @@
 #include <skimmer/globaldata.h>
 #include <skimmer/kern.h>
 #include <arch/sbi.h>
+#include <arch/pmap.h>
 
 extern void secondary_entry(void);
 void secondary_main(void) __noreturn;
@@ -64,4 +65,10 @@ void __noreturn secondary_late(unsigned long hartid)
 	}
 	for (;;)	/* not a hart we started: stay parked */
 		cpu_wfi();
+}
+
+void arch_thread_switch_in(struct globaldata *gd, struct thread *td)
+{
+	gd->gd_kstack_top = (uintptr_t)td->td_kstack + td->td_kstack_size;
+	pmap_switch(td->td_satp ? td->td_satp : pmap_kernel_satp());
 }

@@ -18,6 +18,8 @@
 
 struct globaldata {
 	struct thread *gd_curthread;	/* offset 0: used by trap.S and gdb */
+	uintptr_t gd_kstack_top;	/* offset 8: current thread's stack top (trap.S) */
+	uintptr_t gd_uscratch;		/* offset 16: user sp during trap entry (trap.S) */
 	int gd_cpuid;			/* logical index 0..ncpus-1 */
 	unsigned long gd_hartid;	/* the hart id SBI knows */
 	volatile uint32_t gd_reqflags;	/* RQF_*: this hart only, interrupts off */
@@ -35,6 +37,9 @@ struct globaldata {
 	uint64_t gd_ipiq_full;		/* times a sender found a ring full */
 	struct trace_ring gd_trace;
 };
+
+_Static_assert(offsetof(struct globaldata, gd_kstack_top) == 8, "trap.S GD_KSTACK_TOP");
+_Static_assert(offsetof(struct globaldata, gd_uscratch) == 16, "trap.S GD_USCRATCH");
 
 extern struct globaldata cpu_globals[MAXCPU];
 extern int ncpus;

@@ -19,6 +19,7 @@
 #define TD_STACK_CANARY 0x5ca1ab1edeadc0deULL
 
 struct globaldata;
+struct proc;
 
 struct thread {
 	uintptr_t td_sp;		/* saved sp while switched out (switch.S uses offset 0) */
@@ -37,6 +38,10 @@ struct thread {
 	void *td_arg;
 	uint32_t td_id;
 	uint64_t td_switches;		/* times switched in */
+	uint64_t td_satp;		/* address space to run in; 0: the kernel's */
+	uintptr_t td_onfault;		/* usercopy fault recovery address, or 0 */
+	struct proc *td_proc;		/* owning process for user threads, else NULL */
+	void (*td_reapfn)(struct thread *); /* called when the exited thread is reaped */
 	struct list td_allq;		/* on the global thread list (all_threads_lock) */
 	char td_name[24];
 };

@@ -6,6 +6,7 @@
 #include <arch/csr.h>
 
 struct globaldata;
+struct thread;
 
 /* The running hart's globaldata lives in tp for as long as we are in the kernel. */
 static inline struct globaldata *arch_mycpu(void)
@@ -61,5 +62,9 @@ static inline uintptr_t cpu_frame_pointer(void)
 {
 	return (uintptr_t)__builtin_frame_address(0);
 }
+
+/* Called by lwkt_switch just before switching to td (interrupts off): load its
+ * address space and note its kernel stack for traps from user mode. */
+void arch_thread_switch_in(struct globaldata *gd, struct thread *td);
 
 #endif

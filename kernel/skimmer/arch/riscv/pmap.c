@@ -1,0 +1,245 @@
+/*
+ * Sv39 page tables.
+ *
+ * The kernel map is built once at boot: RAM identity-mapped read/write and never
+ * executable, except the kernel image, whose text is read/execute and rodata
+ * read-only (4 KiB pages there, 2 MiB pages elsewhere), plus the devices the
+ * kernel drives. All kernel mappings are global and live below USER_VA_LO, so
+ * a process root table just copies the kernel's root slots below that.
+ *
+ * ASIDs are handed out once and never reused, so no cross-hart shootdown is
+ * needed when an address space dies. When they run out, later processes share
+ * ASID 0 semantics by flushing the whole TLB on each switch (correct, slower).
+ */
+#include <skimmer/kern.h>
+#include <skimmer/kmem.h>
+#include <skimmer/fdt.h>
+#include <arch/pmap.h>
+#include <arch/cpu.h>
+
+#define PTE_V (1UL << 0)
+#define PTE_R (1UL << 1)
+#define PTE_W (1UL << 2)
+#define PTE_X (1UL << 3)
+#define PTE_U (1UL << 4)
+#define PTE_G (1UL << 5)
+#define PTE_A (1UL << 6)
+#define PTE_D (1UL << 7)
+#define PTE_LEAF (PTE_R | PTE_W | PTE_X)
+
+#define SATP_SV39 (8UL << 60)
+#define PTES 512
+#define MEGA (2UL << 20)
+#define USER_ROOT_FIRST (USER_VA_LO >> 30)	/* root slot 128 */
+
+extern char _kernel_start[], _srodata[], _sdata[], _end[];
+extern struct fdt_info bootinfo;
+
+static uint64_t *kernel_root;
+static uint64_t kernel_satp;
+static uint32_t asid_next = 1, asid_max;
+static bool kernel_map_done;
+
+#define MAX_DEVICES 8
+static struct { uint64_t pa, size; } devices[MAX_DEVICES];
+static int ndevices;
+
+static inline uint64_t pte_make(uint64_t pa, uint64_t flags)
+{
+	return ((pa >> PAGE_SHIFT) << 10) | flags | PTE_V;
+}
+
+static inline uint64_t *pte_table(uint64_t pte)
+{
+	return (uint64_t *)(uintptr_t)((pte >> 10) << PAGE_SHIFT);
+}
+
+static inline unsigned vpn(uint64_t va, int level)
+{
+	return (va >> (PAGE_SHIFT + 9 * level)) & (PTES - 1);
+}
+
+/* The entry for va at `level` (0 = 4 KiB leaf, 1 = 2 MiB), creating tables on the
+ * way down when `tables` is non-NULL (it counts the pages made). NULL if missing
+ * and not creating, or out of memory. */
+static uint64_t *pte_walk(uint64_t *root, uint64_t va, int level, size_t *tables)
+{
+	uint64_t *t = root;
+	for (int l = 2; l > level; l--) {
+		uint64_t *pte = &t[vpn(va, l)];
+		if (!(*pte & PTE_V)) {
+			if (tables == NULL)
+				return NULL;
+			uint64_t *nt = page_alloc(0);
+			if (nt == NULL)
+				return NULL;
+			(*tables)++;
+			*pte = pte_make((uintptr_t)nt, 0);
+		}
+		KASSERT(!(*pte & PTE_LEAF), "walk through a leaf at va %#lx", (unsigned long)va);
+		t = pte_table(*pte);
+	}
+	return &t[vpn(va, level)];
+}
+
+/* Kernel map: [va, va+size) -> same pa, 2 MiB leaves where aligned. Boot only. */
+static void kmap_range(uint64_t start, uint64_t end, uint64_t flags)
+{
+	static size_t ktables;
+	start = ALIGN_DOWN(start, PAGE_SIZE);
+	end = ALIGN_UP(end, PAGE_SIZE);
+	while (start < end) {
+		bool mega = (start % MEGA) == 0 && end - start >= MEGA;
+		uint64_t *pte = pte_walk(kernel_root, start, mega ? 1 : 0, &ktables);
+		if (pte == NULL)
+			panic("pmap: out of memory for the kernel map");
+		*pte = pte_make(start, flags | PTE_G | PTE_A | PTE_D);
+		start += mega ? MEGA : PAGE_SIZE;
+	}
+}
+
+void pmap_kernel_map_device(uint64_t pa, size_t size)
+{
+	KASSERT(!kernel_map_done && ndevices < MAX_DEVICES, "device map after boot");
+	devices[ndevices].pa = pa;
+	devices[ndevices].size = size;
+	ndevices++;
+}
+
+void pmap_bootstrap(void)
+{
+	uint64_t ks = (uintptr_t)_kernel_start, ro = (uintptr_t)_srodata;
+	uint64_t da = (uintptr_t)_sdata, ke = (uintptr_t)_end;
+
+	kernel_root = page_alloc(0);
+	if (kernel_root == NULL)
+		panic("pmap: no memory for the kernel root table");
+	for (int i = 0; i < bootinfo.nmem; i++) {
+		uint64_t s = bootinfo.mem[i].base, e = s + bootinfo.mem[i].size;
+		KASSERT(e <= USER_VA_LO, "RAM above 128 GiB is not supported");
+		/* Everything but the kernel image: data, never code. */
+		if (s < ks)
+			kmap_range(s, MIN(e, ks), PTE_R | PTE_W);
+		if (e > ke)
+			kmap_range(MAX(s, ke), e, PTE_R | PTE_W);
+	}
+	kmap_range(ks, ro, PTE_R | PTE_X);	/* text */
+	kmap_range(ro, da, PTE_R);		/* rodata */
+	kmap_range(da, ke, PTE_R | PTE_W);	/* data, bss, boot stack */
+	for (int i = 0; i < ndevices; i++)
+		kmap_range(devices[i].pa, devices[i].pa + devices[i].size, PTE_R | PTE_W);
+	kernel_satp = SATP_SV39 | ((uintptr_t)kernel_root >> PAGE_SHIFT);
+
+	/* How many ASID bits does this hart have? Write all ones and read back. */
+	csr_write(satp, SATP_SV39 | (0xffffUL << 44) | ((uintptr_t)kernel_root >> PAGE_SHIFT));
+	asid_max = (csr_read(satp) >> 44) & 0xffff;
+	csr_write(satp, 0);
+	kernel_map_done = true;
+}
+
+uint64_t pmap_kernel_satp(void)
+{
+	return kernel_satp;
+}
+
+void pmap_activate_hart(void)
+{
+	__asm__ __volatile__("sfence.vma" ::: "memory");
+	csr_write(satp, kernel_satp);
+	__asm__ __volatile__("sfence.vma" ::: "memory");
+}
+
+void pmap_switch(uint64_t satp)
+{
+	if (csr_read(satp) != satp) {
+		csr_write(satp, satp);
+		if (((satp >> 44) & 0xffff) == 0)	/* shared ASID: no tag to trust */
+			__asm__ __volatile__("sfence.vma" ::: "memory");
+	}
+}
+
+int pmap_create(struct pmap *pm)
+{
+	KASSERT(kernel_map_done, "pmap_create before pmap_bootstrap");
+	uint64_t *root = page_alloc(0);
+	if (root == NULL)
+		return 12;	/* ENOMEM */
+	for (unsigned i = 0; i < USER_ROOT_FIRST; i++)
+		root[i] = kernel_root[i];
+	uint32_t asid = __atomic_fetch_add(&asid_next, 1, __ATOMIC_RELAXED);
+	if (asid > asid_max)
+		asid = 0;
+	pm->pm_root = root;
+	pm->pm_asid = asid;
+	pm->pm_satp = SATP_SV39 | ((uint64_t)asid << 44) | ((uintptr_t)root >> PAGE_SHIFT);
+	pm->pm_pages = 0;
+	pm->pm_tables = 0;
+	return 0;
+}
+
+int pmap_enter_new(struct pmap *pm, uint64_t va, int prot, void **kva)
+{
+	if (va < USER_VA_LO || va >= USER_VA_HI || (va & (PAGE_SIZE - 1)))
+		return 22;	/* EINVAL */
+	uint64_t *pte = pte_walk(pm->pm_root, va, 0, &pm->pm_tables);
+	if (pte == NULL)
+		return 12;
+	if (*pte & PTE_V)
+		return 17;	/* EEXIST */
+	void *page = page_alloc(0);
+	if (page == NULL)
+		return 12;
+	uint64_t flags = PTE_U | PTE_A | PTE_D;
+	flags |= (prot & PROT_R) ? PTE_R : 0;
+	flags |= (prot & PROT_W) ? PTE_W | PTE_R : 0;
+	flags |= (prot & PROT_X) ? PTE_X : 0;
+	*pte = pte_make((uintptr_t)page, flags);
+	pm->pm_pages++;
+	if (kva)
+		*kva = page;
+	return 0;
+}
+
+void *pmap_extract(struct pmap *pm, uint64_t va)
+{
+	if (va < USER_VA_LO || va >= USER_VA_HI)
+		return NULL;
+	uint64_t *pte = pte_walk(pm->pm_root, va, 0, NULL);
+	if (pte == NULL || !(*pte & PTE_V))
+		return NULL;
+	return (char *)pte_table(*pte) + (va & (PAGE_SIZE - 1));
+}
+
+/* Free a user subtree: leaves' pages and the tables themselves. */
+static void free_level(uint64_t *t, int level, struct pmap *pm)
+{
+	for (unsigned i = 0; i < PTES; i++) {
+		if (!(t[i] & PTE_V))
+			continue;
+		if (t[i] & PTE_LEAF) {
+			KASSERT(level == 0, "large user mapping");
+			page_free(pte_table(t[i]), 0);
+			pm->pm_pages--;
+		} else {
+			free_level(pte_table(t[i]), level - 1, pm);
+			page_free(pte_table(t[i]), 0);
+			pm->pm_tables--;
+		}
+	}
+}
+
+void pmap_destroy(struct pmap *pm)
+{
+	KASSERT(csr_read(satp) != pm->pm_satp, "destroying the live address space");
+	for (unsigned i = USER_ROOT_FIRST; i < PTES / 2; i++) {
+		if (pm->pm_root[i] & PTE_V) {
+			free_level(pte_table(pm->pm_root[i]), 1, pm);
+			page_free(pte_table(pm->pm_root[i]), 0);
+			pm->pm_tables--;
+		}
+	}
+	KASSERT(pm->pm_pages == 0 && pm->pm_tables == 0, "pmap accounting: %lu pages, %lu tables",
+		(unsigned long)pm->pm_pages, (unsigned long)pm->pm_tables);
+	page_free(pm->pm_root, 0);
+	pm->pm_root = NULL;
+}
