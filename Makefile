@@ -22,6 +22,8 @@ PLATFORM := qemu-virt
 
 include $(K)/platform/$(PLATFORM)/platform.mk
 
+KCALL_GEN  := $(BUILD)/include/generated/kcall
+BOOTFS     := $(BUILD)/bootfs.img
 KERNEL_ELF := $(BUILD)/skimmer.elf
 KERNEL_IMG := $(BUILD)/skimmer.bin
 DEPS_OK    := $(BUILD)/.deps-ok
@@ -67,14 +69,21 @@ KCFLAGS := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany \
 	-fno-omit-frame-pointer -fno-optimize-sibling-calls -g -O2 \
 	-Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes \
 	-std=gnu11 -MMD -MP \
-	-I$(K)/include -I$(K)/arch/$(ARCH)/include -I$(K)/platform/$(PLATFORM) -I$(BUILD)/include
+	-I$(K)/include -I$(K)/arch/$(ARCH)/include -I$(K)/platform/$(PLATFORM) -I$(BUILD)/include \
+	-I$(KCALL_GEN)
 
-$(BUILD)/%.c.o: %.c $(AUTOCONF)
+# --- The kernel-call table: one source, generated stubs, dispatch table and names ----------
+$(KCALL_GEN)/kcall_table.h: abi/kcalls.tab tools/kcallgen.py abi/include/sys/neutrino.h | $(DEPS_OK)
+	@echo "  KCALLS  $(KCALL_GEN)"
+	@$(PYTHON) tools/kcallgen.py --header abi/include/sys/neutrino.h abi/kcalls.tab $(KCALL_GEN)
+$(KCALL_GEN)/kcall_nums.h $(KCALL_GEN)/kcall_stubs.S $(KCALL_GEN)/kcall_errno.c: $(KCALL_GEN)/kcall_table.h
+
+$(BUILD)/%.c.o: %.c $(AUTOCONF) $(KCALL_GEN)/kcall_table.h
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	@$(CC) $(KCFLAGS) -c $< -o $@
 
-$(BUILD)/%.S.o: %.S $(AUTOCONF)
+$(BUILD)/%.S.o: %.S $(AUTOCONF) $(KCALL_GEN)/kcall_table.h
 	@mkdir -p $(@D)
 	@echo "  AS      $<"
 	@$(CC) $(KCFLAGS) -D__ASSEMBLER__ -c $< -o $@
@@ -88,13 +97,30 @@ $(KERNEL_IMG): $(KERNEL_ELF)
 	@echo "  IMAGE   $@"
 	@$(OBJCOPY) -O binary $< $@
 
-kernel: $(KERNEL_IMG)
+kernel: $(KERNEL_IMG) $(BOOTFS)
 
 -include $(KOBJ:.o=.d)
 
+# --- User programs and the boot image --------------------------------------------------------
+# Until libc arrives, programs link a tiny system layer (user/lib) and the generated stubs.
+UCFLAGS := -march=rv64imac -mabi=lp64 -mcmodel=medany -ffreestanding -nostdlib -static -fno-pic \
+	-g -O2 -Wall -Wextra -Werror -Wno-unused-parameter -std=gnu11 \
+	-Iabi/include -I$(KCALL_GEN) -Iuser/lib
+ULIB := user/crt0.S user/lib/qsys.c $(KCALL_GEN)/kcall_stubs.S $(KCALL_GEN)/kcall_errno.c
+USER_BINS := $(patsubst user/bin/%.c,$(BUILD)/user/%,$(wildcard user/bin/*.c))
+
+$(BUILD)/user/%: user/bin/%.c $(ULIB) user/user.ld user/lib/qsys.h abi/include/sys/neutrino.h
+	@mkdir -p $(@D)
+	@echo "  USER    $@"
+	@$(CC) $(UCFLAGS) -T user/user.ld -o $@ $< $(ULIB) -lgcc
+
+$(BOOTFS): boot/qsoe.build $(USER_BINS) tools/mkbootfs.py
+	@echo "  BOOTFS  $@"
+	@$(PYTHON) tools/mkbootfs.py boot/qsoe.build -o $@ --search $(BUILD)/user
+
 # --- Booting ---------------------------------------------------------------------------
 QEMU_ARGS = -machine virt -smp $(HARTS) -m $(MEM) -nographic -bios default \
-	-kernel $(KERNEL_IMG)
+	-kernel $(KERNEL_IMG) -initrd $(BOOTFS)
 
 run: kernel
 	$(QEMU) $(QEMU_ARGS) -append "$(BOOTARGS)"
@@ -124,17 +150,17 @@ unit: $(UNIT_BINS)
 
 # --- Test, stress and bench ------------------------------------------------------------------
 test: kernel unit
-	@SK_NO_BUILD=1 $(PYTHON) tools/runner.py suite --qemu "$(QEMU)" --image $(KERNEL_IMG) --mem $(MEM) \
+	@SK_NO_BUILD=1 $(PYTHON) tools/runner.py suite --qemu "$(QEMU) -initrd $(BOOTFS)" --image $(KERNEL_IMG) --mem $(MEM) \
 		--unit-dir $(BUILD)/unit --scenarios tests/run/scenarios.txt --timeout $(TIMEOUT) \
 		--script tools/gdb/selftest.sh --log-dir $(BUILD)/logs
 
 stress: kernel
-	@$(PYTHON) tools/runner.py stress --qemu "$(QEMU)" --image $(KERNEL_IMG) --mem $(MEM) \
+	@$(PYTHON) tools/runner.py stress --qemu "$(QEMU) -initrd $(BOOTFS)" --image $(KERNEL_IMG) --mem $(MEM) \
 		--boots $(BOOTS) --harts $(HARTS) --test "$(TEST)" --bootargs "$(BOOTARGS)" \
 		--timeout $(TIMEOUT) --log-dir $(BUILD)/logs
 
 bench: kernel
-	@$(PYTHON) tools/runner.py bench --qemu "$(QEMU)" --image $(KERNEL_IMG) --mem $(MEM) \
+	@$(PYTHON) tools/runner.py bench --qemu "$(QEMU) -initrd $(BOOTFS)" --image $(KERNEL_IMG) --mem $(MEM) \
 		--harts $(HARTS) --timeout 600 --log-dir $(BUILD)/logs
 
 clean:

@@ -401,6 +401,12 @@ TEST(hand_header_errors)
 		CHECK_EQ(elf_parse(m, k, USER_LO, USER_HI, &im), ENOEXEC);
 		free(m);
 	}
+	/* Program headers that end exactly at the end of the file, then one byte short. */
+	struct ph tiny = { ELF_PT_LOAD, RX, 0, 0x10000, 0x10, 0x100 };
+	m = mk(&tiny, 1, 0x10000, ELF_EHDR_SIZE + ELF_PHDR_SIZE);
+	CHECK_EQ(elf_parse(m, ELF_EHDR_SIZE + ELF_PHDR_SIZE, USER_LO, USER_HI, &im), 0);
+	CHECK_EQ(parse_n(m, ELF_EHDR_SIZE + ELF_PHDR_SIZE - 1, &im), ENOEXEC);
+	free(m);
 	/* Bad arguments from the caller. */
 	CHECK_EQ(elf_parse(good, HSIZE, USER_LO + 1, USER_HI, &im), EINVAL);
 	CHECK_EQ(elf_parse(good, HSIZE, USER_LO, USER_HI - 1, &im), EINVAL);
@@ -479,6 +485,8 @@ TEST(hand_load_count_and_entry)
 	CHECK_EQ(im.nsegs, 8);
 	CHECK_EQ(im.segs[3].vaddr, 0x14000);
 	CHECK_EQ(hand(p + 3, 1, 0x13000, HSIZE, &im), ENOEXEC);	/* only an empty PT_LOAD */
+	p[3].va = 0;						/* ... even outside the range */
+	CHECK_EQ(hand(p, 9, 0x10000, HSIZE, &im), 0);
 	p[4] = (struct ph){ ELF_PT_GNU_STACK, RW, 0, 0, 0, 0 };
 	CHECK_EQ(hand(p + 4, 1, 0x10000, HSIZE, &im), ENOEXEC);	/* no PT_LOAD */
 

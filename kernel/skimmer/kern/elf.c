@@ -91,8 +91,8 @@ static int check_load(const uint8_t *ph, size_t size, uint64_t user_lo, uint64_t
 	return 0;
 }
 
-/* Contract in elf.h. Validates the header, then each program header in table order, and
- * the entry point last. */
+/* Contract in elf.h. Validates the header, then each program header in table order,
+ * noting whether an executable segment holds the entry point. */
 int elf_parse(const void *file, size_t size, uint64_t user_lo, uint64_t user_hi,
 	      struct elf_image *out)
 {

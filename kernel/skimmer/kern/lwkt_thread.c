@@ -193,7 +193,8 @@ void lwkt_thread_start(struct thread *td)
 	lwkt_exit();
 }
 
-struct thread *lwkt_create(void (*fn)(void *), void *arg, int pri, int cpu, const char *name)
+struct thread *lwkt_create_stopped(void (*fn)(void *), void *arg, int pri, int cpu,
+				   const char *name)
 {
 	KASSERT(pri > TDPRI_IDLE && pri <= TDPRI_MAX, "bad priority %d", pri);
 	KASSERT(cpu < ncpus, "no cpu %d", cpu);
@@ -224,7 +225,14 @@ struct thread *lwkt_create(void (*fn)(void *), void *arg, int pri, int cpu, cons
 	td->td_critcount = 1;
 
 	thread_link(td);
-	lwkt_schedule(td);
+	return td;
+}
+
+struct thread *lwkt_create(void (*fn)(void *), void *arg, int pri, int cpu, const char *name)
+{
+	struct thread *td = lwkt_create_stopped(fn, arg, pri, cpu, name);
+	if (td)
+		lwkt_schedule(td);
 	return td;
 }
 

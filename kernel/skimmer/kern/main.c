@@ -8,6 +8,7 @@
 #include <skimmer/kmem.h>
 #include <skimmer/ipiq.h>
 #include <skimmer/selftest.h>
+#include <skimmer/bootfs.h>
 #include <arch/sbi.h>
 #include <arch/pmap.h>
 
@@ -16,6 +17,8 @@
 struct globaldata cpu_globals[MAXCPU];
 int ncpus = 1;
 struct fdt_info bootinfo;
+struct bootfs boot_fs;		/* the boot image QEMU passed as the initrd */
+bool have_bootfs;
 uint64_t boot_hartid;
 void *boot_fdt;
 
@@ -126,6 +129,15 @@ void __noreturn kmain(unsigned long hartid, void *fdt)
 	pmap_bootstrap();
 	pmap_activate_hart();
 	harts_init(&bootinfo);
+	if (bootinfo.initrd_end > bootinfo.initrd_start) {
+		size_t size = bootinfo.initrd_end - bootinfo.initrd_start;
+		int e = bootfs_open((void *)(uintptr_t)bootinfo.initrd_start, size, &boot_fs);
+		if (e == 0)
+			have_bootfs = true;
+		else
+			kprintf("skimmer: the initrd (%lu bytes) is not a valid boot image (error %d)\n",
+				(unsigned long)size, e);
+	}
 	lwkt_init_hart(gd, boot_stack, KSTACK_SIZE);
 	ipiq_init(ncpus);
 	timer_init(bootinfo.timebase_hz);

@@ -22,6 +22,7 @@ static const struct selftest selftests[] = {
 #ifdef CONFIG_SELFTEST_BENCH
 	{ "bench", bench_run, true },
 #endif
+	{ "user", user_run, false },
 	{ "crash", crash_run, true },
 };
 

@@ -2,24 +2,25 @@
  * Trap entry and exit.
  *
  * sscratch design: while a hart runs kernel code sscratch is 0 and tp holds the
- * hart's globaldata. The entry swaps tp and sscratch: a zero means we came from
- * the kernel, so tp is recovered from sscratch and the frame goes on the current
- * stack. (A non-zero value will mean "from user mode" once U-mode exists: it
- * will carry the globaldata, and the frame goes on the thread's kernel stack.)
+ * hart's globaldata; while it runs user code sscratch holds the globaldata and
+ * tp is the user's. The entry swaps tp and sscratch:
+ *  - zero: we came from the kernel; tp is recovered from sscratch and the frame
+ *    goes on the current stack;
+ *  - non-zero: we came from user mode; the frame goes at the top of the current
+ *    thread's kernel stack (gd_kstack_top), the user's sp and tp are saved into
+ *    it, and gp is reloaded (user code may use it for anything).
+ * trap_return goes back to the mode the frame's sstatus.SPP names; on the way
+ * to user mode it puts the globaldata back in sscratch.
  */
 #include <arch/frame.h>
 
-	.section .text
-	.balign 4
-	.globl trap_entry
-trap_entry:
-	csrrw	tp, sscratch, tp
-	bnez	tp, trap_from_user
-	csrrw	tp, sscratch, zero		/* tp = globaldata, sscratch = 0 */
-	addi	sp, sp, -TF_SIZE
+#define GD_KSTACK_TOP 8		/* offsets in struct globaldata (static-asserted there) */
+#define GD_USCRATCH   16
+
+	/* Every register but sp (x2) and tp (x4), which each path saves itself. */
+	.macro SAVE_REGS
 	sd	x1, TF_REG(1)(sp)
 	sd	x3, TF_REG(3)(sp)
-	sd	x4, TF_REG(4)(sp)
 	sd	x5, TF_REG(5)(sp)
 	sd	x6, TF_REG(6)(sp)
 	sd	x7, TF_REG(7)(sp)
@@ -47,8 +48,38 @@ trap_entry:
 	sd	x29, TF_REG(29)(sp)
 	sd	x30, TF_REG(30)(sp)
 	sd	x31, TF_REG(31)(sp)
+	.endm
+
+	.section .text
+	.balign 4
+	.globl trap_entry
+trap_entry:
+	csrrw	tp, sscratch, tp
+	bnez	tp, trap_from_user
+	csrrw	tp, sscratch, zero		/* tp = globaldata, sscratch = 0 */
+	addi	sp, sp, -TF_SIZE
+	SAVE_REGS
+	sd	tp, TF_REG(4)(sp)
 	addi	t0, sp, TF_SIZE
 	sd	t0, TF_REG(2)(sp)		/* the interrupted sp */
+	j	trap_common
+
+trap_from_user:
+	/* tp = globaldata, sscratch = the user's tp */
+	sd	sp, GD_USCRATCH(tp)
+	ld	sp, GD_KSTACK_TOP(tp)
+	addi	sp, sp, -TF_SIZE
+	SAVE_REGS
+	ld	t0, GD_USCRATCH(tp)
+	sd	t0, TF_REG(2)(sp)		/* the user's sp */
+	csrrw	t0, sscratch, zero		/* sscratch = 0: we are in the kernel now */
+	sd	t0, TF_REG(4)(sp)		/* the user's tp */
+	.option push
+	.option norelax
+	la	gp, __global_pointer$
+	.option pop
+
+trap_common:
 	csrr	t0, sepc
 	csrr	t1, sstatus
 	csrr	t2, scause
@@ -57,9 +88,13 @@ trap_entry:
 	sd	t1, TF_SSTATUS(sp)
 	sd	t2, TF_SCAUSE(sp)
 	sd	t3, TF_STVAL(sp)
-	/* A frame record so backtraces walk from the handler into the interrupted code. */
+	/* A frame record so backtraces walk from the handler into the interrupted
+	 * code (s0 = 0 from user mode ends the walk there). */
+	andi	t1, t1, 0x100			/* SPP */
 	mv	s0, sp
-	mv	a0, sp
+	bnez	t1, 1f
+	mv	s0, zero
+1:	mv	a0, sp
 	call	trap_handler
 
 	.globl trap_return
@@ -71,6 +106,10 @@ trap_return:
 	ld	t1, TF_SSTATUS(sp)
 	csrw	sepc, t0
 	csrw	sstatus, t1
+	andi	t1, t1, 0x100			/* SPP: back to the kernel? */
+	bnez	t1, 2f
+	csrw	sscratch, tp			/* to user mode: sscratch = globaldata */
+2:
 	ld	x1, TF_REG(1)(sp)
 	ld	x3, TF_REG(3)(sp)
 	ld	x4, TF_REG(4)(sp)
@@ -103,12 +142,3 @@ trap_return:
 	ld	x31, TF_REG(31)(sp)
 	ld	x2, TF_REG(2)(sp)
 	sret
-
-/* No user mode exists yet, so a non-zero sscratch means corrupted state: restore
- * tp and report it from C on the current stack. */
-trap_from_user:
-	csrrw	tp, sscratch, tp
-	mv	a0, sp
-	call	trap_bad_sscratch
-5:	wfi
-	j	5b

@@ -1,10 +1,12 @@
 /* Trap dispatch: interrupts (IPI, timer) and kernel exceptions, and the preemption point. */
 #include <skimmer/thread2.h>
 #include <skimmer/ipiq.h>
+#include <skimmer/proc.h>
 #include <arch/frame.h>
 #include <arch/csr.h>
 
 void timer_intr(void);	/* timer.c */
+long kcall_dispatch(uint64_t num, const uint64_t *args);
 extern void trap_entry(void);
 
 static const char *const exc_names[] = {
@@ -32,18 +34,54 @@ static void panic_park(void)
 		cpu_wfi();
 }
 
+static const char *exc_name(uint64_t cause)
+{
+	uint64_t code = cause & 0xff;
+	return code < ARRAY_SIZE(exc_names) && exc_names[code] ? exc_names[code] : "unknown exception";
+}
+
+static bool is_memory_fault(uint64_t cause)
+{
+	return cause == EXC_LOAD_PAGE || cause == EXC_STORE_PAGE || cause == EXC_LOAD_ACCESS ||
+	       cause == EXC_STORE_ACCESS;
+}
+
+/* An exception in user mode: a kernel call, or a fault that ends the process. */
+static void user_exception(struct trapframe *tf)
+{
+	struct thread *td = curthread();
+	if (tf->tf_scause == EXC_ECALL_U) {
+		tf->tf_sepc += 4;
+		local_irq_enable();	/* kernel calls run preemptibly */
+		tf->tf_x[10] = (uint64_t)kcall_dispatch(tf->tf_x[17], &tf->tf_x[10]);
+		local_irq_disable();
+		return;
+	}
+	kprintf("skimmer: pid %u (%s) killed: %s at pc %#lx, address %#lx\n",
+		td->td_proc ? td->td_proc->p_pid : 0, td->td_name, exc_name(tf->tf_scause),
+		(unsigned long)tf->tf_sepc, (unsigned long)tf->tf_stval);
+	local_irq_enable();
+	proc_thread_exit(PEXIT_FAULT, (long)tf->tf_scause);
+}
+
 void trap_handler(struct trapframe *tf)
 {
 	struct globaldata *gd = mycpu();
 	uint64_t cause = tf->tf_scause;
 
 	if (!(cause & SCAUSE_INTR)) {
-		uint64_t code = cause & 0xff;
-		const char *name = code < ARRAY_SIZE(exc_names) && exc_names[code] ?
-			exc_names[code] : "unknown exception";
-		panic_frame(tf, "kernel trap: %s (scause %#lx) at sepc %#lx, stval %#lx", name,
-			    (unsigned long)cause, (unsigned long)tf->tf_sepc,
-			    (unsigned long)tf->tf_stval);
+		struct thread *td = gd->gd_curthread;
+		if (!(tf->tf_sstatus & SSTATUS_SPP)) {
+			user_exception(tf);
+		} else if (td->td_onfault && is_memory_fault(cause)) {
+			tf->tf_sepc = td->td_onfault;	/* a usercopy hit a bad user page */
+		} else {
+			panic_frame(tf, "kernel trap: %s (scause %#lx) at sepc %#lx, stval %#lx",
+				    exc_name(cause), (unsigned long)cause,
+				    (unsigned long)tf->tf_sepc, (unsigned long)tf->tf_stval);
+		}
+		lwkt_preempt_check();
+		return;
 	}
 	if (unlikely(panicking))
 		panic_park();
@@ -67,9 +105,23 @@ void trap_handler(struct trapframe *tf)
 	lwkt_preempt_check();
 }
 
-void trap_bad_sscratch(uintptr_t sp)
+/* Leave the kernel for user mode at pc with stack sp and a0 = arg, from the top
+ * of the current thread's kernel stack. The thread's address space is live. */
+void __noreturn arch_enter_user(uint64_t pc, uint64_t sp, uint64_t arg)
 {
-	panic("trap with non-zero sscratch (no user mode yet), sp %#lx", (unsigned long)sp);
+	struct thread *td = curthread();
+	struct trapframe *tf =
+		(struct trapframe *)((char *)td->td_kstack + td->td_kstack_size - TF_SIZE);
+	local_irq_disable();
+	memset(tf, 0, sizeof *tf);
+	tf->tf_sepc = pc;
+	tf->tf_x[2] = sp;
+	tf->tf_x[10] = arg;
+	/* User mode, interrupts on after sret, no FP state (FS off: FP use traps). */
+	tf->tf_sstatus = (csr_read(sstatus) & ~(SSTATUS_SPP | SSTATUS_SIE | SSTATUS_FS |
+						SSTATUS_SUM)) | SSTATUS_SPIE;
+	__asm__ __volatile__("mv sp, %0\n\tj trap_return" :: "r"(tf) : "memory");
+	__builtin_unreachable();
 }
 
 void arch_print_frame(const struct trapframe *tf)

@@ -2,6 +2,8 @@
 #ifndef SKIMMER_ELF_H
 #define SKIMMER_ELF_H
 
+#include <skimmer/errno.h>
+
 #include <skimmer/types.h>
 
 /* Error codes (standard Linux/POSIX values), returned positive as kernel internals do. */

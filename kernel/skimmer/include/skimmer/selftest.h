@@ -21,6 +21,7 @@ bool kstress_run(void);
 bool sched_run(void);
 bool bench_run(void);
 bool crash_run(void);
+bool user_run(void);
 
 /* Report one check: prints "check NAME: PASS|FAIL[ detail]" and returns ok. */
 bool selftest_check(const char *name, bool ok, const char *fmt, ...)

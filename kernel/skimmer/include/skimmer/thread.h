@@ -49,6 +49,9 @@ struct thread {
 /* Create a thread on logical hart `cpu` (-1: this hart), runnable at once.
  * Thread context, may not block; returns NULL when out of memory. */
 struct thread *lwkt_create(void (*fn)(void *), void *arg, int pri, int cpu, const char *name);
+/* The same, but not yet runnable: the caller finishes setting it up, then lwkt_schedule(). */
+struct thread *lwkt_create_stopped(void (*fn)(void *), void *arg, int pri, int cpu,
+				   const char *name);
 
 /* Make td runnable on its own hart; any hart, any context (remote via IPIQ). */
 void lwkt_schedule(struct thread *td);

@@ -1,0 +1,105 @@
+/*
+ * Processes, as far as the kernel core needs them: build an address space from
+ * an ELF image, start the first thread in user mode, and report the end. The
+ * address space is freed only after the last thread has been reaped, when no
+ * hart can still be running on it (lwkt_switch loads the next thread's satp
+ * before the reaper runs).
+ */
+#include <skimmer/proc.h>
+#include <skimmer/thread2.h>
+#include <skimmer/kmem.h>
+#include <skimmer/elf.h>
+#include <skimmer/errno.h>
+
+void arch_enter_user(uint64_t pc, uint64_t sp, uint64_t arg) __noreturn;
+
+static uint32_t next_pid = 2;	/* 1 is the process manager's, when it exists */
+
+/* Map every page of one segment and copy in its file bytes. */
+static int load_segment(struct pmap *pm, const uint8_t *file, const struct elf_seg *sg)
+{
+	for (uint64_t va = sg->vaddr; va < sg->vaddr + sg->memsz; va += PAGE_SIZE) {
+		void *kva;
+		int prot = ((sg->prot & ELF_PROT_R) ? PROT_R : 0) |
+			   ((sg->prot & ELF_PROT_W) ? PROT_W : 0) |
+			   ((sg->prot & ELF_PROT_X) ? PROT_X : 0);
+		int err = pmap_enter_new(pm, va, prot, &kva);
+		if (err)
+			return err;
+		/* The part of [file_va, file_va + filesz) that falls in this page. */
+		uint64_t lo = MAX(va, sg->file_va), hi = MIN(va + PAGE_SIZE, sg->file_va + sg->filesz);
+		if (lo < hi)
+			memcpy((char *)kva + (lo - va), file + sg->file_off + (lo - sg->file_va), hi - lo);
+	}
+	return 0;
+}
+
+static void user_thread_start(void *arg)
+{
+	struct proc *p = arg;
+	arch_enter_user(p->p_entry, USER_STACK_TOP, 0);
+}
+
+/* td_reapfn: runs on the exited thread's hart after it has switched away for good. */
+static void proc_thread_reaped(struct thread *td)
+{
+	struct proc *p = td->td_proc;
+	if (__atomic_sub_fetch(&p->p_nthreads, 1, __ATOMIC_ACQ_REL) == 0)
+		lwkt_replymsg(p->p_exitmsg, 0);
+}
+
+int proc_spawn(const void *image, size_t size, const char *name, int cpu, int pri,
+	       struct lwkt_msg *exitmsg, struct proc **out)
+{
+	struct elf_image img;
+	int err = elf_parse(image, size, USER_VA_LO, USER_STACK_TOP - USER_STACK_PAGES * PAGE_SIZE,
+			    &img);
+	if (err)
+		return err;
+	struct proc *p = kmalloc(sizeof *p);
+	if (p == NULL)
+		return ENOMEM;
+	if ((err = pmap_create(&p->p_pmap)) != 0) {
+		kfree(p);
+		return err;
+	}
+	for (int i = 0; i < img.nsegs && !err; i++)
+		err = load_segment(&p->p_pmap, image, &img.segs[i]);
+	for (uint64_t va = USER_STACK_TOP - USER_STACK_PAGES * PAGE_SIZE; !err && va < USER_STACK_TOP;
+	     va += PAGE_SIZE)
+		err = pmap_enter_new(&p->p_pmap, va, PROT_R | PROT_W, NULL);
+	struct thread *td = err ? NULL : lwkt_create_stopped(user_thread_start, p, pri, cpu, name);
+	if (td == NULL) {
+		pmap_destroy(&p->p_pmap);
+		kfree(p);
+		return err ? err : ENOMEM;
+	}
+	p->p_pid = __atomic_fetch_add(&next_pid, 1, __ATOMIC_RELAXED);
+	strlcpy(p->p_name, name, sizeof p->p_name);
+	p->p_entry = img.entry;
+	p->p_nthreads = 1;
+	p->p_exitmsg = exitmsg;
+	exitmsg->ms_flags = MSGF_SYNC;		/* "in flight" until the process ends */
+	exitmsg->ms_reply_port = &curthread()->td_msgport;
+	td->td_proc = p;
+	td->td_satp = p->p_pmap.pm_satp;
+	td->td_reapfn = proc_thread_reaped;
+	*out = p;
+	lwkt_schedule(td);
+	return 0;
+}
+
+void proc_free(struct proc *p)
+{
+	pmap_destroy(&p->p_pmap);
+	kfree(p);
+}
+
+void proc_thread_exit(int how, long status)
+{
+	struct proc *p = curthread()->td_proc;
+	KASSERT(p != NULL, "proc_thread_exit from a kernel thread");
+	p->p_how = how;
+	p->p_status = status;
+	lwkt_exit();
+}

@@ -1,0 +1,63 @@
+/*
+ * user: runs user programs from the boot image and checks how each one ends.
+ * uhello makes kernel calls and prints its own check lines; ufault touches
+ * unmapped memory and must be killed with a page fault, without a panic.
+ * Each runs on another hart than the harness where there is one. The address
+ * spaces are freed afterwards, so the no-leaks check covers them.
+ */
+#include <skimmer/thread2.h>
+#include <skimmer/proc.h>
+#include <skimmer/bootfs.h>
+#include <skimmer/selftest.h>
+
+extern struct bootfs boot_fs;
+extern bool have_bootfs;
+
+struct user_case {
+	const char *name;
+	int how;		/* expected PEXIT_* */
+	long status;		/* expected exit status or scause */
+};
+
+static const struct user_case cases[] = {
+	{ "uhello", PEXIT_NORMAL, 0 },
+	{ "ufault", PEXIT_FAULT, 13 },	/* load page fault */
+};
+
+static bool run_one(const struct user_case *c, int cpu)
+{
+	struct bootfs_file f;
+	struct lwkt_msg exitmsg;
+	struct proc *p;
+	char check[48];
+
+	ksnprintf(check, sizeof check, "user-%s-ends-as-expected", c->name);
+	if (bootfs_lookup(&boot_fs, c->name, &f) != 0)
+		return selftest_check(check, false, "(not in the boot image)");
+	lwkt_initmsg(&exitmsg, NULL, 0);
+	int err = proc_spawn(f.data, f.size, c->name, cpu, 100, &exitmsg, &p);
+	if (err)
+		return selftest_check(check, false, "(spawn failed: error %d)", err);
+	lwkt_waitmsg(&exitmsg);
+	bool ok = p->p_how == c->how && p->p_status == c->status;
+	selftest_check(check, ok, "(pid %u ended how %d status %ld)", p->p_pid, p->p_how,
+		       p->p_status);
+	proc_free(p);
+	return ok;
+}
+
+bool user_run(void)
+{
+	int pass = 0, total = 0;
+	if (!have_bootfs) {
+		kprintf("user: no boot image (QEMU -initrd), FAIL\n");
+		return false;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		total++;
+		pass += run_one(&cases[i], (int)(i + 1) % ncpus);
+	}
+	kprintf("user: %d/%d programs ended as expected, %s\n", pass, total,
+		pass == total ? "PASS" : "FAIL");
+	return pass == total;
+}

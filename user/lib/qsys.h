@@ -1,0 +1,20 @@
+/* The smallest user system layer until libc arrives (user/lib/qsys.c). */
+#ifndef QSYS_H
+#define QSYS_H
+#include <stddef.h>
+
+/* picolibc's errno values (the kernel's too: kernel/skimmer/include/skimmer/errno.h);
+ * programs get them from <errno.h> once they link libc. */
+#define EFAULT 14
+#define EINVAL 22
+#define ENOSYS 88
+
+int *__get_errno_ptr(void);
+#define errno (*__get_errno_ptr())
+size_t qs_strlen(const char *s);
+void qs_puts(const char *s);
+void qs_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print "check NAME: PASS" or "check NAME: FAIL (got G, expected W)"; returns ok. */
+int qs_check(const char *name, int ok, long got, long want);
+#define CHECK_EQ(name, got, want) qs_check(name, (long)(got) == (long)(want), (long)(got), (long)(want))
+#endif
