@@ -23,6 +23,7 @@ void trap_init_hart(void)
 {
 	csr_write(stvec, (uintptr_t)trap_entry);
 	csr_write(sscratch, 0);
+	csr_write(scounteren, 7);	/* user mode may read cycle, time and instret */
 	csr_set(sie, SIE_SSIE | SIE_STIE);
 }
 
