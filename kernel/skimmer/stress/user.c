@@ -1,7 +1,8 @@
 /*
  * user: runs user programs from the boot image and checks how each one ends.
  * uhello makes kernel calls and prints its own check lines; ufault touches
- * unmapped memory and must be killed with a page fault, without a panic.
+ * unmapped memory and must be killed with a page fault, without a panic;
+ * ufuzz makes 200000 random kernel calls with hostile arguments.
  * Each runs on another hart than the harness where there is one. The address
  * spaces are freed afterwards, so the no-leaks check covers them.
  */
@@ -22,6 +23,7 @@ struct user_case {
 static const struct user_case cases[] = {
 	{ "uhello", PEXIT_NORMAL, 0 },
 	{ "ufault", PEXIT_FAULT, 13 },	/* load page fault */
+	{ "ufuzz", PEXIT_NORMAL, 0 },
 };
 
 static bool run_one(const struct user_case *c, int cpu)

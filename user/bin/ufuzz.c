@@ -1,0 +1,60 @@
+/* ufuzz: random kernel calls with hostile arguments (kernel, device, unmapped and
+ * wrapping addresses, huge and negative sizes). The kernel must answer each with a
+ * result or an errno, never panic, and leak nothing (the harness's no-leaks check).
+ * ThreadDestroy on itself is skipped (it would end the run). */
+#include <sys/neutrino.h>
+#include "qsys.h"
+#include "kcall_nums.h"
+
+#define CALLS 200000
+
+static unsigned long long rng = 0x9e3779b97f4a7c15ULL;
+
+static unsigned long long next(void)	/* xorshift64 */
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+static long raw(long num, const long *a)
+{
+	register long a0 __asm__("a0") = a[0], a1 __asm__("a1") = a[1], a2 __asm__("a2") = a[2];
+	register long a3 __asm__("a3") = a[3], a4 __asm__("a4") = a[4], a5 __asm__("a5") = a[5];
+	register long a7 __asm__("a7") = num;
+	__asm__ __volatile__("ecall" : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4), "+r"(a5)
+			     : "r"(a7) : "memory");
+	return a0;
+}
+
+int main(void)
+{
+	static const long pool[] = {
+		0, 1, -1, 2, 64, 4096, 0x7fffffff, -4096,
+		0x80200000,		/* kernel text */
+		0x10000000,		/* a device */
+		0x3000000000,		/* unmapped user space */
+		0x3ffffffffc,		/* the last bytes before the user limit */
+		0x4000000000,		/* just past user space */
+		0xffffffffffffff00,	/* wraps */
+	};
+	unsigned long results[5] = { 0 };	/* >= 0, EFAULT, EINVAL, ENOSYS, other */
+	for (long i = 0; i < CALLS; i++) {
+		long a[6];
+		long num = (long)(next() % 24);
+		if (next() % 64 == 0)
+			num = (long)next();		/* any number at all */
+		for (int k = 0; k < 6; k++)
+			a[k] = next() % 4 == 0 ? (long)next() : pool[next() % (sizeof pool / sizeof pool[0])];
+		if (num == __KER_THREAD_DESTROY && (int)a[0] == 0)
+			continue;
+		if (num == __KER_DEBUG_WRITE && a[1] > 0)
+			a[0] |= 0x8000000000000000L;	/* never a printable buffer */
+		long r = raw(num, a);
+		results[r >= 0 ? 0 : r == -EFAULT ? 1 : r == -EINVAL ? 2 : r == -ENOSYS ? 3 : 4]++;
+	}
+	qs_printf("ufuzz: %d calls: %lu results, %lu EFAULT, %lu EINVAL, %lu ENOSYS, %lu other\n",
+		  CALLS, results[0], results[1], results[2], results[3], results[4]);
+	return 0;
+}
