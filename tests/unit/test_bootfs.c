@@ -14,46 +14,12 @@
 #define FIX      "tests/unit/bootfs"
 #define GOOD     FIX "/good.build"
 
-/* Runs a shell command; its stdout and stderr go to out (NUL-terminated). Returns the exit
- * status, or -1 if it did not exit normally. */
-static int run(const char *cmd, char *out, size_t outsz)
-{
-	char full[1024];
-	snprintf(full, sizeof full, "%s 2>&1", cmd);
-	FILE *p = popen(full, "r");
-	if (!p)
-		return -1;
-	size_t n = fread(out, 1, outsz - 1, p);
-	out[n] = 0;
-	int st = pclose(p);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-/* Reads a whole file into an exactly-sized malloc'd buffer; NULL if it cannot. */
-static uint8_t *load(const char *path, size_t *n)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf;
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	*n = (size_t)ftell(f);
-	rewind(f);
-	buf = malloc(*n ? *n : 1);
-	if (fread(buf, 1, *n, f) != *n) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	return buf;
-}
-
 /* Builds `buildfile` into `out`; returns mkbootfs's exit status, its messages in msg. */
 static int mkbootfs(const char *buildfile, const char *out, char *msg, size_t msgsz)
 {
 	char cmd[512];
 	snprintf(cmd, sizeof cmd, MKBOOTFS " %s -o %s --search " FIX "/search", buildfile, out);
-	return run(cmd, msg, msgsz);
+	return host_run(cmd, msg, msgsz);
 }
 
 /* The image of fixture `buildfile`, built in a fresh temp dir; exactly sized. */
@@ -65,7 +31,7 @@ static uint8_t *build_image(const char *buildfile, size_t *n)
 		return NULL;
 	snprintf(path, sizeof path, "%s/good.img", dir);
 	if (mkbootfs(buildfile, path, msg, sizeof msg) == 0)
-		img = load(path, n);
+		img = host_load(path, n);
 	else
 		fprintf(stderr, "mkbootfs failed: %s\n", msg);
 	unlink(path);
@@ -127,7 +93,7 @@ static void check_file(const struct bootfs *fs, const char *path, uint32_t mode,
 {
 	struct bootfs_file f;
 	size_t hn = 0;
-	uint8_t *h = host ? load(host, &hn) : NULL;
+	uint8_t *h = host ? host_load(host, &hn) : NULL;
 	CHECK_EQ(bootfs_lookup(fs, path, &f), 0);
 	CHECK_EQ(f.mode, mode);
 	CHECK_EQ(f.uid, uid);
@@ -311,7 +277,7 @@ TEST(list_and_verify)
 	snprintf(path, sizeof path, "%s/good.img", dir);
 	CHECK_EQ(mkbootfs(FIX "/good.build", path, out, sizeof out), 0);
 	snprintf(cmd, sizeof cmd, MKBOOTFS " --list %s", path);
-	CHECK_EQ(run(cmd, out, sizeof out), 0);
+	CHECK_EQ(host_run(cmd, out, sizeof out), 0);
 	CHECK(strstr(out, "mode      uid   gid     size name\n") == out);
 	CHECK(strstr(out, "\n0100755     0     0    12600 taskman\n") != NULL);
 	CHECK(strstr(out, "\n0100644   100   200       53 etc/motd\n") != NULL);
@@ -320,7 +286,7 @@ TEST(list_and_verify)
 	CHECK(strstr(out, "\n--- script (60 bytes) ---\ndisplay_msg Welcome to QSOE\n"));
 	/* Flip one byte of taskman's data: --list reports it and fails. */
 	size_t n = 0;
-	uint8_t *img = load(path, &n);
+	uint8_t *img = host_load(path, &n);
 	CHECK(img != NULL);
 	if (img) {
 		img[rd64(ent(img, 0) + 16)] ^= 0x80;
@@ -328,7 +294,7 @@ TEST(list_and_verify)
 		CHECK(f && fwrite(img, 1, n, f) == n);
 		if (f)
 			fclose(f);
-		CHECK_EQ(run(cmd, out, sizeof out), 1);
+		CHECK_EQ(host_run(cmd, out, sizeof out), 1);
 		CHECK(strstr(out, "entry 0 (taskman): checksum mismatch") != NULL);
 		free(img);
 	}

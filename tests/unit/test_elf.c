@@ -20,39 +20,6 @@
 #define USER_HI (1ULL << 38)		/* the Sv39 lower half */
 #define PG      4096ULL
 
-/* Runs a shell command, output in out (NUL-terminated); exit status or -1. */
-static int run(const char *cmd, char *out, size_t outsz)
-{
-	char full[1024];
-	snprintf(full, sizeof full, "%s 2>&1", cmd);
-	FILE *p = popen(full, "r");
-	if (!p)
-		return -1;
-	size_t n = fread(out, 1, outsz - 1, p);
-	out[n] = 0;
-	int st = pclose(p);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-/* Reads a whole file into an exactly-sized malloc'd buffer; NULL if it cannot. */
-static uint8_t *load(const char *path, size_t *n)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf;
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	*n = (size_t)ftell(f);
-	rewind(f);
-	buf = malloc(*n ? *n : 1);
-	if (fread(buf, 1, *n, f) != *n) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	return buf;
-}
-
 static uint8_t *copy(const uint8_t *b, size_t n)
 {
 	uint8_t *c = malloc(n ? n : 1);
@@ -84,7 +51,7 @@ struct readelf { uint64_t entry; int nloads; struct rload load[16]; };
 static int have_cross(void)
 {
 	char out[256];
-	if (run("command -v " CROSS "gcc && command -v " CROSS "readelf", out, sizeof out) == 0)
+	if (host_run("command -v " CROSS "gcc && command -v " CROSS "readelf", out, sizeof out) == 0)
 		return 1;
 	fprintf(stderr, "test_elf: %sgcc or readelf missing, fixture tests skipped\n", CROSS);
 	return 0;
@@ -126,16 +93,16 @@ static uint8_t *build_fixture(const char *ldflags, size_t *n, struct readelf *r)
 		return NULL;
 	snprintf(path, sizeof path, "%s/prog", dir);
 	snprintf(cmd, sizeof cmd, CROSS "gcc " CFLAGS " %s " FIX "/prog.c -o %s", ldflags, path);
-	if (run(cmd, out, sizeof out) != 0) {
+	if (host_run(cmd, out, sizeof out) != 0) {
 		fprintf(stderr, "fixture build failed: %s\n%s", cmd, out);
 		goto out;
 	}
 	snprintf(cmd, sizeof cmd, CROSS "readelf -lW %s", path);
-	if (run(cmd, out, sizeof out) != 0 || parse_readelf(out, r) != 0) {
+	if (host_run(cmd, out, sizeof out) != 0 || parse_readelf(out, r) != 0) {
 		fprintf(stderr, "readelf failed: %s\n", out);
 		goto out;
 	}
-	img = load(path, n);
+	img = host_load(path, n);
 out:
 	unlink(path);
 	rmdir(dir);

@@ -18,6 +18,12 @@ extern struct host_test *host_tests;
 extern int host_test_failed;
 extern const char *host_test_where;
 
+#include <stdint.h>
+
+/* Helpers for tests that drive host tools (test_main.c). */
+int host_run(const char *cmd, char *out, size_t outsz);
+uint8_t *host_load(const char *path, size_t *n);
+
 #define TEST(name) \
 	static void test_##name(void); \
 	__attribute__((constructor)) static void reg_##name(void) { \

@@ -1,11 +1,47 @@
 /* Runs every TEST() linked into the binary; see test.h. */
 #include "test.h"
 #include <stdarg.h>
+#include <sys/wait.h>
 
 struct host_test *host_tests;
 int host_test_failed;
 const char *host_test_where;
 struct globaldata *host_mycpu;
+
+/* Runs a shell command; its stdout and stderr go to out (NUL-terminated). Returns the exit
+ * status, or -1 if it did not exit normally. */
+int host_run(const char *cmd, char *out, size_t outsz)
+{
+	char full[1024];
+	snprintf(full, sizeof full, "%s 2>&1", cmd);
+	FILE *p = popen(full, "r");
+	if (!p)
+		return -1;
+	size_t n = fread(out, 1, outsz - 1, p);
+	out[n] = 0;
+	int st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Reads a whole file into an exactly-sized malloc'd buffer (so ASan catches overreads);
+ * NULL if it cannot. */
+uint8_t *host_load(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *buf;
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	*n = (size_t)ftell(f);
+	rewind(f);
+	buf = malloc(*n ? *n : 1);
+	if (fread(buf, 1, *n, f) != *n) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
 
 /* The kernel's panic, for code under test: a failed invariant fails the test run loudly. */
 void panic(const char *fmt, ...)
