@@ -70,7 +70,7 @@ KCFLAGS := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany \
 	-Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes \
 	-std=gnu11 -MMD -MP \
 	-I$(K)/include -I$(K)/arch/$(ARCH)/include -I$(K)/platform/$(PLATFORM) -I$(BUILD)/include \
-	-I$(KCALL_GEN)
+	-I$(KCALL_GEN) -Iabi/include
 
 # --- The kernel-call table: one source, generated stubs, dispatch table and names ----------
 $(KCALL_GEN)/kcall_table.h: abi/kcalls.tab tools/kcallgen.py abi/include/sys/neutrino.h | $(DEPS_OK)

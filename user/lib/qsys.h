@@ -8,6 +8,7 @@
 #define EFAULT 14
 #define EINVAL 22
 #define ENOSYS 88
+#define EOK    0
 
 int *__get_errno_ptr(void);
 #define errno (*__get_errno_ptr())

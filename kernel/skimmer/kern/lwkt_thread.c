@@ -208,6 +208,7 @@ struct thread *lwkt_create_stopped(void (*fn)(void *), void *arg, int pri, int c
 	}
 	td->td_gd = globaldata_find(cpu < 0 ? mycpu()->gd_cpuid : cpu);
 	td->td_pri = pri;
+	td->td_basepri = pri;
 	td->td_func = fn;
 	td->td_arg = arg;
 	td->td_kstack = stack;

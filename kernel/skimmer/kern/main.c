@@ -9,6 +9,7 @@
 #include <skimmer/ipiq.h>
 #include <skimmer/selftest.h>
 #include <skimmer/bootfs.h>
+#include <skimmer/channel.h>
 #include <arch/sbi.h>
 #include <arch/pmap.h>
 
@@ -140,6 +141,7 @@ void __noreturn kmain(unsigned long hartid, void *fdt)
 	}
 	lwkt_init_hart(gd, boot_stack, KSTACK_SIZE);
 	ipiq_init(ncpus);
+	msg_init();
 	timer_init(bootinfo.timebase_hz);
 	trap_init_hart();
 

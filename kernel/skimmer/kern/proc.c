@@ -10,6 +10,23 @@
 #include <skimmer/kmem.h>
 #include <skimmer/elf.h>
 #include <skimmer/errno.h>
+#include <skimmer/channel.h>
+
+struct spinlock proc_lock = SPINLOCK_INIT("procs");
+static struct list all_procs = LIST_INIT_STATIC(all_procs);	/* proc_lock */
+
+struct proc *proc_find(uint32_t pid)
+{
+	struct list *it;
+	if (pid == 0)
+		return curthread()->td_proc;
+	list_foreach(it, &all_procs) {
+		struct proc *p = list_entry(it, struct proc, p_link);
+		if (p->p_pid == pid && !p->p_dead)
+			return p;
+	}
+	return NULL;
+}
 
 void arch_enter_user(uint64_t pc, uint64_t sp, uint64_t arg) __noreturn;
 
@@ -37,7 +54,7 @@ static int load_segment(struct pmap *pm, const uint8_t *file, const struct elf_s
 static void user_thread_start(void *arg)
 {
 	struct proc *p = arg;
-	arch_enter_user(p->p_entry, USER_STACK_TOP, 0);
+	arch_enter_user(p->p_entry, USER_STACK_TOP, (uint64_t)p->p_arg);
 }
 
 /* td_reapfn: runs on the exited thread's hart after it has switched away for good. */
@@ -48,7 +65,7 @@ static void proc_thread_reaped(struct thread *td)
 		lwkt_replymsg(p->p_exitmsg, 0);
 }
 
-int proc_spawn(const void *image, size_t size, const char *name, int cpu, int pri,
+int proc_spawn(const void *image, size_t size, const char *name, int cpu, int pri, long arg,
 	       struct lwkt_msg *exitmsg, struct proc **out)
 {
 	struct elf_image img;
@@ -77,7 +94,12 @@ int proc_spawn(const void *image, size_t size, const char *name, int cpu, int pr
 	p->p_pid = __atomic_fetch_add(&next_pid, 1, __ATOMIC_RELAXED);
 	strlcpy(p->p_name, name, sizeof p->p_name);
 	p->p_entry = img.entry;
+	p->p_arg = arg;
 	p->p_nthreads = 1;
+	channel_proc_init(p);
+	unsigned long s = spin_lock_irqsave(&proc_lock);
+	list_insert_tail(&all_procs, &p->p_link);
+	spin_unlock_irqrestore(&proc_lock, s);
 	p->p_exitmsg = exitmsg;
 	exitmsg->ms_flags = MSGF_SYNC;		/* "in flight" until the process ends */
 	exitmsg->ms_reply_port = &curthread()->td_msgport;
@@ -91,6 +113,9 @@ int proc_spawn(const void *image, size_t size, const char *name, int cpu, int pr
 
 void proc_free(struct proc *p)
 {
+	unsigned long s = spin_lock_irqsave(&proc_lock);
+	list_remove(&p->p_link);
+	spin_unlock_irqrestore(&proc_lock, s);
 	pmap_destroy(&p->p_pmap);
 	kfree(p);
 }
@@ -101,5 +126,7 @@ void proc_thread_exit(int how, long status)
 	KASSERT(p != NULL, "proc_thread_exit from a kernel thread");
 	p->p_how = how;
 	p->p_status = status;
+	if (__atomic_load_n(&p->p_nthreads, __ATOMIC_ACQUIRE) == 1)
+		channel_proc_exit(p);	/* the last thread: release everyone waiting on us */
 	lwkt_exit();
 }

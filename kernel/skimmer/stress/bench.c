@@ -149,7 +149,7 @@ bool bench_run(void)
 	struct proc *p;
 	if (have_bootfs && bootfs_lookup(&boot_fs, "ubench", &f) == 0) {
 		lwkt_initmsg(&exitmsg, NULL, 0);
-		if (proc_spawn(f.data, f.size, "ubench", 0, 100, &exitmsg, &p) == 0) {
+		if (proc_spawn(f.data, f.size, "ubench", 0, 100, 0, &exitmsg, &p) == 0) {
 			lwkt_waitmsg(&exitmsg);
 			n += p->p_how == PEXIT_NORMAL ? (int)p->p_status : 0;
 			proc_free(p);

@@ -10,6 +10,7 @@
 #include <skimmer/proc.h>
 #include <skimmer/bootfs.h>
 #include <skimmer/selftest.h>
+#include <skimmer/idtable.h>
 
 extern struct bootfs boot_fs;
 extern bool have_bootfs;
@@ -37,7 +38,7 @@ static bool run_one(const struct user_case *c, int cpu)
 	if (bootfs_lookup(&boot_fs, c->name, &f) != 0)
 		return selftest_check(check, false, "(not in the boot image)");
 	lwkt_initmsg(&exitmsg, NULL, 0);
-	int err = proc_spawn(f.data, f.size, c->name, cpu, 100, &exitmsg, &p);
+	int err = proc_spawn(f.data, f.size, c->name, cpu, 100, 0, &exitmsg, &p);
 	if (err)
 		return selftest_check(check, false, "(spawn failed: error %d)", err);
 	lwkt_waitmsg(&exitmsg);
@@ -46,6 +47,46 @@ static bool run_one(const struct user_case *c, int cpu)
 		       p->p_status);
 	proc_free(p);
 	return ok;
+}
+
+/* The message-passing pair: start the server, wait for its channel, then start the
+ * client with (server pid << 32 | chid); both must exit 0. Server on cpu 0's
+ * neighbour, client on the next hart, so messages cross harts when they can. */
+static bool run_msg_pair(void)
+{
+	struct bootfs_file fs, fc;
+	struct lwkt_msg xs, xc;
+	struct proc *ps, *pc;
+	int scpu = 1 % ncpus, ccpu = 2 % ncpus;
+	if (bootfs_lookup(&boot_fs, "umsgsrv", &fs) || bootfs_lookup(&boot_fs, "umsgcli", &fc))
+		return selftest_check("user-message-pair", false, "(not in the boot image)");
+	lwkt_initmsg(&xs, NULL, 0);
+	if (proc_spawn(fs.data, fs.size, "umsgsrv", scpu, 100, 0, &xs, &ps))
+		return selftest_check("user-message-pair", false, "(spawn failed)");
+	int chid = 0;
+	for (int i = 0; i < 500 && chid <= 0; i++) {
+		lwkt_sleep(1);
+		unsigned long s = spin_lock_irqsave(&ps->p_chids.it_lock);
+		for (uint32_t k = 1; k < ps->p_chids.it_size && chid <= 0; k++)
+			if (ps->p_chids.it_slots[k].is_obj)
+				chid = (int)((ps->p_chids.it_slots[k].is_gen << IDT_INDEX_BITS) | k);
+		spin_unlock_irqrestore(&ps->p_chids.it_lock, s);
+	}
+	bool ok = chid > 0;
+	if (ok) {
+		lwkt_initmsg(&xc, NULL, 0);
+		ok = proc_spawn(fc.data, fc.size, "umsgcli", ccpu, 100,
+				((long)ps->p_pid << 32) | chid, &xc, &pc) == 0;
+		if (ok) {
+			lwkt_waitmsg(&xc);
+			ok = pc->p_how == PEXIT_NORMAL && pc->p_status == 0;
+			proc_free(pc);
+		}
+	}
+	lwkt_waitmsg(&xs);
+	ok = ok && ps->p_how == PEXIT_NORMAL && ps->p_status == 0;
+	proc_free(ps);
+	return selftest_check("user-message-pair", ok, "(server chid %d)", chid);
 }
 
 bool user_run(void)
@@ -59,6 +100,8 @@ bool user_run(void)
 		total++;
 		pass += run_one(&cases[i], (int)(i + 1) % ncpus);
 	}
+	total++;
+	pass += run_msg_pair();
 	kprintf("user: %d/%d programs ended as expected, %s\n", pass, total,
 		pass == total ? "PASS" : "FAIL");
 	return pass == total;

@@ -210,6 +210,17 @@ void *pmap_extract(struct pmap *pm, uint64_t va)
 	return (char *)pte_table(*pte) + (va & (PAGE_SIZE - 1));
 }
 
+void *pmap_user_addr(struct pmap *pm, uint64_t va, bool write)
+{
+	if (va < USER_VA_LO || va >= USER_VA_HI)
+		return NULL;
+	uint64_t *pte = pte_walk(pm->pm_root, va, 0, NULL);
+	if (pte == NULL || !(*pte & PTE_V) || !(*pte & PTE_U) || !(*pte & PTE_R) ||
+	    (write && !(*pte & PTE_W)))
+		return NULL;
+	return (char *)pte_table(*pte) + (va & (PAGE_SIZE - 1));
+}
+
 /* Free a user subtree: leaves' pages and the tables themselves. */
 static void free_level(uint64_t *t, int level, struct pmap *pm)
 {

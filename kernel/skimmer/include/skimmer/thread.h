@@ -20,6 +20,7 @@
 
 struct globaldata;
 struct proc;
+struct ipc_wait;
 
 struct thread {
 	uintptr_t td_sp;		/* saved sp while switched out (switch.S uses offset 0) */
@@ -27,6 +28,7 @@ struct thread {
 	int td_critcount;		/* > 0: no preemption; >= 1 across every cpu_switch */
 	uint32_t td_flags;		/* TDF_* */
 	int td_pri;			/* current priority, 0..255 */
+	int td_basepri;			/* priority without inheritance */
 	int td_slice;			/* ticks run in the current time slice */
 	struct list td_runq;		/* on gd_runq when TDF_RUNQ */
 	struct list td_sleepq;		/* on gd_sleepq when TDF_SLEEPING */
@@ -41,6 +43,7 @@ struct thread {
 	uint64_t td_satp;		/* address space to run in; 0: the kernel's */
 	uintptr_t td_onfault;		/* usercopy fault recovery address, or 0 */
 	struct proc *td_proc;		/* owning process for user threads, else NULL */
+	struct ipc_wait *td_ipc;	/* the message call this thread is blocked in */
 	void (*td_reapfn)(struct thread *); /* called when the exited thread is reaped */
 	struct list td_allq;		/* on the global thread list (all_threads_lock) */
 	char td_name[24];

@@ -1,0 +1,64 @@
+/* QNX channels and connections: the objects behind MsgSend/MsgReceive/MsgReply. */
+#ifndef SKIMMER_CHANNEL_H
+#define SKIMMER_CHANNEL_H
+
+#include <skimmer/types.h>
+#include <skimmer/list.h>
+#include <skimmer/spinlock.h>
+#include <sys/neutrino.h>
+
+struct proc;
+struct thread;
+
+#define IPC_MAXIOV 16		/* parts per message; more gets EINVAL (for now) */
+#define MAX_COIDS  1024		/* fd-space connections per process (EMFILE beyond) */
+
+struct channel {
+	struct spinlock ch_lock;	/* guards everything below, and the ipc_wait of
+					 * every thread queued here */
+	uint32_t ch_flags;		/* _NTO_CHF_* */
+	int ch_chid;
+	struct proc *ch_owner;
+	bool ch_dead;			/* destroyed: waiters released, new calls fail */
+	int ch_refs;			/* owner + connections + calls in progress (atomic) */
+	struct list ch_sendq;		/* SEND-blocked threads and pulses, by priority */
+	struct list ch_recvq;		/* RECEIVE-blocked threads, FIFO */
+	struct list ch_replyq;		/* REPLY-blocked threads */
+};
+
+struct conn {
+	struct channel *cn_chan;	/* holds a channel reference */
+	int cn_users;			/* coids naming this connection (proc's p_lock) */
+	int cn_scoid;			/* the server's view of this client connection */
+	struct list cn_link;		/* on the client process's p_conns */
+};
+
+/* A blocked thread's side of a message call; lives on that thread's kernel stack. */
+enum ipc_state { IPC_NONE, IPC_SEND, IPC_RECEIVE, IPC_REPLY, IPC_DONE };
+
+struct ipc_wait {
+	struct list iw_link;		/* on ch_sendq / ch_recvq / ch_replyq */
+	enum ipc_state iw_state;
+	int iw_pri;
+	bool iw_is_pulse;
+	struct thread *iw_td;
+	struct channel *iw_chan;
+	struct pmap *iw_pmap;		/* the thread's address space */
+	/* sender */
+	iov_t iw_siov[IPC_MAXIOV], iw_riov[IPC_MAXIOV];
+	int iw_sparts, iw_rparts;
+	size_t iw_slen, iw_rlen;
+	int iw_coid, iw_scoid;
+	int iw_rcvid;			/* while REPLY-blocked */
+	long iw_status;			/* the result: reply status, or -errno */
+	/* receiver */
+	struct _msg_info iw_info;	/* filled in by whoever hands us a message */
+	int iw_newpri;			/* inherited priority to take once unlocked, or 0 */
+	struct _pulse iw_pulse;		/* for a queued pulse (iw_is_pulse) */
+};
+
+void msg_init(void);			/* boot */
+void channel_proc_init(struct proc *p);
+void channel_proc_exit(struct proc *p);	/* destroys channels, drops connections */
+
+#endif

@@ -1,0 +1,42 @@
+/* Id tables: small integer ids for kernel objects, with a generation so a stale id
+ * fails instead of naming whatever reused its slot. */
+#ifndef SKIMMER_IDTABLE_H
+#define SKIMMER_IDTABLE_H
+
+#include <skimmer/types.h>
+#include <skimmer/spinlock.h>
+
+/*
+ * An id is (generation << IDT_INDEX_BITS) | index, always positive. Index 0 is
+ * never used. A slot's generation advances each time it is freed, so an old id
+ * stops matching. The table grows by doubling, up to it_max slots.
+ */
+#define IDT_INDEX_BITS 12
+#define IDT_MAX_INDEX  ((1 << IDT_INDEX_BITS) - 1)
+#define IDT_GEN_MASK   0x3ffff	/* 18 bits: ids stay below 2^30 (_NTO_SIDE_CHANNEL) */
+
+struct idslot {
+	void *is_obj;
+	uint32_t is_gen;
+};
+
+struct idtable {
+	struct spinlock it_lock;	/* guards everything below */
+	struct idslot *it_slots;
+	uint32_t it_size;		/* slots allocated */
+	uint32_t it_max;		/* limit, <= IDT_MAX_INDEX + 1 */
+	uint32_t it_count;		/* ids in use */
+};
+
+void idtable_init(struct idtable *t, uint32_t max);
+void idtable_fini(struct idtable *t);			/* must be empty */
+/* A fresh id for obj: the lowest free index >= min_index (>= 1). Returns the id,
+ * or -EAGAIN when full, -ENOMEM when the table cannot grow. Any context. */
+int idtable_alloc(struct idtable *t, void *obj, uint32_t min_index);
+int idtable_reserve(struct idtable *t, uint32_t n);	/* room for n slots now: 0 or -errno */
+void *idtable_lookup(struct idtable *t, int id);	/* NULL if not a live id */
+void *idtable_remove(struct idtable *t, int id);	/* the object, or NULL */
+/* Call fn(obj, arg) for each live object, removing it first (teardown). */
+void idtable_drain(struct idtable *t, void (*fn)(void *obj, int id, void *arg), void *arg);
+
+#endif

@@ -1,0 +1,138 @@
+/* Id tables with generations (see idtable.h). One spinlock per table; small. */
+#include <skimmer/idtable.h>
+#include <skimmer/kmem.h>
+#include <skimmer/kern.h>
+#include <skimmer/errno.h>
+
+void idtable_init(struct idtable *t, uint32_t max)
+{
+	t->it_lock = (struct spinlock)SPINLOCK_INIT("idtable");
+	t->it_slots = NULL;
+	t->it_size = 0;
+	t->it_max = MIN(max, (uint32_t)IDT_MAX_INDEX + 1);
+	t->it_count = 0;
+}
+
+void idtable_fini(struct idtable *t)
+{
+	KASSERT(t->it_count == 0, "idtable_fini with %u live ids", t->it_count);
+	kfree(t->it_slots);
+	t->it_slots = NULL;
+	t->it_size = 0;
+}
+
+static int make_id(struct idslot *s, uint32_t index)
+{
+	return (int)((s->is_gen << IDT_INDEX_BITS) | index);
+}
+
+/* Grow to hold index `need`; lock held (kmalloc takes its own lock, never ours). */
+static int grow(struct idtable *t, uint32_t need)
+{
+	uint32_t n = t->it_size ? t->it_size : 16;
+	while (n <= need)
+		n *= 2;
+	n = MIN(n, t->it_max);
+	if (n <= need)
+		return -EAGAIN;
+	struct idslot *ns = kmalloc(n * sizeof *ns);
+	if (ns == NULL)
+		return -ENOMEM;
+	if (t->it_slots)
+		memcpy(ns, t->it_slots, t->it_size * sizeof *ns);
+	for (uint32_t i = t->it_size; i < n; i++)
+		ns[i].is_gen = 1;
+	kfree(t->it_slots);
+	t->it_slots = ns;
+	t->it_size = n;
+	return 0;
+}
+
+int idtable_reserve(struct idtable *t, uint32_t n)
+{
+	unsigned long s = spin_lock_irqsave(&t->it_lock);
+	int err = n > t->it_size ? grow(t, n - 1) : 0;
+	spin_unlock_irqrestore(&t->it_lock, s);
+	return err;
+}
+
+int idtable_alloc(struct idtable *t, void *obj, uint32_t min_index)
+{
+	KASSERT(obj != NULL, "idtable_alloc(NULL)");
+	if (min_index < 1)
+		min_index = 1;
+	unsigned long s = spin_lock_irqsave(&t->it_lock);
+	uint32_t i = min_index;
+	while (i < t->it_size && t->it_slots[i].is_obj)
+		i++;
+	if (i >= t->it_size) {
+		int err = grow(t, i);
+		if (err) {
+			spin_unlock_irqrestore(&t->it_lock, s);
+			return err;
+		}
+	}
+	t->it_slots[i].is_obj = obj;
+	t->it_count++;
+	int id = make_id(&t->it_slots[i], i);
+	spin_unlock_irqrestore(&t->it_lock, s);
+	return id;
+}
+
+/* The slot an id names if it is live; lock held. */
+static struct idslot *slot_of(struct idtable *t, int id)
+{
+	if (id <= 0)
+		return NULL;
+	uint32_t index = (uint32_t)id & IDT_MAX_INDEX, gen = (uint32_t)id >> IDT_INDEX_BITS;
+	if (index == 0 || index >= t->it_size)
+		return NULL;
+	struct idslot *s = &t->it_slots[index];
+	return s->is_obj && s->is_gen == gen ? s : NULL;
+}
+
+void *idtable_lookup(struct idtable *t, int id)
+{
+	unsigned long s = spin_lock_irqsave(&t->it_lock);
+	struct idslot *sl = slot_of(t, id);
+	void *obj = sl ? sl->is_obj : NULL;
+	spin_unlock_irqrestore(&t->it_lock, s);
+	return obj;
+}
+
+static void *remove_slot(struct idtable *t, struct idslot *sl)
+{
+	void *obj = sl->is_obj;
+	sl->is_obj = NULL;
+	sl->is_gen = (sl->is_gen + 1) & IDT_GEN_MASK;
+	if (sl->is_gen == 0)
+		sl->is_gen = 1;
+	t->it_count--;
+	return obj;
+}
+
+void *idtable_remove(struct idtable *t, int id)
+{
+	unsigned long s = spin_lock_irqsave(&t->it_lock);
+	struct idslot *sl = slot_of(t, id);
+	void *obj = sl ? remove_slot(t, sl) : NULL;
+	spin_unlock_irqrestore(&t->it_lock, s);
+	return obj;
+}
+
+void idtable_drain(struct idtable *t, void (*fn)(void *obj, int id, void *arg), void *arg)
+{
+	for (uint32_t i = 1;; i++) {
+		unsigned long s = spin_lock_irqsave(&t->it_lock);
+		while (i < t->it_size && !t->it_slots[i].is_obj)
+			i++;
+		if (i >= t->it_size) {
+			spin_unlock_irqrestore(&t->it_lock, s);
+			return;
+		}
+		int id = make_id(&t->it_slots[i], i);
+		void *obj = remove_slot(t, &t->it_slots[i]);
+		spin_unlock_irqrestore(&t->it_lock, s);
+		fn(obj, id, arg);
+	}
+}

@@ -1,0 +1,769 @@
+/*
+ * QNX message passing: channels, connections, MsgSend/MsgReceive/MsgReply.
+ *
+ * Design. A channel has three queues under one spinlock (ch_lock): SEND-blocked
+ * threads and pulses in priority order, RECEIVE-blocked server threads, and
+ * REPLY-blocked clients. Whoever finds its partner waiting does the copy, with
+ * ch_lock held across it: a sender that finds a receiver copies its message
+ * into the receiver's buffers, a receiver that finds a sender copies it out, a
+ * replier copies into the client's reply buffers. Copies go through the page
+ * tables of both address spaces (physical memory is identity-mapped), so the
+ * copier may be any thread on any hart and never faults: an unmapped or
+ * read-only page just ends the copy with an error.
+ *
+ * Blocking: a thread queues its ipc_wait (on its own kernel stack), deschedules
+ * itself while still holding ch_lock, drops the lock and switches away. The
+ * partner finishes the exchange under the same lock, marks it IPC_DONE and
+ * calls lwkt_schedule(), which reaches the thread's own hart through the IPIQ.
+ * Because the deschedule happened under the lock, the wakeup cannot be lost.
+ *
+ * Lifetimes: a channel is freed when its last reference goes (its owner, each
+ * connection, each call in progress). A REPLY-blocked client is named by an
+ * rcvid in the server process's p_rcvids, removed when it is replied to or
+ * released, so a second reply fails with ESRCH.
+ *
+ * Every call copies in and checks its arguments before it changes anything.
+ * Kernel-call handlers return the result, or -errno.
+ *
+ * Not yet (issue 3 continues): MsgRead/MsgWrite/MsgInfo/MsgDeliverEvent,
+ * unblock/disconnect/death pulses, timeouts and signals, priority boost of a
+ * busy server at send time, the fast path, multi-threaded processes.
+ */
+#include <skimmer/channel.h>
+#include <skimmer/proc.h>
+#include <skimmer/thread2.h>
+#include <skimmer/kmem.h>
+#include <skimmer/errno.h>
+#include <skimmer/usercopy.h>
+
+/* --- Locking --------------------------------------------------------------------------------
+ * A channel lock is always taken inside a critical section: waking a partner on this
+ * hart must not preempt us while we hold the lock (the partner would spin on it). */
+
+static unsigned long chan_lock(struct channel *ch)
+{
+	crit_enter();
+	return spin_lock_irqsave(&ch->ch_lock);
+}
+
+static void chan_unlock(struct channel *ch, unsigned long s)
+{
+	spin_unlock_irqrestore(&ch->ch_lock, s);
+	crit_exit();
+}
+
+/* Server connection ids, system-wide (a client's connection may outlive the server). */
+static struct idtable scoids = { SPINLOCK_INIT("scoids"), NULL, 0, IDT_MAX_INDEX + 1, 0 };
+
+/* --- References and lookups -------------------------------------------------------- */
+
+static void chan_ref(struct channel *ch)
+{
+	__atomic_fetch_add(&ch->ch_refs, 1, __ATOMIC_RELAXED);
+}
+
+static void chan_unref(struct channel *ch)
+{
+	if (__atomic_sub_fetch(&ch->ch_refs, 1, __ATOMIC_ACQ_REL) == 0) {
+		KASSERT(ch->ch_dead && list_empty(&ch->ch_sendq) && list_empty(&ch->ch_recvq) &&
+				list_empty(&ch->ch_replyq),
+			"freeing a live channel %d", ch->ch_chid);
+		kfree(ch);
+	}
+}
+
+static struct proc *curproc(void)
+{
+	return curthread()->td_proc;
+}
+
+/* The connection coid names in p, or NULL. p_lock held. */
+static struct conn *conn_lookup_locked(struct proc *p, int coid)
+{
+	if (coid & _NTO_SIDE_CHANNEL)
+		return idtable_lookup(&p->p_side, coid & ~_NTO_SIDE_CHANNEL);
+	if (coid < 0 || coid >= p->p_ncoids)
+		return NULL;
+	return p->p_coids[coid];
+}
+
+/* The live channel behind coid, referenced; NULL if the coid is bad or dead. */
+static struct channel *coid_channel(int coid, int *scoid)
+{
+	struct proc *p = curproc();
+	unsigned long s = spin_lock_irqsave(&p->p_lock);
+	struct conn *cn = conn_lookup_locked(p, coid);
+	struct channel *ch = cn ? cn->cn_chan : NULL;
+	if (ch) {
+		chan_ref(ch);
+		*scoid = cn->cn_scoid;
+	}
+	spin_unlock_irqrestore(&p->p_lock, s);
+	return ch;
+}
+
+/* --- Copying between address spaces --------------------------------------------------- */
+
+#define COPY_SRC_FAULT 1
+#define COPY_DST_FAULT 2
+
+struct iovcur {
+	struct pmap *pm;
+	const iov_t *iov;
+	int parts, i;
+	size_t off;		/* within iov[i] */
+};
+
+static void iovcur_init(struct iovcur *c, struct pmap *pm, const iov_t *iov, int parts)
+{
+	c->pm = pm;
+	c->iov = iov;
+	c->parts = parts;
+	c->i = 0;
+	c->off = 0;
+	while (c->i < c->parts && c->iov[c->i].iov_len == 0)
+		c->i++;
+}
+
+/* Kernel address and contiguous length at the cursor (within one page and one iov),
+ * or NULL if the page is not accessible. *len 0 means the iovs are used up. */
+static char *iovcur_span(struct iovcur *c, bool write, size_t *len)
+{
+	if (c->i >= c->parts) {
+		*len = 0;
+		return (char *)1;
+	}
+	uint64_t va = (uint64_t)(uintptr_t)c->iov[c->i].iov_base + c->off;
+	*len = MIN(c->iov[c->i].iov_len - c->off, PAGE_SIZE - (va & (PAGE_SIZE - 1)));
+	if (c->pm == NULL)	/* a kernel buffer (pulses) */
+		return (char *)(uintptr_t)va;
+	return pmap_user_addr(c->pm, va, write);
+}
+
+static void iovcur_advance(struct iovcur *c, size_t n)
+{
+	c->off += n;
+	while (c->i < c->parts && c->off >= c->iov[c->i].iov_len) {
+		c->i++;
+		c->off = 0;
+	}
+}
+
+/* Copy up to max bytes from the source iovs to the destination iovs. Returns 0 or
+ * COPY_SRC_FAULT / COPY_DST_FAULT; *done counts the bytes copied. */
+static int iov_copy(struct pmap *dpm, const iov_t *diov, int dparts, struct pmap *spm,
+		    const iov_t *siov, int sparts, size_t max, size_t *done)
+{
+	struct iovcur d, s;
+	iovcur_init(&d, dpm, diov, dparts);
+	iovcur_init(&s, spm, siov, sparts);
+	*done = 0;
+	while (*done < max) {
+		size_t dl, sl;
+		char *dp = iovcur_span(&d, true, &dl);
+		char *sp = iovcur_span(&s, false, &sl);
+		if (dl == 0 || sl == 0)
+			break;
+		if (sp == NULL)
+			return COPY_SRC_FAULT;
+		if (dp == NULL)
+			return COPY_DST_FAULT;
+		size_t n = MIN(MIN(dl, sl), max - *done);
+		memcpy(dp, sp, n);
+		iovcur_advance(&d, n);
+		iovcur_advance(&s, n);
+		*done += n;
+	}
+	return 0;
+}
+
+/* Copy in an iov array from the caller and check that every part lies in user space. */
+static int iov_fetch(uint64_t uiov, int parts, iov_t *iov, size_t *total)
+{
+	if (parts < 0 || parts > IPC_MAXIOV)
+		return EINVAL;
+	if (parts && copyin(iov, uiov, (size_t)parts * sizeof(iov_t)))
+		return EFAULT;
+	*total = 0;
+	for (int i = 0; i < parts; i++) {
+		uint64_t base = (uint64_t)(uintptr_t)iov[i].iov_base;
+		if (iov[i].iov_len && !user_range_ok(base, iov[i].iov_len))
+			return EFAULT;
+		*total += iov[i].iov_len;
+	}
+	return 0;
+}
+
+/* --- Blocking ------------------------------------------------------------------------------ */
+
+/* Sleep until w is IPC_DONE. Entered with ch_lock held (s = its irq state); returns
+ * with it released. */
+static void ipc_block(struct channel *ch, struct ipc_wait *w, unsigned long s)
+{
+	while (w->iw_state != IPC_DONE) {
+		lwkt_deschedule_self();
+		spin_unlock_irqrestore(&ch->ch_lock, s);
+		lwkt_switch();		/* still in chan_lock's critical section */
+		s = spin_lock_irqsave(&ch->ch_lock);
+	}
+	chan_unlock(ch, s);
+}
+
+/* Finish w's call with `status` and wake its thread. ch_lock held. */
+static void ipc_done(struct ipc_wait *w, long status)
+{
+	list_remove(&w->iw_link);
+	w->iw_status = status;
+	w->iw_state = IPC_DONE;
+	lwkt_schedule(w->iw_td);
+}
+
+/* Queue a sender (or pulse) by priority, FIFO among equals. ch_lock held. */
+static void sendq_insert(struct channel *ch, struct ipc_wait *w)
+{
+	struct list *it;
+	list_foreach(it, &ch->ch_sendq)
+		if (list_entry(it, struct ipc_wait, iw_link)->iw_pri < w->iw_pri)
+			break;
+	list__link(&w->iw_link, it->prev, it);
+}
+
+/* Priority inheritance: the receiving thread runs at the priority of what it received.
+ * A blocked receiver is on no run queue, so its priority is simply set; a receiver
+ * that found the message itself applies it once it has dropped the lock. */
+static void inherit(struct channel *ch, struct ipc_wait *r, int pri)
+{
+	if (ch->ch_flags & _NTO_CHF_FIXED_PRIORITY)
+		return;
+	if (r->iw_td == curthread())
+		r->iw_newpri = pri;
+	else
+		r->iw_td->td_pri = pri;
+}
+
+/*
+ * Hand sender s's message to receiver r: copy it into r's buffers, fill r's
+ * info, and move s to the reply queue under a fresh rcvid. ch_lock held; r and
+ * s are off every queue on entry and r is not yet woken. Returns r's result
+ * (rcvid, or -errno); s's fate is settled here too.
+ */
+static long deliver(struct channel *ch, struct ipc_wait *s, struct ipc_wait *r)
+{
+	size_t n;
+	int f = iov_copy(r->iw_pmap, r->iw_siov, r->iw_sparts, s->iw_pmap, s->iw_siov,
+			 s->iw_sparts, MIN(s->iw_slen, r->iw_slen), &n);
+	if (f == COPY_SRC_FAULT) {
+		s->iw_status = -EFAULT;
+		return 0;	/* nothing delivered: the receiver keeps waiting */
+	}
+	if (f == COPY_DST_FAULT) {
+		s->iw_status = -ESRVRFAULT;
+		return -EFAULT;
+	}
+	int rcvid = idtable_alloc(&ch->ch_owner->p_rcvids, s->iw_td, 1);
+	if (rcvid < 0) {
+		s->iw_status = -EAGAIN;
+		return 0;
+	}
+	struct _msg_info *mi = &r->iw_info;
+	memset(mi, 0, sizeof *mi);
+	mi->pid = (pid_t)s->iw_td->td_proc->p_pid;
+	mi->tid = (int32_t)s->iw_td->td_id;
+	mi->chid = ch->ch_chid;
+	mi->scoid = s->iw_scoid;
+	mi->coid = s->iw_coid;
+	mi->msglen = (int32_t)n;
+	mi->srcmsglen = (int32_t)s->iw_slen;
+	mi->dstmsglen = (int32_t)s->iw_rlen;
+	mi->priority = (int16_t)s->iw_pri;
+	s->iw_rcvid = rcvid;
+	s->iw_state = IPC_REPLY;
+	list_insert_tail(&ch->ch_replyq, &s->iw_link);
+	inherit(ch, r, s->iw_pri);
+	return rcvid;
+}
+
+/* Hand a queued pulse to receiver r. ch_lock held. Returns 0 or -EFAULT (pulse lost). */
+static long deliver_pulse(struct channel *ch, struct ipc_wait *pw, struct ipc_wait *r)
+{
+	iov_t kiov = { &pw->iw_pulse, sizeof pw->iw_pulse };
+	size_t n;
+	if (r->iw_slen < sizeof pw->iw_pulse)
+		return -EFAULT;
+	if (iov_copy(r->iw_pmap, r->iw_siov, r->iw_sparts, NULL, &kiov, 1, sizeof pw->iw_pulse, &n))
+		return -EFAULT;
+	inherit(ch, r, pw->iw_pri);
+	return 0;
+}
+
+/* --- Channels ------------------------------------------------------------------------------ */
+
+long kcall_channel_create(const uint64_t *a)
+{
+	uint32_t flags = (uint32_t)a[0];
+	struct proc *p = curproc();
+	struct channel *ch = kmalloc(sizeof *ch);
+	if (ch == NULL)
+		return -EAGAIN;
+	ch->ch_lock = (struct spinlock)SPINLOCK_INIT("channel");
+	ch->ch_flags = flags;
+	ch->ch_owner = p;
+	ch->ch_refs = 1;
+	list_init(&ch->ch_sendq);
+	list_init(&ch->ch_recvq);
+	list_init(&ch->ch_replyq);
+	int chid = idtable_alloc(&p->p_chids, ch, 1);
+	if (chid < 0) {
+		kfree(ch);
+		return -EAGAIN;
+	}
+	ch->ch_chid = chid;
+	return chid;
+}
+
+/* Release every waiter with ESRCH and drop the owner's reference. ch is already out
+ * of the owner's chid table. */
+static void channel_kill(struct channel *ch)
+{
+	unsigned long s = chan_lock(ch);
+	ch->ch_dead = true;
+	struct ipc_wait *w;
+	while ((w = list_first_entry(&ch->ch_sendq, struct ipc_wait, iw_link)) != NULL) {
+		if (w->iw_is_pulse) {
+			list_remove(&w->iw_link);
+			kfree(w);
+		} else {
+			ipc_done(w, -ESRCH);
+		}
+	}
+	while ((w = list_first_entry(&ch->ch_recvq, struct ipc_wait, iw_link)) != NULL)
+		ipc_done(w, -ESRCH);
+	while ((w = list_first_entry(&ch->ch_replyq, struct ipc_wait, iw_link)) != NULL) {
+		idtable_remove(&ch->ch_owner->p_rcvids, w->iw_rcvid);
+		ipc_done(w, -ESRCH);
+	}
+	chan_unlock(ch, s);
+	chan_unref(ch);
+}
+
+long kcall_channel_destroy(const uint64_t *a)
+{
+	struct channel *ch = idtable_remove(&curproc()->p_chids, (int)a[0]);
+	if (ch == NULL)
+		return -EINVAL;
+	channel_kill(ch);
+	return 0;
+}
+
+/* --- Connections --------------------------------------------------------------------------- */
+
+/* Lowest free fd-space coid >= index; p_lock held. -EMFILE if none. */
+static int coid_slot(struct proc *p, int index)
+{
+	for (int i = index; i < p->p_ncoids; i++)
+		if (p->p_coids[i] == NULL)
+			return i;
+	return -EMFILE;
+}
+
+long kcall_connect_attach(const uint64_t *a)
+{
+	uint32_t nd = (uint32_t)a[0];
+	uint32_t pid = (uint32_t)a[1];
+	int chid = (int)a[2], index = (int)a[3], flags = (int)a[4];
+	bool side = index & _NTO_SIDE_CHANNEL;
+	struct proc *me = curproc();
+	(void)flags;	/* _NTO_COF_CLOEXEC matters only once exec exists */
+
+	if (nd != 0 || (!side && (index < 0 || index >= MAX_COIDS)))
+		return -EINVAL;
+	/* Find the channel and take a reference under proc_lock (processes stay put). */
+	unsigned long s = spin_lock_irqsave(&proc_lock);
+	struct proc *target = proc_find(pid);
+	struct channel *ch = target ? idtable_lookup(&target->p_chids, chid) : NULL;
+	if (ch && (ch->ch_flags & _NTO_CHF_PRIVATE) && target != me)
+		ch = (struct channel *)-1;
+	else if (ch)
+		chan_ref(ch);
+	spin_unlock_irqrestore(&proc_lock, s);
+	if (ch == NULL)
+		return -ESRCH;
+	if (ch == (struct channel *)-1)
+		return -EPERM;
+
+	/* Share an existing connection to the same channel, else make one. */
+	struct conn *cn = kmalloc(sizeof *cn);
+	struct conn **table = side || me->p_coids ? NULL : kmalloc(MAX_COIDS * sizeof *table);
+	int coid = 0, err = 0;
+	if (cn == NULL || (!side && !me->p_coids && table == NULL)) {
+		err = -EAGAIN;
+		goto out;
+	}
+	s = spin_lock_irqsave(&me->p_lock);
+	if (table && me->p_coids == NULL) {
+		me->p_coids = table;
+		me->p_ncoids = MAX_COIDS;
+		table = NULL;
+	}
+	struct list *it;
+	struct conn *found = NULL;
+	list_foreach(it, &me->p_conns) {
+		struct conn *c = list_entry(it, struct conn, cn_link);
+		if (c->cn_chan == ch)
+			found = c;
+	}
+	struct conn *use = found ? found : cn;
+	if (side) {
+		coid = idtable_alloc(&me->p_side, use, 1);
+		if (coid < 0)
+			err = coid == -EAGAIN ? -EMFILE : coid;
+		else
+			coid |= _NTO_SIDE_CHANNEL;
+	} else {
+		coid = coid_slot(me, index);
+		if (coid < 0)
+			err = coid;
+		else
+			me->p_coids[coid] = use;
+	}
+	if (err == 0 && found) {
+		found->cn_users++;
+	} else if (err == 0) {
+		cn->cn_chan = ch;
+		cn->cn_users = 1;
+		cn->cn_scoid = idtable_alloc(&scoids, cn, 1);
+		list_insert_tail(&me->p_conns, &cn->cn_link);
+		cn = NULL;	/* kept */
+		ch = NULL;	/* its reference now belongs to the connection */
+	}
+	spin_unlock_irqrestore(&me->p_lock, s);
+out:
+	kfree(cn);
+	kfree(table);
+	if (ch)
+		chan_unref(ch);
+	return err ? err : coid;
+}
+
+/* Drop one user of cn; the last one frees it. p_lock held; returns the channel whose
+ * reference the caller must drop after unlocking, or NULL. */
+static struct channel *conn_put_locked(struct proc *p, struct conn *cn)
+{
+	if (--cn->cn_users > 0)
+		return NULL;
+	struct channel *ch = cn->cn_chan;
+	list_remove(&cn->cn_link);
+	idtable_remove(&scoids, cn->cn_scoid);
+	kfree(cn);
+	return ch;
+}
+
+long kcall_connect_detach(const uint64_t *a)
+{
+	int coid = (int)a[0];
+	struct proc *p = curproc();
+	struct conn *cn;
+	struct channel *ch = NULL;
+	unsigned long s;
+	if (coid & _NTO_SIDE_CHANNEL) {
+		cn = idtable_remove(&p->p_side, coid & ~_NTO_SIDE_CHANNEL);
+		s = spin_lock_irqsave(&p->p_lock);
+	} else {
+		s = spin_lock_irqsave(&p->p_lock);
+		cn = coid >= 0 && coid < p->p_ncoids ? p->p_coids[coid] : NULL;
+		if (cn)
+			p->p_coids[coid] = NULL;
+	}
+	if (cn)
+		ch = conn_put_locked(p, cn);
+	spin_unlock_irqrestore(&p->p_lock, s);
+	if (cn == NULL)
+		return -EINVAL;
+	if (ch)
+		chan_unref(ch);
+	return 0;
+}
+
+/* --- Messages ------------------------------------------------------------------------------ */
+
+long kcall_msg_sendv(const uint64_t *a)
+{
+	struct ipc_wait w;
+	int err;
+	memset(&w, 0, sizeof w);
+	w.iw_sparts = (int)a[2];
+	w.iw_rparts = (int)a[4];
+	if ((err = iov_fetch(a[1], w.iw_sparts, w.iw_siov, &w.iw_slen)) ||
+	    (err = iov_fetch(a[3], w.iw_rparts, w.iw_riov, &w.iw_rlen)))
+		return -err;
+	w.iw_coid = (int)a[0];
+	struct channel *ch = coid_channel(w.iw_coid, &w.iw_scoid);
+	if (ch == NULL)
+		return -EBADF;
+	w.iw_td = curthread();
+	w.iw_td->td_ipc = &w;
+	w.iw_pri = w.iw_td->td_pri;
+	w.iw_pmap = &w.iw_td->td_proc->p_pmap;
+	w.iw_chan = ch;
+
+	unsigned long s = chan_lock(ch);
+	if (ch->ch_dead) {
+		chan_unlock(ch, s);
+		chan_unref(ch);
+		return -EBADF;
+	}
+	struct ipc_wait *r = list_first_entry(&ch->ch_recvq, struct ipc_wait, iw_link);
+	if (r != NULL) {
+		/* A server is waiting: copy now, then wait for the reply. */
+		w.iw_status = 0;
+		list_remove(&r->iw_link);
+		long rr = deliver(ch, &w, r);
+		if (rr == 0 && w.iw_status) {		/* our buffer faulted: r keeps waiting */
+			list_insert_head(&ch->ch_recvq, &r->iw_link);
+			chan_unlock(ch, s);
+			chan_unref(ch);
+			return w.iw_status;
+		}
+		r->iw_status = rr;
+		r->iw_state = IPC_DONE;
+		lwkt_schedule(r->iw_td);
+		if (rr < 0) {				/* the server's buffer faulted */
+			chan_unlock(ch, s);
+			chan_unref(ch);
+			return w.iw_status;
+		}
+	} else {
+		w.iw_state = IPC_SEND;
+		sendq_insert(ch, &w);
+	}
+	ipc_block(ch, &w, s);
+	chan_unref(ch);
+	return w.iw_status;
+}
+
+long kcall_msg_receivev(const uint64_t *a)
+{
+	struct ipc_wait w;
+	struct proc *p = curproc();
+	int err;
+	uint64_t uinfo = a[3];
+	memset(&w, 0, sizeof w);
+	w.iw_sparts = (int)a[2];	/* the receive buffers, in iw_siov */
+	if ((err = iov_fetch(a[1], w.iw_sparts, w.iw_siov, &w.iw_slen)))
+		return -err;
+	if (uinfo && !user_range_ok(uinfo, sizeof(struct _msg_info)))
+		return -EFAULT;
+	struct channel *ch = idtable_lookup(&p->p_chids, (int)a[0]);
+	if (ch == NULL)
+		return -ESRCH;
+	chan_ref(ch);
+	w.iw_td = curthread();
+	w.iw_pmap = &p->p_pmap;
+	w.iw_chan = ch;
+	w.iw_pri = w.iw_td->td_pri;
+
+	unsigned long s = chan_lock(ch);
+	long result;
+	for (;;) {
+		if (ch->ch_dead) {
+			chan_unlock(ch, s);
+			result = -ESRCH;
+			break;
+		}
+		struct ipc_wait *q = list_first_entry(&ch->ch_sendq, struct ipc_wait, iw_link);
+		if (q == NULL) {
+			/* Nothing queued: off the run queue, drop any inherited priority, wait. */
+			lwkt_deschedule_self();
+			w.iw_td->td_pri = w.iw_td->td_basepri;
+			w.iw_state = IPC_RECEIVE;
+			list_insert_tail(&ch->ch_recvq, &w.iw_link);
+			ipc_block(ch, &w, s);
+			result = w.iw_status;
+			break;
+		}
+		list_remove(&q->iw_link);
+		if (q->iw_is_pulse) {
+			result = deliver_pulse(ch, q, &w);
+			chan_unlock(ch, s);
+			kfree(q);
+			break;
+		}
+		q->iw_status = 0;
+		result = deliver(ch, q, &w);
+		if (result == 0 && q->iw_status) {	/* the sender's buffer faulted */
+			q->iw_state = IPC_DONE;
+			lwkt_schedule(q->iw_td);
+			continue;			/* try the next one */
+		}
+		if (result < 0) {
+			q->iw_state = IPC_DONE;
+			lwkt_schedule(q->iw_td);
+		}
+		chan_unlock(ch, s);
+		break;
+	}
+	chan_unref(ch);
+	if (w.iw_newpri)
+		lwkt_setpri_self(w.iw_newpri);
+	/* With a pulse, info is left alone (qnx-api.md). */
+	if (result > 0 && uinfo && copyout(uinfo, &w.iw_info, sizeof w.iw_info))
+		return -EFAULT;
+	return result;
+}
+
+/* The REPLY-blocked client behind rcvid, unqueued from its channel (whose lock is
+ * then held, irq state in *s). NULL: no such client. */
+static struct ipc_wait *take_client(int rcvid, unsigned long *s)
+{
+	struct thread *ctd = idtable_remove(&curproc()->p_rcvids, rcvid);
+	if (ctd == NULL)
+		return NULL;
+	struct ipc_wait *cw = ctd->td_ipc;
+	struct channel *ch = cw->iw_chan;
+	*s = chan_lock(ch);
+	KASSERT(cw->iw_state == IPC_REPLY && cw->iw_rcvid == rcvid, "rcvid %d in state %d", rcvid,
+		cw->iw_state);
+	return cw;
+}
+
+long kcall_msg_replyv(const uint64_t *a)
+{
+	iov_t siov[IPC_MAXIOV];
+	size_t slen, n;
+	int rcvid = (int)a[0], sparts = (int)a[3], err;
+	long status = (long)(int)a[1];
+	if ((err = iov_fetch(a[2], sparts, siov, &slen)))
+		return -err;
+	if (status < 0 && status >= -4095)	/* would read as an errno: use MsgError */
+		return -EINVAL;
+	unsigned long s;
+	struct ipc_wait *cw = take_client(rcvid, &s);
+	if (cw == NULL)
+		return -ESRCH;
+	struct channel *ch = cw->iw_chan;
+	int f = iov_copy(cw->iw_pmap, cw->iw_riov, cw->iw_rparts, &curproc()->p_pmap, siov, sparts,
+			 MIN(slen, cw->iw_rlen), &n);
+	long ret = f == COPY_SRC_FAULT ? -EFAULT : f == COPY_DST_FAULT ? -EFAULT : 0;
+	ipc_done(cw, f == 0 ? status : f == COPY_SRC_FAULT ? -ESRVRFAULT : -EFAULT);
+	chan_unlock(ch, s);
+	return ret;
+}
+
+long kcall_msg_error(const uint64_t *a)
+{
+	int rcvid = (int)a[0], error = (int)a[1];
+	unsigned long s;
+	if (error < 0 || error > 4095)
+		return -EINVAL;
+	struct ipc_wait *cw = take_client(rcvid, &s);
+	if (cw == NULL)
+		return -ESRCH;
+	struct channel *ch = cw->iw_chan;
+	ipc_done(cw, error ? -error : 0);
+	chan_unlock(ch, s);
+	return 0;
+}
+
+long kcall_msg_send_pulse(const uint64_t *a)
+{
+	int coid = (int)a[0], pri = (int)a[1], code = (int)a[2], value = (int)a[3], scoid;
+	if (pri == -1)
+		pri = curthread()->td_pri;
+	if (pri < 1 || pri > 255 || code < -128 || code > 127)
+		return -EINVAL;
+	struct channel *ch = coid_channel(coid, &scoid);
+	if (ch == NULL)
+		return -EBADF;
+	struct ipc_wait *pw = kmalloc(sizeof *pw);
+	if (pw == NULL) {
+		chan_unref(ch);
+		return -EAGAIN;
+	}
+	pw->iw_is_pulse = true;
+	pw->iw_pri = pri;
+	pw->iw_pulse.type = _PULSE_TYPE;
+	pw->iw_pulse.code = (int8_t)code;
+	pw->iw_pulse.value.sival_int = value;
+	pw->iw_pulse.scoid = scoid;
+
+	unsigned long s = chan_lock(ch);
+	long ret = 0;
+	struct ipc_wait *r = ch->ch_dead ? NULL : list_first_entry(&ch->ch_recvq, struct ipc_wait,
+								   iw_link);
+	if (ch->ch_dead) {
+		ret = -EBADF;
+	} else if (r != NULL) {
+		list_remove(&r->iw_link);
+		r->iw_status = deliver_pulse(ch, pw, r);
+		r->iw_state = IPC_DONE;
+		lwkt_schedule(r->iw_td);
+	} else {
+		sendq_insert(ch, pw);
+		pw = NULL;
+	}
+	chan_unlock(ch, s);
+	kfree(pw);
+	chan_unref(ch);
+	return ret;
+}
+
+/* --- Process setup and teardown ------------------------------------------------------------ */
+
+/* Boot: size the system-wide scoid table up front, so that connections made and
+ * dropped later leave the heap exactly as they found it (leak checks). */
+void msg_init(void)
+{
+	if (idtable_reserve(&scoids, 256))
+		panic("msg: no memory for the scoid table");
+}
+
+void channel_proc_init(struct proc *p)
+{
+	p->p_lock = (struct spinlock)SPINLOCK_INIT("proc");
+	idtable_init(&p->p_chids, 1024);
+	idtable_init(&p->p_rcvids, IDT_MAX_INDEX + 1);
+	idtable_init(&p->p_side, 1024);
+	p->p_coids = NULL;
+	p->p_ncoids = 0;
+	list_init(&p->p_conns);
+}
+
+static void drain_channel(void *obj, int id, void *arg)
+{
+	channel_kill(obj);
+}
+
+static void drain_side(void *obj, int id, void *arg)
+{
+	struct proc *p = arg;
+	unsigned long s = spin_lock_irqsave(&p->p_lock);
+	struct channel *ch = conn_put_locked(p, obj);
+	spin_unlock_irqrestore(&p->p_lock, s);
+	if (ch)
+		chan_unref(ch);
+}
+
+void channel_proc_exit(struct proc *p)
+{
+	unsigned long s = spin_lock_irqsave(&proc_lock);
+	p->p_dead = true;		/* no new connections to us */
+	spin_unlock_irqrestore(&proc_lock, s);
+	idtable_drain(&p->p_chids, drain_channel, NULL);
+	idtable_drain(&p->p_side, drain_side, p);
+	for (int i = 0; i < p->p_ncoids; i++) {
+		s = spin_lock_irqsave(&p->p_lock);
+		struct conn *cn = p->p_coids[i];
+		p->p_coids[i] = NULL;
+		struct channel *ch = cn ? conn_put_locked(p, cn) : NULL;
+		spin_unlock_irqrestore(&p->p_lock, s);
+		if (ch)
+			chan_unref(ch);
+	}
+	kfree(p->p_coids);
+	p->p_coids = NULL;
+	p->p_ncoids = 0;
+	/* Our rcvids died with our channels. */
+	idtable_fini(&p->p_chids);
+	idtable_fini(&p->p_rcvids);
+	idtable_fini(&p->p_side);
+}

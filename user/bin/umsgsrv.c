@@ -1,0 +1,84 @@
+/* umsgsrv: the server half of the message-passing conformance pair (see umsgcli). */
+#include <sys/neutrino.h>
+#include "qsys.h"
+#include "umsg.h"
+
+#define ESRCH 3
+
+static unsigned char big[BIG];
+
+int main(void)
+{
+	int fails = 0, last_code = 0, last_value = 0;
+	int chid = ChannelCreate(0);
+	fails += !qs_check("server-channel-create", chid > 0, chid, 1);
+	fails += !CHECK_EQ("server-receive-bad-chid", MsgReceive_r(chid + 1, big, 16, NULL), -ESRCH);
+	for (;;) {
+		struct _msg_info info;
+		union {
+			struct cmd c;
+			struct _pulse p;
+			unsigned char raw[BIG];
+		} *m = (void *)big;
+		int rcvid = MsgReceive(chid, m, BIG, &info);
+		if (rcvid == 0) {	/* a pulse */
+			last_code = m->p.code;
+			last_value = m->p.value.sival_int;
+			continue;
+		}
+		if (rcvid < 0) {
+			qs_printf("server: MsgReceive failed, errno %d\n", errno);
+			return fails + 1;
+		}
+		switch (m->c.cmd) {
+		case CMD_ECHO: {
+			int n = info.msglen - 8;
+			for (int i = 0; i < n; i++)
+				if (m->c.data[i] >= 'a' && m->c.data[i] <= 'z')
+					m->c.data[i] -= 32;
+			MsgReply(rcvid, n, m->c.data, n);
+			break;
+		}
+		case CMD_SMALL: {
+			/* Read the next message into 10 bytes only. */
+			MsgReply(rcvid, 0, NULL, 0);
+			char tiny[10];
+			int r2 = MsgReceive(chid, tiny, sizeof tiny, &info);
+			struct small_reply sr = { info.msglen, info.srcmsglen, info.dstmsglen, info.scoid };
+			MsgReply(r2, 0, &sr, sizeof sr);
+			break;
+		}
+		case CMD_ERROR:
+			MsgError(rcvid, m->c.arg);
+			break;
+		case CMD_REPLY_CHECKS:
+			fails += !CHECK_EQ("reply-status-in-errno-range-einval",
+					   MsgReply_r(rcvid, -5, NULL, 0), -EINVAL);
+			fails += !CHECK_EQ("reply-bad-buffer-efault",
+					   MsgReply_r(rcvid, 0, (void *)0x3000000000, 8), -EFAULT);
+			fails += !CHECK_EQ("reply-after-reply-esrch", MsgReply_r(rcvid, 7, NULL, 0), -ESRCH);
+			fails += !CHECK_EQ("error-after-reply-esrch", MsgError_r(rcvid, EINVAL), -ESRCH);
+			fails += !CHECK_EQ("reply-bogus-rcvid-esrch", MsgReply_r(12345, 0, NULL, 0), -ESRCH);
+			break;
+		case CMD_BIG: {
+			unsigned long sum = 0;
+			for (int i = 0; i < info.msglen; i++)
+				sum += m->raw[i];
+			MsgReply(rcvid, (int)(sum & 0x7fffffff), NULL, 0);
+			break;
+		}
+		case CMD_LAST_PULSE: {
+			int pv[2] = { last_code, last_value };
+			MsgReply(rcvid, 0, pv, sizeof pv);
+			break;
+		}
+		case CMD_DESTROY:
+			fails += !CHECK_EQ("server-channel-destroy", ChannelDestroy(chid), 0);
+			fails += !CHECK_EQ("destroy-twice-einval", ChannelDestroy_r(chid), -EINVAL);
+			qs_printf("server: %d failures\n", fails);
+			return fails;
+		default:
+			MsgError(rcvid, EINVAL);
+		}
+	}
+}
