@@ -709,6 +709,17 @@ long kcall_msg_send_pulse(const uint64_t *a)
 
 /* --- Process setup and teardown ------------------------------------------------------------ */
 
+int msg_first_chid(struct proc *p)
+{
+	int chid = 0;
+	unsigned long s = spin_lock_irqsave(&p->p_chids.it_lock);
+	for (uint32_t k = 1; k < p->p_chids.it_size && chid == 0; k++)
+		if (p->p_chids.it_slots[k].is_obj)
+			chid = (int)((p->p_chids.it_slots[k].is_gen << IDT_INDEX_BITS) | k);
+	spin_unlock_irqrestore(&p->p_chids.it_lock, s);
+	return chid;
+}
+
 /* Boot: size the system-wide scoid table up front, so that connections made and
  * dropped later leave the heap exactly as they found it (leak checks). */
 void msg_init(void)

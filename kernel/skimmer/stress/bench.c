@@ -6,10 +6,6 @@
 #include <skimmer/thread2.h>
 #include <skimmer/selftest.h>
 #include <skimmer/proc.h>
-#include <skimmer/bootfs.h>
-
-extern struct bootfs boot_fs;
-extern bool have_bootfs;
 
 #define BATCHES 5
 #define PER_BATCH 1000
@@ -130,6 +126,33 @@ static uint64_t run_trace(void)
 	return median(batch, BATCHES);
 }
 
+/* Run ubench: server_cpu < 0 means no server (null call only); otherwise start ubsrv
+ * on server_cpu and measure messages to it from cpu 0. Returns figures printed. */
+static int run_user_bench(int server_cpu, int remote)
+{
+	struct lwkt_msg xs, xc;
+	struct proc *ps = NULL, *pc;
+	long arg = 0;
+	int figures = 0;
+	if (server_cpu >= 0) {
+		int chid = selftest_spawn_server("ubsrv", server_cpu, &xs, &ps);
+		if (chid <= 0)
+			goto out;
+		arg = ((long)remote << 62) | ((long)ps->p_pid << 32) | chid;
+	}
+	if (selftest_spawn("ubench", 0, arg, &xc, &pc) == 0) {
+		lwkt_waitmsg(&xc);
+		figures = pc->p_how == PEXIT_NORMAL ? (int)pc->p_status : 0;
+		proc_free(pc);
+	}
+out:
+	if (ps) {
+		lwkt_waitmsg(&xs);
+		proc_free(ps);
+	}
+	return figures;
+}
+
 bool bench_run(void)
 {
 	int n = 0;
@@ -144,17 +167,10 @@ bool bench_run(void)
 	kprintf("bench trace_record %lu insns\n", (unsigned long)run_trace());
 	n++;
 	/* User-mode figures come from ubench in the boot image, which prints its own. */
-	struct bootfs_file f;
-	struct lwkt_msg exitmsg;
-	struct proc *p;
-	if (have_bootfs && bootfs_lookup(&boot_fs, "ubench", &f) == 0) {
-		lwkt_initmsg(&exitmsg, NULL, 0);
-		if (proc_spawn(f.data, f.size, "ubench", 0, 100, 0, &exitmsg, &p) == 0) {
-			lwkt_waitmsg(&exitmsg);
-			n += p->p_how == PEXIT_NORMAL ? (int)p->p_status : 0;
-			proc_free(p);
-		}
-	}
+	n += run_user_bench(-1, 0);			/* the null kernel call */
+	n += run_user_bench(0, 0);			/* messages, both on cpu 0 */
+	if (ncpus > 1)
+		n += run_user_bench(1, 1);		/* messages across harts */
 	kprintf("bench: %d figures, PASS\n", n);
 	return true;
 }

@@ -10,10 +10,33 @@
 #include <skimmer/proc.h>
 #include <skimmer/bootfs.h>
 #include <skimmer/selftest.h>
-#include <skimmer/idtable.h>
+#include <skimmer/channel.h>
+#include <skimmer/errno.h>
 
 extern struct bootfs boot_fs;
 extern bool have_bootfs;
+
+int selftest_spawn(const char *name, int cpu, long arg, struct lwkt_msg *exitmsg,
+		   struct proc **out)
+{
+	struct bootfs_file f;
+	if (!have_bootfs || bootfs_lookup(&boot_fs, name, &f) != 0)
+		return ENOENT;
+	lwkt_initmsg(exitmsg, NULL, 0);
+	return proc_spawn(f.data, f.size, name, cpu, 100, arg, exitmsg, out);
+}
+
+int selftest_spawn_server(const char *name, int cpu, struct lwkt_msg *exitmsg, struct proc **out)
+{
+	if (selftest_spawn(name, cpu, 0, exitmsg, out))
+		return 0;
+	int chid = 0;
+	for (int i = 0; i < 500 && chid == 0; i++) {
+		lwkt_sleep(1);
+		chid = msg_first_chid(*out);
+	}
+	return chid;
+}
 
 struct user_case {
 	const char *name;
@@ -29,16 +52,12 @@ static const struct user_case cases[] = {
 
 static bool run_one(const struct user_case *c, int cpu)
 {
-	struct bootfs_file f;
 	struct lwkt_msg exitmsg;
 	struct proc *p;
 	char check[48];
 
 	ksnprintf(check, sizeof check, "user-%s-ends-as-expected", c->name);
-	if (bootfs_lookup(&boot_fs, c->name, &f) != 0)
-		return selftest_check(check, false, "(not in the boot image)");
-	lwkt_initmsg(&exitmsg, NULL, 0);
-	int err = proc_spawn(f.data, f.size, c->name, cpu, 100, 0, &exitmsg, &p);
+	int err = selftest_spawn(c->name, cpu, 0, &exitmsg, &p);
 	if (err)
 		return selftest_check(check, false, "(spawn failed: error %d)", err);
 	lwkt_waitmsg(&exitmsg);
@@ -54,38 +73,21 @@ static bool run_one(const struct user_case *c, int cpu)
  * neighbour, client on the next hart, so messages cross harts when they can. */
 static bool run_msg_pair(void)
 {
-	struct bootfs_file fs, fc;
 	struct lwkt_msg xs, xc;
-	struct proc *ps, *pc;
-	int scpu = 1 % ncpus, ccpu = 2 % ncpus;
-	if (bootfs_lookup(&boot_fs, "umsgsrv", &fs) || bootfs_lookup(&boot_fs, "umsgcli", &fc))
-		return selftest_check("user-message-pair", false, "(not in the boot image)");
-	lwkt_initmsg(&xs, NULL, 0);
-	if (proc_spawn(fs.data, fs.size, "umsgsrv", scpu, 100, 0, &xs, &ps))
-		return selftest_check("user-message-pair", false, "(spawn failed)");
-	int chid = 0;
-	for (int i = 0; i < 500 && chid <= 0; i++) {
-		lwkt_sleep(1);
-		unsigned long s = spin_lock_irqsave(&ps->p_chids.it_lock);
-		for (uint32_t k = 1; k < ps->p_chids.it_size && chid <= 0; k++)
-			if (ps->p_chids.it_slots[k].is_obj)
-				chid = (int)((ps->p_chids.it_slots[k].is_gen << IDT_INDEX_BITS) | k);
-		spin_unlock_irqrestore(&ps->p_chids.it_lock, s);
-	}
-	bool ok = chid > 0;
+	struct proc *ps = NULL, *pc;
+	int chid = selftest_spawn_server("umsgsrv", 1 % ncpus, &xs, &ps);
+	bool ok = chid > 0 &&
+		  selftest_spawn("umsgcli", 2 % ncpus, ((long)ps->p_pid << 32) | chid, &xc, &pc) == 0;
 	if (ok) {
-		lwkt_initmsg(&xc, NULL, 0);
-		ok = proc_spawn(fc.data, fc.size, "umsgcli", ccpu, 100,
-				((long)ps->p_pid << 32) | chid, &xc, &pc) == 0;
-		if (ok) {
-			lwkt_waitmsg(&xc);
-			ok = pc->p_how == PEXIT_NORMAL && pc->p_status == 0;
-			proc_free(pc);
-		}
+		lwkt_waitmsg(&xc);
+		ok = pc->p_how == PEXIT_NORMAL && pc->p_status == 0;
+		proc_free(pc);
 	}
-	lwkt_waitmsg(&xs);
-	ok = ok && ps->p_how == PEXIT_NORMAL && ps->p_status == 0;
-	proc_free(ps);
+	if (ps) {	/* spawned: wait for it even if it never made a channel */
+		lwkt_waitmsg(&xs);
+		ok = ok && ps->p_how == PEXIT_NORMAL && ps->p_status == 0;
+		proc_free(ps);
+	}
 	return selftest_check("user-message-pair", ok, "(server chid %d)", chid);
 }
 

@@ -59,6 +59,7 @@ struct ipc_wait {
 
 void msg_init(void);			/* boot */
 void channel_proc_init(struct proc *p);
+int msg_first_chid(struct proc *p);	/* lowest-index live chid of p, or 0 (tests) */
 void channel_proc_exit(struct proc *p);	/* destroys channels, drops connections */
 
 #endif

@@ -36,5 +36,14 @@ struct lwkt_port;
 void selftest_report(struct lwkt_port *collector, void *ctx);	/* blocks until collected */
 void *selftest_collect(void);	/* on the collector's own port: the next ctx, replied */
 
+/* Start the boot-image program `name` on cpu with main's argument arg; its end is
+ * reported on *exitmsg (see proc_spawn). Returns 0 or an errno. */
+struct proc;
+int selftest_spawn(const char *name, int cpu, long arg, struct lwkt_msg *exitmsg,
+		   struct proc **out);
+/* Start a server program and wait (up to ~5 s) until it has created a channel.
+ * Returns its chid, or 0 (the server is then still running: wait for it). */
+int selftest_spawn_server(const char *name, int cpu, struct lwkt_msg *exitmsg, struct proc **out);
+
 void selftest_start(void);	/* kmain: start the harness thread */
 #endif
