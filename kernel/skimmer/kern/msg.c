@@ -53,7 +53,7 @@ static void chan_unlock(struct channel *ch, unsigned long s)
 }
 
 /* Server connection ids, system-wide (a client's connection may outlive the server). */
-static struct idtable scoids = { SPINLOCK_INIT("scoids"), NULL, 0, IDT_MAX_INDEX + 1, 0 };
+static struct idtable scoids = { .it_lock = SPINLOCK_INIT("scoids"), .it_max = IDT_MAX_INDEX + 1 };
 
 /* --- References and lookups -------------------------------------------------------- */
 

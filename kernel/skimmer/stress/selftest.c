@@ -23,6 +23,8 @@ static const struct selftest selftests[] = {
 	{ "bench", bench_run, true },
 #endif
 	{ "user", user_run, false },
+	{ "ustorm", ustorm_run, false },
+	{ "chanstorm", chanstorm_run, false },
 	{ "crash", crash_run, true },
 };
 

@@ -22,6 +22,8 @@ bool sched_run(void);
 bool bench_run(void);
 bool crash_run(void);
 bool user_run(void);
+bool ustorm_run(void);
+bool chanstorm_run(void);
 
 /* Report one check: prints "check NAME: PASS|FAIL[ detail]" and returns ok. */
 bool selftest_check(const char *name, bool ok, const char *fmt, ...)

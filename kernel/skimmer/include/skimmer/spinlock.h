@@ -1,4 +1,13 @@
-/* Ticket spinlocks for the few cross-hart structures off the hot path (console, page pool). */
+/*
+ * Spinlocks for cross-hart structures (console, page pool, channels).
+ *
+ * Test-and-test-and-set, not ticket locks: under QEMU a hart is a host thread,
+ * and with more harts than host cores a FIFO ticket lock convoys. Each hand-off
+ * waits for the host to schedule the one vCPU whose turn it is (seen as a
+ * user-mode message storm crawling at ~4 ms per lock hand-off). With TTAS
+ * whichever waiter is running takes the lock. Critical sections are short, so
+ * the lost fairness costs little.
+ */
 #ifndef SKIMMER_SPINLOCK_H
 #define SKIMMER_SPINLOCK_H
 
@@ -6,31 +15,41 @@
 #include <arch/cpu.h>
 
 struct spinlock {
-	uint32_t sl_next;	/* next ticket to hand out */
-	uint32_t sl_owner;	/* ticket being served */
+	uint32_t sl_locked;	/* 0 free, 1 held */
+	uint32_t sl_spins;	/* contended acquisitions (statistics, racy) */
 	const char *sl_name;
+	void *sl_holder_pc;	/* debugging: where the holder took it (gdb) */
+	void *sl_holder_cpu;	/* and on which hart (its globaldata) */
 };
 
-#define SPINLOCK_INIT(name) { 0, 0, name }
-
-static inline void spin_lock(struct spinlock *l)
-{
-	uint32_t me = __atomic_fetch_add(&l->sl_next, 1, __ATOMIC_RELAXED);
-	while (__atomic_load_n(&l->sl_owner, __ATOMIC_ACQUIRE) != me)
-		cpu_relax();
-}
+#define SPINLOCK_INIT(name) { 0, 0, name, NULL, NULL }
 
 static inline bool spin_trylock(struct spinlock *l)
 {
-	uint32_t owner = __atomic_load_n(&l->sl_owner, __ATOMIC_RELAXED);
-	uint32_t expect = owner;
-	return __atomic_compare_exchange_n(&l->sl_next, &expect, owner + 1, false,
-					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+	if (__atomic_exchange_n(&l->sl_locked, 1, __ATOMIC_ACQUIRE))
+		return false;
+	l->sl_holder_pc = __builtin_return_address(0);
+	l->sl_holder_cpu = arch_mycpu();
+	return true;
+}
+
+static inline __attribute__((always_inline)) void spin_lock(struct spinlock *l)
+{
+	if (likely(!__atomic_exchange_n(&l->sl_locked, 1, __ATOMIC_ACQUIRE)))
+		goto got;
+	l->sl_spins++;
+	do {
+		while (__atomic_load_n(&l->sl_locked, __ATOMIC_RELAXED))
+			cpu_relax();
+	} while (__atomic_exchange_n(&l->sl_locked, 1, __ATOMIC_ACQUIRE));
+got:
+	l->sl_holder_pc = __builtin_return_address(0);
+	l->sl_holder_cpu = arch_mycpu();
 }
 
 static inline void spin_unlock(struct spinlock *l)
 {
-	__atomic_store_n(&l->sl_owner, l->sl_owner + 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&l->sl_locked, 0, __ATOMIC_RELEASE);
 }
 
 /* The irqsave forms: the lock may also be taken from trap context on this hart. */
