@@ -127,6 +127,20 @@ int main(long arg)
 	MsgSend(coid, &lp, 8, pv, sizeof pv);
 	fails += !qs_check("pulse-arrives-with-code-value", pv[0] == 5 && pv[1] == 1234, pv[1], 1234);
 
+	/* MsgRead/MsgWrite/MsgInfo (the server checks its side). */
+	unsigned char rw[108], rwreply[64];
+	struct cmd *rwc = (struct cmd *)rw;
+	rwc->cmd = CMD_READWRITE;
+	for (int i = 0; i < 100; i++)
+		rw[8 + i] = (unsigned char)i;
+	for (int i = 0; i < 64; i++)
+		rwreply[i] = '.';
+	r = MsgSend(coid, rw, sizeof rw, rwreply, sizeof rwreply);
+	fails += !qs_check("reply-and-msgwrite-land-in-place",
+			   r == 0 && same(rwreply, "AB", 2) && same(rwreply + 10, "XYZ", 3) &&
+				   same(rwreply + 62, "01", 2) && rwreply[2] == '.' && rwreply[13] == '.',
+			   r, 0);
+
 	/* Detach. */
 	fails += !CHECK_EQ("detach", ConnectDetach(coid2), 0);
 	fails += !CHECK_EQ("send-on-detached-coid-ebadf", MsgSend_r(coid2, &c, 8, NULL, 0), -EBADF);

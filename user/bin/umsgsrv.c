@@ -72,6 +72,30 @@ int main(void)
 			MsgReply(rcvid, 0, pv, sizeof pv);
 			break;
 		}
+		case CMD_READWRITE: {
+			/* The client sent 100 bytes "00 01 .. 99" (mod 256) behind the 8-byte
+			 * header, with a 64-byte reply buffer, and is still REPLY-blocked. */
+			unsigned char rb[16];
+			struct _msg_info mi;
+			fails += !CHECK_EQ("msgread-from-offset", MsgRead(rcvid, rb, 10, 50), 10);
+			/* Offsets count from the start of the whole message (header included). */
+			fails += !qs_check("msgread-bytes", rb[0] == 42 && rb[9] == 51, rb[0], 42);
+			fails += !CHECK_EQ("msgread-clamped-to-message", MsgRead(rcvid, rb, 16, 100), 8);
+			fails += !CHECK_EQ("msgread-past-end-zero", MsgRead(rcvid, rb, 16, 500), 0);
+			fails += !CHECK_EQ("msgwrite-at-offset", MsgWrite(rcvid, "XYZ", 3, 10), 3);
+			fails += !CHECK_EQ("msgwrite-clamped-to-reply-buffer", MsgWrite(rcvid, "0123456789", 10, 62), 2);
+			fails += !CHECK_EQ("msginfo", MsgInfo(rcvid, &mi), 0);
+			fails += !qs_check("msginfo-lengths", mi.srcmsglen == 108 && mi.dstmsglen == 64,
+					   mi.srcmsglen, 108);
+			fails += !CHECK_EQ("msgread-bad-rcvid-esrch", MsgRead_r(rcvid + 4096, rb, 4, 0), -ESRCH);
+			fails += !CHECK_EQ("msgread-bad-buffer-efault",
+					   MsgRead_r(rcvid, (void *)0x3000000000, 4, 0), -EFAULT);
+			fails += !CHECK_EQ("msginfo-bad-pointer-efault", MsgInfo_r(rcvid, (void *)0x80200000),
+					   -EFAULT);
+			MsgReply(rcvid, 0, "AB", 2);	/* the reply lands at offset 0 */
+			fails += !CHECK_EQ("msgread-after-reply-esrch", MsgRead_r(rcvid, rb, 4, 0), -ESRCH);
+			break;
+		}
 		case CMD_DESTROY:
 			fails += !CHECK_EQ("server-channel-destroy", ChannelDestroy(chid), 0);
 			fails += !CHECK_EQ("destroy-twice-einval", ChannelDestroy_r(chid), -EINVAL);

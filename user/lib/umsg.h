@@ -10,6 +10,7 @@ enum {
 	CMD_REPLY_CHECKS,	/* server checks reply-side errors, then replies 7 */
 	CMD_BIG,		/* 64 KiB message: reply the sum of its bytes */
 	CMD_LAST_PULSE,		/* reply: the last pulse seen (code, value) */
+	CMD_READWRITE,		/* MsgRead/MsgWrite/MsgInfo checks on a 100-byte message */
 	CMD_DESTROY,		/* destroy the channel without replying, then exit */
 };
 

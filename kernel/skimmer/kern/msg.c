@@ -25,8 +25,7 @@
  * Every call copies in and checks its arguments before it changes anything.
  * Kernel-call handlers return the result, or -errno.
  *
- * Not yet (issue 3 continues): MsgRead/MsgWrite/MsgInfo/MsgDeliverEvent,
- * unblock/disconnect/death pulses, timeouts and signals, priority boost of a
+ * Not yet (issue 3 continues): MsgDeliverEvent, unblock/disconnect/death pulses, timeouts and signals, priority boost of a
  * busy server at send time, the fast path, multi-threaded processes.
  */
 #include <skimmer/channel.h>
@@ -149,14 +148,28 @@ static void iovcur_advance(struct iovcur *c, size_t n)
 	}
 }
 
-/* Copy up to max bytes from the source iovs to the destination iovs. Returns 0 or
- * COPY_SRC_FAULT / COPY_DST_FAULT; *done counts the bytes copied. */
-static int iov_copy(struct pmap *dpm, const iov_t *diov, int dparts, struct pmap *spm,
-		    const iov_t *siov, int sparts, size_t max, size_t *done)
+/* Skip the first off bytes (MsgRead/MsgWrite offsets). */
+static void iovcur_skip(struct iovcur *c, size_t off)
+{
+	while (off && c->i < c->parts) {
+		size_t n = MIN(off, c->iov[c->i].iov_len - c->off);
+		iovcur_advance(c, n);
+		off -= n;
+	}
+}
+
+/* Copy up to max bytes from the source iovs (from byte soff) to the destination iovs
+ * (from byte doff). Returns 0 or COPY_SRC_FAULT / COPY_DST_FAULT; *done counts the
+ * bytes copied. */
+static int iov_copy_at(struct pmap *dpm, const iov_t *diov, int dparts, size_t doff,
+		       struct pmap *spm, const iov_t *siov, int sparts, size_t soff, size_t max,
+		       size_t *done)
 {
 	struct iovcur d, s;
 	iovcur_init(&d, dpm, diov, dparts);
 	iovcur_init(&s, spm, siov, sparts);
+	iovcur_skip(&d, doff);
+	iovcur_skip(&s, soff);
 	*done = 0;
 	while (*done < max) {
 		size_t dl, sl;
@@ -175,6 +188,12 @@ static int iov_copy(struct pmap *dpm, const iov_t *diov, int dparts, struct pmap
 		*done += n;
 	}
 	return 0;
+}
+
+static int iov_copy(struct pmap *dpm, const iov_t *diov, int dparts, struct pmap *spm,
+		    const iov_t *siov, int sparts, size_t max, size_t *done)
+{
+	return iov_copy_at(dpm, diov, dparts, 0, spm, siov, sparts, 0, max, done);
 }
 
 /* Copy in an iov array from the caller and check that every part lies in user space. */
@@ -276,6 +295,7 @@ static long deliver(struct channel *ch, struct ipc_wait *s, struct ipc_wait *r)
 	mi->srcmsglen = (int32_t)s->iw_slen;
 	mi->dstmsglen = (int32_t)s->iw_rlen;
 	mi->priority = (int16_t)s->iw_pri;
+	s->iw_info = *mi;		/* kept for MsgInfo */
 	s->iw_rcvid = rcvid;
 	s->iw_state = IPC_REPLY;
 	list_insert_tail(&ch->ch_replyq, &s->iw_link);
@@ -647,6 +667,85 @@ long kcall_msg_replyv(const uint64_t *a)
 	ipc_done(cw, f == 0 ? status : f == COPY_SRC_FAULT ? -ESRVRFAULT : -EFAULT);
 	chan_unlock(ch, s);
 	return ret;
+}
+
+/* The REPLY-blocked client behind rcvid, left in place (MsgRead/MsgWrite/MsgInfo): its
+ * channel's lock is then held (irq state in *s). NULL: no such client.
+ * (With multi-threaded servers, a concurrent reply could end the call between the
+ * lookup and the lock: that will need the rcvid removed under the channel lock.) */
+static struct ipc_wait *peek_client(int rcvid, unsigned long *s)
+{
+	struct thread *ctd = idtable_lookup(&curproc()->p_rcvids, rcvid);
+	if (ctd == NULL)
+		return NULL;
+	struct ipc_wait *cw = ctd->td_ipc;
+	*s = chan_lock(cw->iw_chan);
+	if (cw->iw_state != IPC_REPLY || cw->iw_rcvid != rcvid) {
+		chan_unlock(cw->iw_chan, *s);
+		return NULL;
+	}
+	return cw;
+}
+
+/* MsgReadv(rcvid, riov, rparts, offset): more of the client's message, from offset. */
+long kcall_msg_readv(const uint64_t *a)
+{
+	iov_t riov[IPC_MAXIOV];
+	size_t rlen, n;
+	int rcvid = (int)a[0], rparts = (int)a[2], err;
+	long offset = (long)(int)a[3];
+	if ((err = iov_fetch(a[1], rparts, riov, &rlen)))
+		return -err;
+	if (offset < 0)
+		return -EINVAL;
+	unsigned long s;
+	struct ipc_wait *cw = peek_client(rcvid, &s);
+	if (cw == NULL)
+		return -ESRCH;
+	size_t avail = (size_t)offset < cw->iw_slen ? cw->iw_slen - (size_t)offset : 0;
+	int f = iov_copy_at(&curproc()->p_pmap, riov, rparts, 0, cw->iw_pmap, cw->iw_siov,
+			    cw->iw_sparts, (size_t)offset, MIN(rlen, avail), &n);
+	chan_unlock(cw->iw_chan, s);
+	return f ? -EFAULT : (long)n;
+}
+
+/* MsgWritev(rcvid, siov, sparts, offset): into the client's reply buffer at offset. */
+long kcall_msg_writev(const uint64_t *a)
+{
+	iov_t siov[IPC_MAXIOV];
+	size_t slen, n;
+	int rcvid = (int)a[0], sparts = (int)a[2], err;
+	long offset = (long)(int)a[3];
+	if ((err = iov_fetch(a[1], sparts, siov, &slen)))
+		return -err;
+	if (offset < 0)
+		return -EINVAL;
+	unsigned long s;
+	struct ipc_wait *cw = peek_client(rcvid, &s);
+	if (cw == NULL)
+		return -ESRCH;
+	size_t room = (size_t)offset < cw->iw_rlen ? cw->iw_rlen - (size_t)offset : 0;
+	int f = iov_copy_at(cw->iw_pmap, cw->iw_riov, cw->iw_rparts, (size_t)offset,
+			    &curproc()->p_pmap, siov, sparts, 0, MIN(slen, room), &n);
+	chan_unlock(cw->iw_chan, s);
+	return f ? -EFAULT : (long)n;
+}
+
+/* MsgInfo(rcvid, info): the _msg_info of a message being handled, again. */
+long kcall_msg_info(const uint64_t *a)
+{
+	int rcvid = (int)a[0];
+	uint64_t uinfo = a[1];
+	struct _msg_info info;
+	if (!user_range_ok(uinfo, sizeof info) || uinfo == 0)
+		return -EFAULT;
+	unsigned long s;
+	struct ipc_wait *cw = peek_client(rcvid, &s);
+	if (cw == NULL)
+		return -ESRCH;
+	info = cw->iw_info;
+	chan_unlock(cw->iw_chan, s);
+	return copyout(uinfo, &info, sizeof info) ? -EFAULT : 0;
 }
 
 long kcall_msg_error(const uint64_t *a)
