@@ -1,4 +1,4 @@
-/* ufuzz: random kernel calls with hostile arguments (kernel, device, unmapped and
+/* ufuzz: random kernel calls (its argument: how many, default 200000) with hostile arguments (kernel, device, unmapped and
  * wrapping addresses, huge and negative sizes). The kernel must answer each with a
  * result or an errno, never panic, and leak nothing (the harness's no-leaks check).
  * ThreadDestroy on itself is skipped (it would end the run), and so are calls that
@@ -7,7 +7,7 @@
 #include "qsys.h"
 #include "kcall_nums.h"
 
-#define CALLS 200000
+#define DEFAULT_CALLS 200000
 
 static unsigned long long rng = 0x9e3779b97f4a7c15ULL;
 
@@ -29,8 +29,10 @@ static long raw(long num, const long *a)
 	return a0;
 }
 
-int main(void)
+int main(long calls)
 {
+	if (calls <= 0)
+		calls = DEFAULT_CALLS;
 	static const long pool[] = {
 		0, 1, -1, 2, 64, 4096, 0x7fffffff, -4096,
 		0x80200000,		/* kernel text */
@@ -41,7 +43,7 @@ int main(void)
 		0xffffffffffffff00,	/* wraps */
 	};
 	unsigned long results[5] = { 0 };	/* >= 0, EFAULT, EINVAL, ENOSYS, other */
-	for (long i = 0; i < CALLS; i++) {
+	for (long i = 0; i < calls; i++) {
 		long a[6];
 		long num = (long)(next() % 24);
 		if (next() % 64 == 0)
@@ -62,7 +64,7 @@ int main(void)
 		long r = raw(num, a);
 		results[r >= 0 ? 0 : r == -EFAULT ? 1 : r == -EINVAL ? 2 : r == -ENOSYS ? 3 : 4]++;
 	}
-	qs_printf("ufuzz: %d calls: %lu results, %lu EFAULT, %lu EINVAL, %lu ENOSYS, %lu other\n",
-		  CALLS, results[0], results[1], results[2], results[3], results[4]);
+	qs_printf("ufuzz: %ld calls: %lu results, %lu EFAULT, %lu EINVAL, %lu ENOSYS, %lu other\n",
+		  calls, results[0], results[1], results[2], results[3], results[4]);
 	return 0;
 }

@@ -2,7 +2,7 @@
  * user: runs user programs from the boot image and checks how each one ends.
  * uhello makes kernel calls and prints its own check lines; ufault touches
  * unmapped memory and must be killed with a page fault, without a panic;
- * ufuzz makes 200000 random kernel calls with hostile arguments.
+ * ufuzz makes 200000 (ufuzz.calls=) random kernel calls with hostile arguments.
  * Each runs on another hart than the harness where there is one. The address
  * spaces are freed afterwards, so the no-leaks check covers them.
  */
@@ -57,7 +57,8 @@ static bool run_one(const struct user_case *c, int cpu)
 	char check[48];
 
 	ksnprintf(check, sizeof check, "user-%s-ends-as-expected", c->name);
-	int err = selftest_spawn(c->name, cpu, 0, &exitmsg, &p);
+	long arg = strcmp(c->name, "ufuzz") == 0 ? bootarg_num("ufuzz.calls", 0) : 0;
+	int err = selftest_spawn(c->name, cpu, arg, &exitmsg, &p);
 	if (err)
 		return selftest_check(check, false, "(spawn failed: error %d)", err);
 	lwkt_waitmsg(&exitmsg);
