@@ -700,14 +700,19 @@ static struct ipc_wait *peek_client(int rcvid, unsigned long *s)
 	return cw;
 }
 
-/* MsgReadv(rcvid, riov, rparts, offset): more of the client's message, from offset. */
-long kcall_msg_readv(const uint64_t *a)
+/*
+ * MsgReadv(rcvid, riov, rparts, offset): more of the client's message, from offset.
+ * MsgWritev(rcvid, siov, sparts, offset): into the client's reply buffer at offset.
+ * The client stays REPLY-blocked; the count is clamped to what it has; offsets count
+ * from the start of the whole message or reply buffer.
+ */
+static long msg_read_write(const uint64_t *a, bool write)
 {
-	iov_t riov[IPC_MAXIOV];
-	size_t rlen, n;
-	int rcvid = (int)a[0], rparts = (int)a[2], err;
+	iov_t iov[IPC_MAXIOV];
+	size_t len, n;
+	int rcvid = (int)a[0], parts = (int)a[2], err;
 	long offset = (long)(int)a[3];
-	if ((err = iov_fetch(a[1], rparts, riov, &rlen)))
+	if ((err = iov_fetch(a[1], parts, iov, &len)))
 		return -err;
 	if (offset < 0)
 		return -EINVAL;
@@ -715,33 +720,25 @@ long kcall_msg_readv(const uint64_t *a)
 	struct ipc_wait *cw = peek_client(rcvid, &s);
 	if (cw == NULL)
 		return -ESRCH;
-	size_t avail = (size_t)offset < cw->iw_slen ? cw->iw_slen - (size_t)offset : 0;
-	int f = iov_copy_at(&curproc()->p_pmap, riov, rparts, 0, cw->iw_pmap, cw->iw_siov,
-			    cw->iw_sparts, (size_t)offset, MIN(rlen, avail), &n);
+	size_t have = write ? cw->iw_rlen : cw->iw_slen;
+	size_t max = MIN(len, (size_t)offset < have ? have - (size_t)offset : 0);
+	struct pmap *mine = &curproc()->p_pmap;
+	int f = write ? iov_copy_at(cw->iw_pmap, cw->iw_riov, cw->iw_rparts, (size_t)offset, mine,
+				    iov, parts, 0, max, &n)
+		      : iov_copy_at(mine, iov, parts, 0, cw->iw_pmap, cw->iw_siov, cw->iw_sparts,
+				    (size_t)offset, max, &n);
 	chan_unlock(cw->iw_chan, s);
 	return f ? -EFAULT : (long)n;
 }
 
-/* MsgWritev(rcvid, siov, sparts, offset): into the client's reply buffer at offset. */
+long kcall_msg_readv(const uint64_t *a)
+{
+	return msg_read_write(a, false);
+}
+
 long kcall_msg_writev(const uint64_t *a)
 {
-	iov_t siov[IPC_MAXIOV];
-	size_t slen, n;
-	int rcvid = (int)a[0], sparts = (int)a[2], err;
-	long offset = (long)(int)a[3];
-	if ((err = iov_fetch(a[1], sparts, siov, &slen)))
-		return -err;
-	if (offset < 0)
-		return -EINVAL;
-	unsigned long s;
-	struct ipc_wait *cw = peek_client(rcvid, &s);
-	if (cw == NULL)
-		return -ESRCH;
-	size_t room = (size_t)offset < cw->iw_rlen ? cw->iw_rlen - (size_t)offset : 0;
-	int f = iov_copy_at(cw->iw_pmap, cw->iw_riov, cw->iw_rparts, (size_t)offset,
-			    &curproc()->p_pmap, siov, sparts, 0, MIN(slen, room), &n);
-	chan_unlock(cw->iw_chan, s);
-	return f ? -EFAULT : (long)n;
+	return msg_read_write(a, true);
 }
 
 /* MsgInfo(rcvid, info): the _msg_info of a message being handled, again. */
