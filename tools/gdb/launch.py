@@ -27,6 +27,7 @@ QSOE is halted at the first instruction (QEMU pid {pid}, gdb stub on port {port}
   continue (c)        boot / resume all harts          Ctrl-C   stop all harts
   info threads        one gdb thread per hart          thread N selects hart N-1
   sk-state  sk-pcpu [N]  sk-runq [N]  sk-thread [ID]  sk-ipiq  sk-trace [N]
+  sk-proc [PID]  sk-chan [PID CHID]  (sk-help lists them all)
   sk-help / help sk-state ...                          quit     ends QEMU too
 QEMU console output: {console}
 ------------------------------------------------------------------------------

@@ -131,29 +131,39 @@ _FLAG_FALLBACK = {
     "RQF_": [("RQF_RESCHED", 0x1), ("RQF_ROTATE", 0x2)],
     "MSGPORTF_": [("MSGPORTF_WAITING", 0x1)],
     "MSGF_": [("MSGF_DONE", 0x1), ("MSGF_REPLY", 0x2), ("MSGF_QUEUED", 0x4), ("MSGF_SYNC", 0x8)],
+    "PEXIT_": [("PEXIT_NORMAL", 0), ("PEXIT_FAULT", 1)],
+    "IDT_": [("IDT_INDEX_BITS", 12), ("IDT_GEN_MASK", 0x3ffff)],
+    "MAX_COIDS": [("MAX_COIDS", 1024)],
+    "_NTO_CHF_": [("_NTO_CHF_FIXED_PRIORITY", 0x1), ("_NTO_CHF_UNBLOCK", 0x2),
+                  ("_NTO_CHF_THREAD_DEATH", 0x4), ("_NTO_CHF_DISCONNECT", 0x8),
+                  ("_NTO_CHF_SENDER_LEN", 0x20), ("_NTO_CHF_COID_DISCONNECT", 0x40),
+                  ("_NTO_CHF_REPLY_LEN", 0x80), ("_NTO_CHF_PRIVATE", 0x1000)],
+    "_NTO_SIDE_": [("_NTO_SIDE_CHANNEL", 0x40000000)],
 }
 _flag_cache = {}
 
 
 def _header_dirs():
-    dirs = []
+    """The kernel's include/skimmer, then the ABI's include/sys (for _NTO_*): next to
+    this script, or found from where the ELF's sources were compiled."""
+    roots = []
     here = globals().get("__file__")
     if here:
-        dirs.append(os.path.join(os.path.dirname(os.path.abspath(here)),
-                                 "..", "..", "kernel", "skimmer", "include", "skimmer"))
+        roots.append(os.path.join(os.path.dirname(os.path.abspath(here)), "..", ".."))
     try:
         src = gdb.lookup_global_symbol("lwkt_switch").symtab.fullname()
-        dirs.append(os.path.join(os.path.dirname(src), "..", "include", "skimmer"))
+        roots.append(os.path.join(os.path.dirname(src), "..", "..", ".."))   # kernel/skimmer/kern
     except (AttributeError, gdb.error):
         pass
-    return dirs
+    return ([os.path.join(r, "kernel", "skimmer", "include", "skimmer") for r in roots] +
+            [os.path.join(r, "abi", "include", "sys") for r in roots])
 
 
 def _flags(prefix):
     if prefix in _flag_cache:
         return _flag_cache[prefix]
     found = {}
-    pat = re.compile(r"^\s*#\s*define\s+(%s\w+)\s+(0x[0-9a-fA-F]+|\d+)\b" % re.escape(prefix))
+    pat = re.compile(r"^\s*#\s*define\s+(%s\w*)\s+(0x[0-9a-fA-F]+|\d+)\b" % re.escape(prefix))
     for d in _header_dirs():
         if not os.path.isdir(d):
             continue
@@ -186,6 +196,14 @@ def _decode(prefix, value):
     if rest:
         names.append(_hx(rest))
     return "|".join(names)
+
+
+def _flag_name(prefix, value):
+    """The name of a value (not a bit set) among prefix's #defines, e.g. PEXIT_FAULT."""
+    for name, v in _flags(prefix):
+        if v == value:
+            return name[len(prefix):]
+    return str(value)
 
 
 def _flag(prefix, name):
@@ -569,6 +587,383 @@ def _switched_backtrace(td):
                      % _symbolize(_int(td["td_func"]), False))
         return lines
     return lines + _fp_backtrace(ra, s0, lo, hi)
+
+
+# ---------------------------------------------------------------------------
+# Processes, channels and connections (kern/proc.c, kern/msg.c)
+
+MAX_QUEUE = 4096        # cap on the waiters read from one channel queue
+MAX_COID_SCAN = 65536   # cap on the p_coids entries read
+_QUEUES = (("ch_sendq", "IPC_SEND"), ("ch_recvq", "IPC_RECEIVE"), ("ch_replyq", "IPC_REPLY"))
+_BLOCKED_HOW = {"ch_sendq": "SEND", "ch_recvq": "RECEIVE", "ch_replyq": "REPLY"}
+
+
+def _static(name, filename):
+    """A file-static variable: 'file'::name, else lookup_static_symbol, else plain name."""
+    try:
+        return gdb.parse_and_eval("'%s'::%s" % (filename, name))
+    except gdb.error:
+        pass
+    try:
+        sym = gdb.lookup_static_symbol(name)
+    except (AttributeError, gdb.error):
+        sym = None
+    if sym is not None:
+        return sym.value()
+    return _eval(name)
+
+
+def _field(typename, name):
+    for f in _type(typename).strip_typedefs().fields():
+        if f.name == name:
+            return f
+    raise gdb.GdbError("sk: %s has no field %s" % (typename, name))
+
+
+def _le(raw, off, size):
+    """An unsigned little-endian integer (RISC-V is little-endian) from a byte string."""
+    return int.from_bytes(raw[off:off + size], "little")
+
+
+def _read_bytes(addr, n):
+    return bytes(gdb.selected_inferior().read_memory(addr, n))
+
+
+def _all_procs():
+    w = Walk(_addr(_static("all_procs", "proc.c")))
+    return w.entries("struct proc", "p_link"), w.problems
+
+
+def _idtable(t):
+    """The live ids of a struct idtable as [(id, object address)] in index order, and the
+    problems found. A live id is (is_gen << IDT_INDEX_BITS) | index for each index >= 1
+    whose is_obj is set; the slot array is read in one go and never past 2^bits slots."""
+    problems = []
+    bits = _flag("IDT_", "INDEX_BITS") or 12
+    limit = 1 << bits
+    try:
+        slots, size = _int(t["it_slots"]), int(t["it_size"])
+        tmax, count = int(t["it_max"]), int(t["it_count"])
+    except gdb.MemoryError as e:
+        return [], ["cannot read the table (%s)" % e]
+    cap = min(limit, tmax) if 0 < tmax <= limit else limit
+    if size > cap:
+        problems.append("it_size %d is above the limit %d (it_max %d); reading %d slots"
+                        % (size, cap, tmax, cap))
+        size = cap
+    if slots == 0:
+        if size:
+            problems.append("it_slots is NULL but it_size is %d" % size)
+        if count:
+            problems.append("it_count is %d but there are no slots" % count)
+        return [], problems
+    ssz = _type("struct idslot").sizeof
+    fo, fg = _field("struct idslot", "is_obj"), _field("struct idslot", "is_gen")
+    oo, osz = fo.bitpos // 8, fo.type.sizeof
+    go, gsz = fg.bitpos // 8, fg.type.sizeof
+    try:
+        raw = _read_bytes(slots, size * ssz)
+    except gdb.MemoryError:
+        return [], problems + ["cannot read %d slots at %#x" % (size, slots)]
+    ids = []
+    for i in range(size):
+        obj = _le(raw, i * ssz + oo, osz)
+        if not obj:
+            continue
+        if i == 0:
+            problems.append("index 0 is in use (%#x); ids never use it" % obj)
+            continue
+        ids.append(((_le(raw, i * ssz + go, gsz) << bits) | i, obj))
+    if len(ids) != count:
+        problems.append("it_count is %d but %d slots are in use" % (count, len(ids)))
+    return ids, problems
+
+
+def _proc_coids(p):
+    """The fd-space connections: non-NULL p_coids[0..p_ncoids) as [(coid, conn address)]."""
+    base, n = _int(p["p_coids"]), int(p["p_ncoids"])
+    problems = []
+    if base == 0:
+        if n:
+            problems.append("p_coids is NULL but p_ncoids is %d" % n)
+        return [], problems
+    maxc = _flag("MAX_COIDS", "") or MAX_COID_SCAN
+    if not (0 <= n <= maxc):
+        problems.append("p_ncoids is %d (MAX_COIDS %d)" % (n, maxc))
+        n = max(0, min(n, MAX_COID_SCAN))
+    psz = _u64_t().sizeof
+    try:
+        raw = _read_bytes(base, n * psz)
+    except gdb.MemoryError:
+        return [], problems + ["cannot read p_coids[0..%d) at %#x" % (n, base)]
+    out = []
+    for i in range(n):
+        cn = _le(raw, i * psz, psz)
+        if cn:
+            out.append((i, cn))
+    return out, problems
+
+
+def _lock_text(lock):
+    """(text, held) for a struct spinlock: free/HELD, the (last) holder's cpu and hart
+    (sl_holder_cpu is its globaldata) and where it took the lock. sl_holder_pc is
+    __builtin_return_address(0) of the function that took it (spin_lock is inlined),
+    i.e. a return address in that function's caller: "in a callee of CALLER+off"."""
+    locked = int(lock["sl_locked"])
+    pc, gd = _int(lock["sl_holder_pc"]), _int(lock["sl_holder_cpu"])
+    who = ""
+    if pc or gd:
+        c = _cpu_of_gd(gd)
+        if c is not None:
+            g = _ptr(gd, "struct globaldata").dereference()
+            hart = "cpu %d (hart %d)" % (int(g["gd_cpuid"]), int(g["gd_hartid"]))
+        else:
+            hart = "globaldata %#x?" % gd
+        who = "%s in a callee of %s" % (hart, _symbolize(pc) if pc else "?")
+    spins = int(lock["sl_spins"])
+    extra = ", %d contended" % spins if spins else ""
+    if locked:
+        return "HELD by %s%s" % (who or "(no holder recorded)", extra), True
+    return "free%s%s" % (" (last: %s)" % who if who else "", extra), False
+
+
+class _Ipc(object):
+    """One pass over the processes and their channels, shared by sk-proc and sk-chan:
+    all_procs, all_threads, every p_chids, and (on demand, cached) each channel's queues."""
+
+    def __init__(self):
+        self.procs, self.proc_problems = _all_procs()
+        self.proc_at = dict((_int(p), p) for p in self.procs)
+        threads, self.thread_problems = _all_threads()
+        self.threads = dict((_int(td), td) for td in threads)
+        self.chans = []          # (proc, chid, struct channel *) in process, then id order
+        self.chid_problems = {}  # proc address -> problems of its p_chids
+        self.chan_at = {}        # channel address -> (proc, chid)
+        for p in self.procs:
+            try:
+                ids, probs = _idtable(p["p_chids"])
+            except gdb.MemoryError as e:
+                ids, probs = [], ["cannot read process %#x (%s)" % (_int(p), e)]
+            self.chid_problems[_int(p)] = probs
+            for cid, obj in ids:
+                self.chans.append((p, cid, _ptr(obj, "struct channel")))
+                self.chan_at.setdefault(obj, (p, cid))
+        self._queues = {}
+        self._rcvids = {}
+        self._waiting = None
+
+    def pid_of(self, paddr):
+        """'pid N' for a process on all_procs, else a note that it is not there (freed?)."""
+        p = self.proc_at.get(paddr)
+        if p is not None:
+            return "pid %d" % int(p["p_pid"])
+        return "proc %#x (not on all_procs: freed?)" % paddr if paddr else "no owner (NULL)"
+
+    def queues(self, ch_addr):
+        """[(field, Walk)] for ch_sendq, ch_recvq, ch_replyq of a channel."""
+        if ch_addr not in self._queues:
+            ch = _ptr(ch_addr, "struct channel")
+            self._queues[ch_addr] = [(f, Walk(_int(ch[f].address), cap=MAX_QUEUE))
+                                     for f, _ in _QUEUES]
+        return self._queues[ch_addr]
+
+    def rcvids(self, paddr):
+        """{rcvid: thread address} of a listed process's p_rcvids (cached)."""
+        if paddr not in self._rcvids:
+            p = self.proc_at.get(paddr)
+            self._rcvids[paddr] = (dict(_idtable(p["p_rcvids"])[0]) if p is not None else {})
+        return self._rcvids[paddr]
+
+    def waiting(self):
+        """thread address -> (queue field, channel address, ipc_wait address) for every
+        thread queued on a channel of a listed process (pulses have no thread)."""
+        if self._waiting is None:
+            self._waiting = {}
+            for _, _, ch in self.chans:
+                for f, w in self.queues(_int(ch)):
+                    for iw in w.entries("struct ipc_wait", "iw_link"):
+                        try:
+                            if int(iw["iw_is_pulse"]):
+                                continue
+                            self._waiting.setdefault(_int(iw["iw_td"]), (f, _int(ch), _int(iw)))
+                        except gdb.MemoryError:
+                            pass
+        return self._waiting
+
+    def chan_name(self, ch_addr):
+        """'pid P chid C' for a channel (with its state when it is not a plain live one)."""
+        try:
+            ch = _ptr(ch_addr, "struct channel")
+            text = "%s chid %d" % (self.pid_of(_int(ch["ch_owner"])), int(ch["ch_chid"]))
+            if int(ch["ch_dead"]):
+                text += " [dead]"
+            elif ch_addr not in self.chan_at:
+                text += " [not in its owner's p_chids]"
+            return text
+        except gdb.MemoryError:
+            return "channel %#x (unreadable)" % ch_addr
+
+    def conn_text(self, cn_addr):
+        try:
+            cn = _ptr(cn_addr, "struct conn")
+            return "conn %#x -> %s, scoid %d, users %d" % (
+                cn_addr, self.chan_name(_int(cn["cn_chan"])), int(cn["cn_scoid"]),
+                int(cn["cn_users"]))
+        except gdb.MemoryError:
+            return "conn %#x (unreadable)" % cn_addr
+
+    def conn_chans(self):
+        """Channels that some listed process is connected to (p_conns), in order."""
+        out = []
+        for p in self.procs:
+            w = Walk(_int(p["p_conns"].address), cap=MAX_QUEUE)
+            for cn in w.entries("struct conn", "cn_link"):
+                try:
+                    c = _int(cn["cn_chan"])
+                except gdb.MemoryError:
+                    continue
+                if c and c not in out:
+                    out.append(c)
+        return out
+
+    def report_chan(self, ch, owner=None, chid=None, indent=""):
+        """Print one channel (a summary line, then each non-empty queue with its waiters)
+        and check it. owner/chid: where it was found (its p_chids). Returns the number
+        of WARNING lines printed."""
+        ca = _int(ch)
+        warns = []
+        try:
+            flags, cchid = int(ch["ch_flags"]), int(ch["ch_chid"])
+            oaddr, dead, refs = _int(ch["ch_owner"]), int(ch["ch_dead"]), int(ch["ch_refs"])
+            lock, held = _lock_text(ch["ch_lock"])
+        except gdb.MemoryError as e:
+            gdb.write("%schannel %#x: cannot read it (%s)\n" % (indent, ca, e))
+            gdb.write("%s  WARNING: channel %#x is unreadable\n" % (indent, ca))
+            return 1
+        name = "%s chid %d" % (self.pid_of(oaddr), cchid)
+        queues = self.queues(ca)
+        gdb.write("%s%s  ch %#x  flags %s  refs %d%s  lock %s  send %d recv %d reply %d\n"
+                  % (indent, name, ca, _decode("_NTO_CHF_", flags), refs,
+                     "  DEAD" if dead else "", lock,
+                     len(queues[0][1].nodes), len(queues[1][1].nodes), len(queues[2][1].nodes)))
+        if owner is not None and oaddr != _int(owner):
+            warns.append("ch_owner is %#x, but the channel is in pid %d's p_chids"
+                         % (oaddr, int(owner["p_pid"])))
+        if chid is not None and cchid != chid:
+            warns.append("ch_chid is %d, but its p_chids id is %d" % (cchid, chid))
+        if owner is None and ca not in self.chan_at and not dead:
+            warns.append("not dead, yet in no process's p_chids")
+        if owner is not None and dead:
+            warns.append("ch_dead is set but the channel is still in its owner's p_chids")
+        if refs < 1:
+            warns.append("ch_refs is %d (every live channel holds at least one)" % refs)
+        if held:
+            warns.append("ch_lock is held (%s): normal while that hart is inside a message "
+                         "call, a deadlock if it stays held" % lock[len("HELD by "):])
+        states = dict((f.name, f.enumval) for f in _type("enum ipc_state").fields())
+        rcv = None
+        for f, w in queues:
+            iws = w.entries("struct ipc_wait", "iw_link")
+            want = dict(_QUEUES)[f]
+            if iws:
+                gdb.write("%s  %s: %d waiter%s\n" % (indent, f, len(iws),
+                                                     "" if len(iws) == 1 else "s"))
+            prev_pri = None
+            for i, iw in enumerate(iws):
+                try:
+                    text, wmsgs, pri = self.waiter(iw, f, want, states, ca)
+                except gdb.MemoryError as e:
+                    text, wmsgs, pri = "ipc_wait %#x: unreadable (%s)" % (_int(iw), e), \
+                        ["%s[%d]: unreadable ipc_wait %#x" % (f, i, _int(iw))], None
+                gdb.write("%s    [%d] %s\n" % (indent, i, text))
+                warns.extend("%s[%d]: %s" % (f, i, m) for m in wmsgs)
+                if f == "ch_sendq" and pri is not None:
+                    if prev_pri is not None and pri > prev_pri:
+                        warns.append("%s[%d]: priority %d after %d: not in priority order"
+                                     % (f, i, pri, prev_pri))
+                    prev_pri = pri
+                if f == "ch_replyq" and pri is not None and not int(iw["iw_is_pulse"]):
+                    if rcv is None:
+                        rcv = self.rcvids(oaddr)
+                    rid, td = int(iw["iw_rcvid"]), _int(iw["iw_td"])
+                    if rcv.get(rid) != td:
+                        warns.append("%s[%d]: rcvid %d is %s in the owner's p_rcvids"
+                                     % (f, i, rid, "missing" if rid not in rcv else
+                                        "another thread (%#x)" % rcv[rid]))
+            warns.extend("%s: %s" % (f, prob) for prob in w.problems)
+        for m in warns:
+            gdb.write("%s  WARNING: %s: %s\n" % (indent, name, m))
+        return len(warns)
+
+    def waiter(self, iw, f, want, states, ca):
+        """(one-line description, problems, priority) of a queued struct ipc_wait *."""
+        probs = []
+        pri = int(iw["iw_pri"])
+        if int(iw["iw_is_pulse"]):
+            pu = iw["iw_pulse"]
+            val = int(pu["value"]["sival_int"])
+            if f != "ch_sendq":
+                probs.append("a pulse on %s (pulses only wait on ch_sendq)" % f)
+            return ("PULSE pri %d code %d value %d (%#x) scoid %d  iw %#x"
+                    % (pri, int(pu["code"]), val, val & 0xffffffff, int(pu["scoid"]),
+                       _int(iw)), probs, pri)
+        st = iw["iw_state"]
+        sname = str(st)
+        tda = _int(iw["iw_td"])
+        td = self.threads.get(tda)
+        if td is not None:
+            who = "%-22s" % _td_desc(td)
+            tpri = " (td_pri %d)" % int(td["td_pri"]) if int(td["td_pri"]) != pri else ""
+        else:
+            who, tpri = "thread %#x" % tda, ""
+            probs.append("iw_td %#x is %s" % (tda, "NULL" if tda == 0 else "not on all_threads"))
+        if int(st) != states.get(want, -1):
+            probs.append("%s is on %s but its iw_state is %s (expected %s)"
+                         % (who.strip(), f, sname, want))
+        if _int(iw["iw_chan"]) != ca:
+            probs.append("iw_chan is %#x, not this channel" % _int(iw["iw_chan"]))
+        if td is not None and f != "ch_recvq" and _int(td["td_ipc"]) != _int(iw):
+            probs.append("%s's td_ipc is %#x, not this ipc_wait" % (who.strip(),
+                                                                   _int(td["td_ipc"])))
+        text = "%s %-11s pri %d%s" % (who, sname, pri, tpri)
+        if f == "ch_recvq":
+            text += "  rbuf %d" % int(iw["iw_slen"])   # a receiver's buffers are in iw_siov
+        else:
+            text += "  slen %d rlen %d  coid %s scoid %d" % (
+                int(iw["iw_slen"]), int(iw["iw_rlen"]), _coid_text(int(iw["iw_coid"])),
+                int(iw["iw_scoid"]))
+        if f == "ch_replyq" or int(iw["iw_rcvid"]):
+            text += "  rcvid %d" % int(iw["iw_rcvid"])
+        return text + "  iw %#x" % _int(iw), probs, pri
+
+
+def _coid_text(coid):
+    side = _flag("_NTO_SIDE_", "CHANNEL")
+    if side and coid & side and coid > 0:
+        return "%#x (side %d)" % (coid, coid & ~side)
+    return "%d" % coid
+
+
+def _proc_from_arg(ipc, s):
+    """A struct proc * from a pid, an address or an expression."""
+    try:
+        v = gdb.parse_and_eval(s)
+    except gdb.error as e:
+        raise gdb.GdbError("sk: bad pid or address '%s' (%s)" % (s, e))
+    code = v.type.strip_typedefs().code
+    if code == gdb.TYPE_CODE_PTR:
+        return v.cast(_type("struct proc").pointer())
+    if code == gdb.TYPE_CODE_STRUCT:
+        return v.address.cast(_type("struct proc").pointer())
+    n = int(v)
+    if n < (1 << 24):
+        match = [p for p in ipc.procs if int(p["p_pid"]) == n]
+        if not match:
+            raise gdb.GdbError("sk: no process with pid %d on all_procs" % n)
+        live = [p for p in match if not int(p["p_dead"])]
+        return (live or match)[0]
+    return _ptr(n, "struct proc")
+
 
 
 # ---------------------------------------------------------------------------
@@ -1059,8 +1454,257 @@ kernel's trace_names[] array. dt is the time since the previous line."""
         return ""
 
 
+class SkProc(SkCommand):
+    """List processes (address space, threads, exit state, channels, connections).
+
+Usage: sk-proc            all processes on all_procs, one line each
+       sk-proc PID|ADDR   one process in detail
+The list shows pid, name, p_nthreads, p_dead, p_how/p_status (PEXIT_* decoded),
+the address space (pm_root, satp, ASID, user pages mapped), and the counts of
+live chids (p_chids.it_count), rcvids (p_rcvids.it_count), fd-space connections
+in use (non-NULL p_coids[0..p_ncoids)) and side-channel connections
+(p_side.it_count). The detail view adds the satp decoding, the process's threads
+(with the channel queue each one is blocked on), each channel with its queues
+(as sk-chan), each rcvid and the client behind it, each connection (coid -> owner
+pid/chid, scoid, users) and the p_conns list, checking that the id tables, the
+coid users counts and the satp agree (WARNING lines)."""
+    NAME = "sk-proc"
+
+    def run(self, argv):
+        try:
+            self.show(argv)
+        except gdb.MemoryError as e:
+            raise gdb.GdbError("sk-proc: cannot read kernel memory (%s): a bad address or a "
+                               "corrupt pointer" % e)
+
+    def show(self, argv):
+        ipc = _Ipc()
+        if argv:
+            self.detail(ipc, _proc_from_arg(ipc, " ".join(argv)))
+            return
+        gdb.write("%-5s %-16s %-4s %-4s %-11s %-12s %-18s %-5s %-5s %-5s %-6s %-5s %-4s %s\n"
+                  % ("pid", "name", "nthr", "dead", "how/status", "pm_root", "satp", "asid",
+                     "pages", "chids", "rcvids", "coids", "side", "proc"))
+        warns = []
+        for p in ipc.procs:
+            try:
+                pm = p["p_pmap"]
+                coids, _ = _proc_coids(p)
+                row = (int(p["p_pid"]), _cstr(p["p_name"])[:16], int(p["p_nthreads"]),
+                       "yes" if int(p["p_dead"]) else "no", self.how(p),
+                       _hx(_int(pm["pm_root"])), _hx(int(pm["pm_satp"])),
+                       int(pm["pm_asid"]), int(pm["pm_pages"]),
+                       int(p["p_chids"]["it_count"]), int(p["p_rcvids"]["it_count"]),
+                       len(coids), int(p["p_side"]["it_count"]), _int(p))
+                gdb.write("%-5d %-16s %-4d %-4s %-11s %-12s %-18s %-5d %-5d %-5d %-6d %-5d %-4d "
+                          "%#x\n" % row)
+                warns.extend("pid %d: %s" % (int(p["p_pid"]), m) for m in self.satp_problems(pm))
+            except gdb.MemoryError as e:
+                warns.append("cannot read process %#x (%s)" % (_int(p), e))
+        gdb.write("%d processes\n" % len(ipc.procs))
+        for m in warns:
+            gdb.write("  WARNING: %s\n" % m)
+        _warn(ipc.proc_problems, "all_procs")
+
+    @staticmethod
+    def how(p):
+        return "%s/%d" % (_flag_name("PEXIT_", int(p["p_how"])), int(p["p_status"]))
+
+    @staticmethod
+    def satp_problems(pm):
+        """Sv39 satp: MODE in bits 63..60, ASID in 59..44, root PPN in 43..0."""
+        satp, root, asid = int(pm["pm_satp"]), _int(pm["pm_root"]), int(pm["pm_asid"])
+        probs = []
+        if (satp >> 44) & 0xffff != asid:
+            probs.append("satp's ASID is %d but pm_asid is %d" % ((satp >> 44) & 0xffff, asid))
+        if (satp & ((1 << 44) - 1)) << 12 != root:
+            probs.append("satp's root is %#x but pm_root is %#x"
+                         % ((satp & ((1 << 44) - 1)) << 12, root))
+        return probs
+
+    def detail(self, ipc, p):
+        pa = _int(p)
+        pid = int(p["p_pid"])
+        pm = p["p_pmap"]
+        satp = int(pm["pm_satp"])
+        warns = []
+        gdb.write("pid %d %s at %#x%s\n" % (pid, _cstr(p["p_name"]), pa,
+                                            "" if pa in ipc.proc_at else "  (NOT on all_procs)"))
+        gdb.write("  address space: pm_root %#x, satp %#x (mode %d, ASID %d, root ppn %#x), "
+                  "pm_asid %d, %d user pages, %d table pages\n"
+                  % (_int(pm["pm_root"]), satp, satp >> 60, (satp >> 44) & 0xffff,
+                     satp & ((1 << 44) - 1), int(pm["pm_asid"]), int(pm["pm_pages"]),
+                     int(pm["pm_tables"])))
+        warns.extend(self.satp_problems(pm))
+        gdb.write("  entry %#x  arg %#x  p_nthreads %d  p_dead %s  how/status %s  exitmsg %#x\n"
+                  % (int(p["p_entry"]), int(p["p_arg"]) & 0xffffffffffffffff,
+                     int(p["p_nthreads"]), "yes" if int(p["p_dead"]) else "no", self.how(p),
+                     _int(p["p_exitmsg"])))
+        gdb.write("  p_lock %s\n" % _lock_text(p["p_lock"])[0])
+
+        # Threads, and what each one waits for.
+        waiting = ipc.waiting()
+        mine = [td for td in ipc.threads.values() if _int(td["td_proc"]) == pa]
+        gdb.write("  threads: %d on all_threads\n" % len(mine))
+        for td in mine:
+            ta = _int(td)
+            extra = ""
+            if ta in waiting:
+                f, ca, iwa = waiting[ta]
+                extra = "  %s-blocked on %s" % (_BLOCKED_HOW[f], ipc.chan_name(ca))
+            gdb.write("    %-24s cpu %-2d %-7s pri %d%s\n"
+                      % (_td_desc(td), _td_cpu(td), _td_state(td), int(td["td_pri"]), extra))
+
+        # Channels.
+        chans = [(cid, ch) for (q, cid, ch) in ipc.chans if _int(q) == pa]
+        t = p["p_chids"]
+        gdb.write("  channels: %d (p_chids it_count %d, %d slots)\n"
+                  % (len(chans), int(t["it_count"]), int(t["it_size"])))
+        nwarn = 0
+        for cid, ch in chans:
+            nwarn += ipc.report_chan(ch, owner=p, chid=cid, indent="    ")
+        warns.extend("p_chids: %s" % m for m in ipc.chid_problems.get(pa, []))
+
+        # rcvids: REPLY-blocked clients of our channels.
+        rids, probs = _idtable(p["p_rcvids"])
+        warns.extend("p_rcvids: %s" % m for m in probs)
+        gdb.write("  rcvids: %d (p_rcvids it_count %d)\n"
+                  % (len(rids), int(p["p_rcvids"]["it_count"])))
+        for rid, tda in rids:
+            td = ipc.threads.get(tda)
+            where = waiting.get(tda)
+            gdb.write("    rcvid %d -> %s%s\n"
+                      % (rid, _td_desc(td) if td is not None else "thread %#x" % tda,
+                         "  %s-blocked on %s" % (_BLOCKED_HOW[where[0]], ipc.chan_name(where[1]))
+                         if where else ""))
+            if td is None:
+                warns.append("rcvid %d names %#x, which is not on all_threads" % (rid, tda))
+            elif where is None or where[0] != "ch_replyq":
+                warns.append("rcvid %d: %s is not on any channel's ch_replyq" % (rid, _td_desc(td)))
+            elif int(_ptr(where[2], "struct ipc_wait")["iw_rcvid"]) != rid:
+                warns.append("rcvid %d: %s's iw_rcvid is %d" % (
+                    rid, _td_desc(td), int(_ptr(where[2], "struct ipc_wait")["iw_rcvid"])))
+
+        # Connections: fd-space coids, side-channel coids, and the p_conns list.
+        coids, probs = _proc_coids(p)
+        warns.extend(probs)
+        side, probs = _idtable(p["p_side"])
+        warns.extend("p_side: %s" % m for m in probs)
+        sidebit = _flag("_NTO_SIDE_", "CHANNEL")
+        gdb.write("  connections: %d fd-space in use (p_ncoids %d), %d side-channel\n"
+                  % (len(coids), int(p["p_ncoids"]), len(side)))
+        named = {}
+        for coid, cn in coids + [(sid | sidebit, cn) for sid, cn in side]:
+            gdb.write("    coid %-18s %s\n" % (_coid_text(coid), ipc.conn_text(cn)))
+            named.setdefault(cn, []).append(coid)
+        w = Walk(_int(p["p_conns"].address), cap=MAX_QUEUE)
+        conns = w.entries("struct conn", "cn_link")
+        gdb.write("  p_conns: %d connection%s\n" % (len(conns), "" if len(conns) == 1 else "s"))
+        listed = set()
+        for cn in conns:
+            ca = _int(cn)
+            listed.add(ca)
+            users = named.get(ca, [])
+            gdb.write("    %s  (named by coid%s %s)\n"
+                      % (ipc.conn_text(ca), "" if len(users) == 1 else "s",
+                         ", ".join(_coid_text(c) for c in users) or "none"))
+            try:
+                if int(cn["cn_users"]) != len(users):
+                    warns.append("conn %#x: cn_users is %d but %d coids name it"
+                                 % (ca, int(cn["cn_users"]), len(users)))
+            except gdb.MemoryError:
+                warns.append("conn %#x is unreadable" % ca)
+        for ca, users in named.items():
+            if ca not in listed:
+                warns.append("conn %#x (coid %s) is not on p_conns" % (
+                    ca, ", ".join(_coid_text(c) for c in users)))
+        warns.extend("p_conns: %s" % m for m in w.problems)
+        for m in warns:
+            gdb.write("  WARNING: pid %d: %s\n" % (pid, m))
+        if warns or nwarn:
+            gdb.write("sk-proc: %d WARNING(s)\n" % (len(warns) + nwarn))
+
+
+class SkChan(SkCommand):
+    """Show QNX channels: flags, references, lock, and the send/receive/reply queues.
+
+Usage: sk-chan            every channel of every process (p_chids), then channels
+                          kept only by connections (destroyed, or owner gone)
+       sk-chan ADDR       one struct channel * (an address or expression)
+       sk-chan PID CHID   one channel by owner pid and chid
+Each channel: owner pid, chid, address, _NTO_CHF_* flags, ch_refs, DEAD if
+ch_dead, the lock (free/HELD, with the holder's cpu and hart from sl_holder_cpu
+and sl_holder_pc symbolized; that is the return address of the function that
+took the lock, so it reads "in a callee of CALLER") and the queue lengths;
+then each waiter of ch_sendq, ch_recvq and ch_replyq (struct ipc_wait via
+iw_link): thread id/name, iw_state, priority, message lengths, coid/scoid and
+rcvid, or for a queued pulse its priority, code, value and scoid. WARNING lines
+report a cyclic or corrupt queue, a held lock, a waiter whose iw_state disagrees
+with its queue (or whose iw_chan, td_ipc or rcvid do not match), a send queue
+out of priority order, ch_refs below 1, and owner/chid disagreements."""
+    NAME = "sk-chan"
+
+    def run(self, argv):
+        try:
+            self.show(argv)
+        except gdb.MemoryError as e:
+            raise gdb.GdbError("sk-chan: cannot read kernel memory (%s): a bad address or a "
+                               "corrupt pointer" % e)
+
+    def show(self, argv):
+        ipc = _Ipc()
+        _warn(ipc.proc_problems, "all_procs")
+        if len(argv) == 2:
+            p = _proc_from_arg(ipc, argv[0])
+            chid = _num(argv[1])
+            for q, cid, ch in ipc.chans:
+                if _int(q) == _int(p) and cid == chid:
+                    n = ipc.report_chan(ch, owner=q, chid=cid)
+                    break
+            else:
+                raise gdb.GdbError("sk-chan: pid %d has no live chid %d (its chids: %s)"
+                                   % (int(p["p_pid"]), chid, " ".join(
+                                       str(c) for q, c, _ in ipc.chans if _int(q) == _int(p))
+                                      or "none"))
+        elif len(argv) == 1:
+            v = _eval(argv[0])
+            code = v.type.strip_typedefs().code
+            if code == gdb.TYPE_CODE_STRUCT:
+                ch = v.address.cast(_type("struct channel").pointer())
+            elif code == gdb.TYPE_CODE_PTR:
+                ch = v.cast(_type("struct channel").pointer())
+            else:
+                ch = _ptr(int(v), "struct channel")
+            q, cid = ipc.chan_at.get(_int(ch), (None, None))
+            n = ipc.report_chan(ch, owner=q, chid=cid)
+        elif not argv:
+            n = 0
+            waiters = 0
+            for q, cid, ch in ipc.chans:
+                n += ipc.report_chan(ch, owner=q, chid=cid)
+                waiters += sum(len(w.nodes) for _, w in ipc.queues(_int(ch)))
+            extra = [c for c in ipc.conn_chans() if c not in ipc.chan_at]
+            if extra:
+                gdb.write("kept only by connections:\n")
+            for c in extra:
+                n += ipc.report_chan(_ptr(c, "struct channel"))
+                waiters += sum(len(w.nodes) for _, w in ipc.queues(c))
+            gdb.write("%d channel%s in %d process%s (%d more kept only by connections), "
+                      "%d waiting\n" % (len(ipc.chans), "" if len(ipc.chans) == 1 else "s",
+                                         len(ipc.procs), "" if len(ipc.procs) == 1 else "es",
+                                         len(extra), waiters))
+            for pa, probs in ipc.chid_problems.items():
+                _warn(probs, "%s p_chids" % ipc.pid_of(pa))
+                n += len(probs)
+        else:
+            raise gdb.GdbError("usage: sk-chan [ADDR | PID CHID]")
+        if n:
+            gdb.write("sk-chan: %d WARNING(s)\n" % n)
+
+
 _COMMANDS = {}
-for _cls in (SkHelp, SkState, SkPcpu, SkRunq, SkThread, SkIpiq, SkTrace):
+for _cls in (SkHelp, SkState, SkPcpu, SkRunq, SkThread, SkIpiq, SkTrace, SkProc,
+             SkChan):
     _cls()
     _COMMANDS[_cls.NAME] = _cls
 
