@@ -110,8 +110,9 @@ static void thread_replyport(struct lwkt_port *port, struct lwkt_msg *msg)
 	port_on_owner(port, msg, thread_replyport_local, thread_replyport_remote);
 }
 
-/* Block the owner until `done` says so. `done` runs with interrupts off; when it
- * returns false we sleep with the port marked waiting for `msg` (NULL: any). */
+/* Mark the port as waited on for `waitfor` (NULL: any message) and take the owner
+ * off its run queue. Owner's hart, interrupts off; the caller then switches away
+ * and rechecks its condition when woken. */
 static void thread_port_block(struct lwkt_port *port, struct lwkt_msg *waitfor)
 {
 	port->mp_flags |= MSGPORTF_WAITING;

@@ -298,7 +298,7 @@ void lwkt_sleep(uint64_t ticks)
 	list_foreach(it, &gd->gd_sleepq)	/* keep the list sorted by wakeup tick */
 		if (list_entry(it, struct thread, td_sleepq)->td_wakeup_tick > td->td_wakeup_tick)
 			break;
-	list__link(&td->td_sleepq, it->prev, it);
+	list_insert_before(it, &td->td_sleepq);
 	td->td_flags |= TDF_SLEEPING;
 	if (td->td_flags & TDF_RUNQ) {
 		td->td_flags &= ~TDF_RUNQ;

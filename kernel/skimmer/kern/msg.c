@@ -263,7 +263,7 @@ static void sendq_insert(struct channel *ch, struct ipc_wait *w)
 	list_foreach(it, &ch->ch_sendq)
 		if (list_entry(it, struct ipc_wait, iw_link)->iw_pri < w->iw_pri)
 			break;
-	list__link(&w->iw_link, it->prev, it);
+	list_insert_before(it, &w->iw_link);
 }
 
 /* Priority inheritance: the receiving thread runs at the priority of what it received.

@@ -23,6 +23,8 @@ static inline void list__link(struct list *n, struct list *prev, struct list *ne
 
 static inline void list_insert_tail(struct list *h, struct list *n) { list__link(n, h->prev, h); }
 static inline void list_insert_head(struct list *h, struct list *n) { list__link(n, h, h->next); }
+/* Insert n just before pos (pos may be the head: then at the tail). For sorted inserts. */
+static inline void list_insert_before(struct list *pos, struct list *n) { list__link(n, pos->prev, pos); }
 
 static inline void list_remove(struct list *n)
 {
