@@ -636,7 +636,7 @@ long kcall_msg_receivev(const uint64_t *a)
 		break;
 	}
 	chan_unref(ch);
-	if (w.iw_newpri)
+	if (w.iw_newpri && w.iw_newpri != w.iw_td->td_pri)
 		lwkt_setpri_self(w.iw_newpri);
 	/* With a pulse, info is left alone (qnx-api.md). */
 	if (result > 0 && uinfo && copyout(uinfo, &w.iw_info, sizeof w.iw_info))
