@@ -644,18 +644,26 @@ long kcall_msg_receivev(const uint64_t *a)
 	return result;
 }
 
-/* The REPLY-blocked client behind rcvid, unqueued from its channel (whose lock is
- * then held, irq state in *s). NULL: no such client. */
-static struct ipc_wait *take_client(int rcvid, unsigned long *s)
+/*
+ * The REPLY-blocked client behind rcvid, with its channel's lock held (irq state in
+ * *s); NULL (lock not held) if there is none. `take` removes the rcvid (MsgReply,
+ * MsgError end the call); otherwise it stays (MsgRead, MsgWrite, MsgInfo).
+ * (With multi-threaded servers, a concurrent reply could end the call between the
+ * lookup and the lock: that will need the rcvid removed under the channel lock.)
+ */
+static struct ipc_wait *find_client(int rcvid, bool take, unsigned long *s)
 {
-	struct thread *ctd = idtable_remove(&curproc()->p_rcvids, rcvid);
+	struct idtable *t = &curproc()->p_rcvids;
+	struct thread *ctd = take ? idtable_remove(t, rcvid) : idtable_lookup(t, rcvid);
 	if (ctd == NULL)
 		return NULL;
 	struct ipc_wait *cw = ctd->td_ipc;
-	struct channel *ch = cw->iw_chan;
-	*s = chan_lock(ch);
-	KASSERT(cw->iw_state == IPC_REPLY && cw->iw_rcvid == rcvid, "rcvid %d in state %d", rcvid,
-		cw->iw_state);
+	*s = chan_lock(cw->iw_chan);
+	if (cw->iw_state != IPC_REPLY || cw->iw_rcvid != rcvid) {
+		KASSERT(!take, "rcvid %d in state %d", rcvid, cw->iw_state);
+		chan_unlock(cw->iw_chan, *s);
+		return NULL;
+	}
 	return cw;
 }
 
@@ -670,34 +678,16 @@ long kcall_msg_replyv(const uint64_t *a)
 	if (status < 0 && status >= -4095)	/* would read as an errno: use MsgError */
 		return -EINVAL;
 	unsigned long s;
-	struct ipc_wait *cw = take_client(rcvid, &s);
+	struct ipc_wait *cw = find_client(rcvid, true, &s);
 	if (cw == NULL)
 		return -ESRCH;
 	struct channel *ch = cw->iw_chan;
 	int f = iov_copy(cw->iw_pmap, cw->iw_riov, cw->iw_rparts, &curproc()->p_pmap, siov, sparts,
 			 MIN(slen, cw->iw_rlen), &n);
-	long ret = f == COPY_SRC_FAULT ? -EFAULT : f == COPY_DST_FAULT ? -EFAULT : 0;
+	/* A bad buffer on either side fails the reply; the client learns whose it was. */
 	ipc_done(cw, f == 0 ? status : f == COPY_SRC_FAULT ? -ESRVRFAULT : -EFAULT);
 	chan_unlock(ch, s);
-	return ret;
-}
-
-/* The REPLY-blocked client behind rcvid, left in place (MsgRead/MsgWrite/MsgInfo): its
- * channel's lock is then held (irq state in *s). NULL: no such client.
- * (With multi-threaded servers, a concurrent reply could end the call between the
- * lookup and the lock: that will need the rcvid removed under the channel lock.) */
-static struct ipc_wait *peek_client(int rcvid, unsigned long *s)
-{
-	struct thread *ctd = idtable_lookup(&curproc()->p_rcvids, rcvid);
-	if (ctd == NULL)
-		return NULL;
-	struct ipc_wait *cw = ctd->td_ipc;
-	*s = chan_lock(cw->iw_chan);
-	if (cw->iw_state != IPC_REPLY || cw->iw_rcvid != rcvid) {
-		chan_unlock(cw->iw_chan, *s);
-		return NULL;
-	}
-	return cw;
+	return f ? -EFAULT : 0;
 }
 
 /*
@@ -717,7 +707,7 @@ static long msg_read_write(const uint64_t *a, bool write)
 	if (offset < 0)
 		return -EINVAL;
 	unsigned long s;
-	struct ipc_wait *cw = peek_client(rcvid, &s);
+	struct ipc_wait *cw = find_client(rcvid, false, &s);
 	if (cw == NULL)
 		return -ESRCH;
 	size_t have = write ? cw->iw_rlen : cw->iw_slen;
@@ -750,7 +740,7 @@ long kcall_msg_info(const uint64_t *a)
 	if (!user_range_ok(uinfo, sizeof info) || uinfo == 0)
 		return -EFAULT;
 	unsigned long s;
-	struct ipc_wait *cw = peek_client(rcvid, &s);
+	struct ipc_wait *cw = find_client(rcvid, false, &s);
 	if (cw == NULL)
 		return -ESRCH;
 	info = cw->iw_info;
@@ -764,7 +754,7 @@ long kcall_msg_error(const uint64_t *a)
 	unsigned long s;
 	if (error < 0 || error > 4095)
 		return -EINVAL;
-	struct ipc_wait *cw = take_client(rcvid, &s);
+	struct ipc_wait *cw = find_client(rcvid, true, &s);
 	if (cw == NULL)
 		return -ESRCH;
 	struct channel *ch = cw->iw_chan;

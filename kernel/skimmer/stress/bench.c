@@ -135,7 +135,7 @@ static int run_user_bench(int server_cpu, int remote)
 	long arg = 0;
 	int figures = 0;
 	if (server_cpu >= 0) {
-		int chid = selftest_spawn_server("ubsrv", server_cpu, &xs, &ps);
+		int chid = selftest_spawn_server("ubsrv", server_cpu, 0, &xs, &ps);
 		if (chid <= 0)
 			goto out;
 		arg = ((long)remote << 62) | ((long)ps->p_pid << 32) | chid;

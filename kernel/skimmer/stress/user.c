@@ -26,9 +26,10 @@ int selftest_spawn(const char *name, int cpu, long arg, struct lwkt_msg *exitmsg
 	return proc_spawn(f.data, f.size, name, cpu, 100, arg, exitmsg, out);
 }
 
-int selftest_spawn_server(const char *name, int cpu, struct lwkt_msg *exitmsg, struct proc **out)
+int selftest_spawn_server(const char *name, int cpu, long arg, struct lwkt_msg *exitmsg,
+			  struct proc **out)
 {
-	if (selftest_spawn(name, cpu, 0, exitmsg, out))
+	if (selftest_spawn(name, cpu, arg, exitmsg, out))
 		return 0;
 	int chid = 0;
 	for (int i = 0; i < 500 && chid == 0; i++) {
@@ -76,7 +77,7 @@ static bool run_msg_pair(void)
 {
 	struct lwkt_msg xs, xc;
 	struct proc *ps = NULL, *pc;
-	int chid = selftest_spawn_server("umsgsrv", 1 % ncpus, &xs, &ps);
+	int chid = selftest_spawn_server("umsgsrv", 1 % ncpus, 0, &xs, &ps);
 	bool ok = chid > 0 &&
 		  selftest_spawn("umsgcli", 2 % ncpus, ((long)ps->p_pid << 32) | chid, &xc, &pc) == 0;
 	if (ok) {

@@ -9,7 +9,6 @@
 #include <skimmer/thread2.h>
 #include <skimmer/proc.h>
 #include <skimmer/selftest.h>
-#include <skimmer/channel.h>
 
 #define NCLIENTS 16
 #define ROUNDS 1000
@@ -37,13 +36,8 @@ bool ustorm_run(void)
 	struct lwkt_msg xsrv, xc[NCLIENTS];
 	struct proc *srv = NULL, *cli[NCLIENTS];
 	long bad = 0;
-	int chid = 0, cpu0 = ncpus > 1 ? 1 : 0;
-
-	if (selftest_spawn("ustormsrv", cpu0, NCLIENTS * ROUNDS, &xsrv, &srv) == 0)
-		for (int i = 0; i < 500 && chid == 0; i++) {
-			lwkt_sleep(1);
-			chid = msg_first_chid(srv);
-		}
+	int cpu0 = ncpus > 1 ? 1 : 0;
+	int chid = selftest_spawn_server("ustormsrv", cpu0, NCLIENTS * ROUNDS, &xsrv, &srv);
 	for (int i = 0; i < NCLIENTS; i++) {
 		cli[i] = NULL;
 		if (chid > 0)

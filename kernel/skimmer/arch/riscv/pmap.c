@@ -200,16 +200,6 @@ int pmap_enter_new(struct pmap *pm, uint64_t va, int prot, void **kva)
 	return 0;
 }
 
-void *pmap_extract(struct pmap *pm, uint64_t va)
-{
-	if (va < USER_VA_LO || va >= USER_VA_HI)
-		return NULL;
-	uint64_t *pte = pte_walk(pm->pm_root, va, 0, NULL);
-	if (pte == NULL || !(*pte & PTE_V))
-		return NULL;
-	return (char *)pte_table(*pte) + (va & (PAGE_SIZE - 1));
-}
-
 void *pmap_user_addr(struct pmap *pm, uint64_t va, bool write)
 {
 	if (va < USER_VA_LO || va >= USER_VA_HI)

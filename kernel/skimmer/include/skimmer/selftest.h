@@ -43,9 +43,11 @@ void *selftest_collect(void);	/* on the collector's own port: the next ctx, repl
 struct proc;
 int selftest_spawn(const char *name, int cpu, long arg, struct lwkt_msg *exitmsg,
 		   struct proc **out);
-/* Start a server program and wait (up to ~5 s) until it has created a channel.
- * Returns its chid, or 0 (the server is then still running: wait for it). */
-int selftest_spawn_server(const char *name, int cpu, struct lwkt_msg *exitmsg, struct proc **out);
+/* Start a server program (main's argument arg) and wait (up to ~5 s) until it has
+ * created a channel. Returns its chid, or 0 (if *out was set, the server is still
+ * running: wait for it). */
+int selftest_spawn_server(const char *name, int cpu, long arg, struct lwkt_msg *exitmsg,
+			  struct proc **out);
 
 void selftest_start(void);	/* kmain: start the harness thread */
 #endif

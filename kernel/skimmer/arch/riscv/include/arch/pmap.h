@@ -34,8 +34,6 @@ uint64_t pmap_kernel_satp(void);
 int pmap_create(struct pmap *pm);
 /* Map one fresh zeroed page at user va with prot; returns its kernel address via *kva. */
 int pmap_enter_new(struct pmap *pm, uint64_t va, int prot, void **kva);
-/* The kernel address backing user va (NULL if unmapped); for loaders and tests. */
-void *pmap_extract(struct pmap *pm, uint64_t va);
 /* The kernel address of user va if user-readable (and writable when `write`), else NULL. */
 void *pmap_user_addr(struct pmap *pm, uint64_t va, bool write);
 void pmap_destroy(struct pmap *pm);	/* frees every user page and table; no hart may use it */
