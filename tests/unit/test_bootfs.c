@@ -39,13 +39,6 @@ static uint8_t *build_image(const char *buildfile, size_t *n)
 	return img;
 }
 
-static uint8_t *copy(const uint8_t *b, size_t n)
-{
-	uint8_t *c = malloc(n ? n : 1);
-	memcpy(c, b, n);
-	return c;
-}
-
 /* Little-endian fields of an image (the host is little-endian too). */
 static uint32_t rd32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
 static uint64_t rd64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
@@ -242,7 +235,7 @@ TEST(corrupt_images)
 	if (!img)
 		return;
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		uint8_t *c = copy(img, n);
+		uint8_t *c = host_dup(img, n);
 		cases[i].fn(c, n);
 		if (cases[i].fix)
 			fix_crc(c, n);
@@ -255,11 +248,11 @@ TEST(corrupt_images)
 	/* Truncated buffers, each exactly sized. */
 	static const size_t cut[] = { 0, 10, 63, 64, 4096 };
 	for (size_t i = 0; i < ARRAY_SIZE(cut); i++) {
-		uint8_t *c = copy(img, cut[i]);
+		uint8_t *c = host_dup(img, cut[i]);
 		CHECK_EQ(bootfs_open(c, cut[i], &fs), BOOTFS_ERR_TRUNCATED);
 		free(c);
 	}
-	uint8_t *c = copy(img, n - 1);	/* one byte short */
+	uint8_t *c = host_dup(img, n - 1);	/* one byte short */
 	CHECK_EQ(bootfs_open(c, n - 1, &fs), BOOTFS_ERR_TRUNCATED);
 	free(c);
 	/* A failed open leaves *fs alone. */
@@ -315,7 +308,7 @@ TEST(fuzz_byte_flips)
 		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
 		/* Now and then a buffer shorter than the image. */
 		size_t len = (seed & 0x70000) ? n : n - (seed >> 20) % n;
-		uint8_t *c = copy(img, len);
+		uint8_t *c = host_dup(img, len);
 		int flips = 1 + (int)(seed >> 60) % 4;
 		bool fix = seed & 0x80000;
 		for (int f = 0; f < flips && len; f++) {

@@ -20,17 +20,10 @@
 #define USER_HI (1ULL << 38)		/* the Sv39 lower half */
 #define PG      4096ULL
 
-static uint8_t *copy(const uint8_t *b, size_t n)
-{
-	uint8_t *c = malloc(n ? n : 1);
-	memcpy(c, b, n);
-	return c;
-}
-
 /* Parses an exactly-sized copy of the first n bytes of b. */
 static int parse_n(const uint8_t *b, size_t n, struct elf_image *im)
 {
-	uint8_t *c = copy(b, n);
+	uint8_t *c = host_dup(b, n);
 	int err = elf_parse(c, n, USER_LO, USER_HI, im);
 	free(c);
 	return err;
@@ -226,7 +219,7 @@ TEST(fixture_mutations)
 	CHECK(img != NULL);
 	if (!img)
 		return;
-#define MUTATE(stmt, want) do { m = copy(img, n); stmt; \
+#define MUTATE(stmt, want) do { m = host_dup(img, n); stmt; \
 	CHECK_EQ(elf_parse(m, n, USER_LO, USER_HI, &im), want); free(m); } while (0)
 	MUTATE(m[0] = 0x7e, ENOEXEC);
 	MUTATE(m[4] = 1, ENOEXEC);				/* ELFCLASS32 */
@@ -341,7 +334,7 @@ TEST(hand_header_errors)
 	struct elf_image im;
 	uint8_t *good = mk(p, 2, TEXT.va, HSIZE), *m;
 	CHECK_EQ(elf_parse(good, HSIZE, USER_LO, USER_HI, &im), 0);
-#define MUTATE(stmt, want) do { m = copy(good, HSIZE); stmt; \
+#define MUTATE(stmt, want) do { m = host_dup(good, HSIZE); stmt; \
 	CHECK_EQ(elf_parse(m, HSIZE, USER_LO, USER_HI, &im), want); free(m); } while (0)
 	MUTATE(m[1] = 'e', ENOEXEC);
 	MUTATE(m[4] = 1, ENOEXEC);
@@ -364,7 +357,7 @@ TEST(hand_header_errors)
 	MUTATE(m[7] = 3, 0);					/* EI_OSABI is not checked */
 #undef MUTATE
 	for (size_t k = 0; k < ELF_EHDR_SIZE; k++) {		/* short files */
-		m = copy(good, k);
+		m = host_dup(good, k);
 		CHECK_EQ(elf_parse(m, k, USER_LO, USER_HI, &im), ENOEXEC);
 		free(m);
 	}
@@ -514,7 +507,7 @@ static void fuzz(const uint8_t *img, size_t n, uint64_t seed)
 	int accepted = 0, rejected = 0;
 	rng_state = seed;
 	for (int it = 0; it < 20000; it++) {
-		uint8_t *m = copy(img, n);
+		uint8_t *m = host_dup(img, n);
 		struct elf_image im;
 		int flips = 1 + rng() % 4;
 		for (int k = 0; k < flips; k++) {

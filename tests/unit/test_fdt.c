@@ -51,13 +51,6 @@ static uint8_t *dtc_text(const char *text, size_t *n)
 	return b;
 }
 
-static uint8_t *copy(const uint8_t *b, size_t n)
-{
-	uint8_t *c = malloc(n ? n : 1);
-	memcpy(c, b, n);
-	return c;
-}
-
 static uint32_t get32(const uint8_t *p) { return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3]; }
 static void put32(uint8_t *p, uint32_t v) { p[0] = v >> 24; p[1] = v >> 16; p[2] = v >> 8; p[3] = v; }
 
@@ -65,7 +58,7 @@ static void put32(uint8_t *p, uint32_t v) { p[0] = v >> 24; p[1] = v >> 16; p[2]
  * (field < 0: unchanged) and whose size is n; returns fdt_parse's result. */
 static int parse_patched(const uint8_t *b, size_t n, int field, uint32_t v, struct fdt_info *fi)
 {
-	uint8_t *c = copy(b, n);
+	uint8_t *c = host_dup(b, n);
 	if (field >= 0)
 		put32(c + field, v);
 	int r = fdt_parse(c, n, fi);
@@ -131,7 +124,7 @@ TEST(qemu_virt8)
 	CHECK(b != NULL);
 	if (!b)
 		return;
-	uint8_t *c = copy(b, n);
+	uint8_t *c = host_dup(b, n);
 	CHECK_EQ(fdt_parse(c, n, &fi), 0);
 	CHECK_EQ(fi.totalsize, n);
 	CHECK_EQ(fi.nmem, 1);
@@ -167,7 +160,7 @@ TEST(small_board)
 	CHECK(b != NULL);
 	if (!b)
 		return;
-	uint8_t *c = copy(b, n);
+	uint8_t *c = host_dup(b, n);
 	CHECK_EQ(fdt_parse(c, n, &fi), 0);
 	CHECK_EQ(fi.nmem, 3);
 	CHECK_EQ(fi.mem[0].base, 0x80000000);
@@ -316,7 +309,7 @@ TEST(struct_errors)
 	CHECK_EQ(parse_patched(b, n, (int)st, 9, &fi), FDT_ERR_BADSTRUCT);	/* END with no root */
 
 	/* A node name with no NUL before the end of the structure block. */
-	uint8_t *c = copy(b, n);
+	uint8_t *c = host_dup(b, n);
 	memset(c + st + 4, 'x', stsize - 4);
 	CHECK_EQ(fdt_parse(c, n, &fi), FDT_ERR_BADSTRUCT);
 	free(c);
@@ -462,7 +455,7 @@ TEST(fuzz)
 		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
 		/* Now and then a buffer shorter than the blob. */
 		size_t maxsize = (seed & 0x70000) ? len : len - (seed >> 20) % len;
-		uint8_t *c = copy(blobs[which], maxsize);
+		uint8_t *c = host_dup(blobs[which], maxsize);
 		int flips = 1 + (int)(seed >> 60) % 4;
 		for (int f = 0; f < flips && maxsize; f++) {
 			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;

@@ -23,6 +23,7 @@ extern const char *host_test_where;
 /* Helpers for tests that drive host tools (test_main.c). */
 int host_run(const char *cmd, char *out, size_t outsz);
 uint8_t *host_load(const char *path, size_t *n);
+uint8_t *host_dup(const uint8_t *b, size_t n);
 
 #define TEST(name) \
 	static void test_##name(void); \

@@ -43,6 +43,14 @@ uint8_t *host_load(const char *path, size_t *n)
 	return buf;
 }
 
+/* An exactly-sized malloc'd copy of n bytes (so ASan catches overreads of it). */
+uint8_t *host_dup(const uint8_t *b, size_t n)
+{
+	uint8_t *c = malloc(n ? n : 1);
+	memcpy(c, b, n);
+	return c;
+}
+
 /* The kernel's panic, for code under test: a failed invariant fails the test run loudly. */
 void panic(const char *fmt, ...)
 {
