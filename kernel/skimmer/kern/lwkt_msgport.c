@@ -14,11 +14,6 @@
 #include <skimmer/thread2.h>
 #include <skimmer/ipiq.h>
 
-void lwkt_port_illegal(void)
-{
-	panic("illegal operation on an lwkt port");
-}
-
 void lwkt_initmsg(struct lwkt_msg *msg, struct lwkt_port *reply_port, uint32_t cmd)
 {
 	msg->ms_node.next = msg->ms_node.prev = NULL;

@@ -31,18 +31,6 @@ long sbi_hart_start(unsigned long hartid, unsigned long start, unsigned long opa
 	return sbi_call(SBI_EXT_HSM, 0, (long)hartid, (long)start, (long)opaque).error;
 }
 
-long sbi_hart_status(unsigned long hartid)
-{
-	struct sbiret r = sbi_call(SBI_EXT_HSM, 2, (long)hartid, 0, 0);
-	return r.error ? r.error : r.value;
-}
-
-bool sbi_probe(long ext)
-{
-	struct sbiret r = sbi_call(SBI_EXT_BASE, 3, ext, 0, 0);
-	return r.error == 0 && r.value != 0;
-}
-
 void sbi_legacy_putchar(int c)
 {
 	sbi_call(0x01, 0, c, 0, 0);

@@ -30,8 +30,3 @@ void timer_intr(void)
 	trace(TR_TICK, gd->gd_ticks, 0);
 	lwkt_tick();
 }
-
-uint64_t timer_ticks_to_time(uint64_t ticks)
-{
-	return ticks * tick_period;
-}

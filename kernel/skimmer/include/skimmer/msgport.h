@@ -30,8 +30,8 @@ struct lwkt_msg {
  *  mp_waitmsg:   block the caller until msg is DONE; caller owns the port.
  *  mp_waitport:  block until a msg is queued and return it; caller owns the port.
  *  mp_getport:   dequeue without blocking (NULL if empty); caller owns the port.
- * Backends that do not support an operation point it at lwkt_port_illegal,
- * which panics loudly.
+ * A backend that does not support an operation must still fill the slot, with a
+ * function that panics loudly, never with NULL.
  */
 struct lwkt_port_ops {
 	void (*mp_putport)(struct lwkt_port *port, struct lwkt_msg *msg);
@@ -66,6 +66,5 @@ int lwkt_waitmsg(struct lwkt_msg *msg);
 struct lwkt_msg *lwkt_waitport(struct lwkt_port *port);
 struct lwkt_msg *lwkt_getport(struct lwkt_port *port);
 
-void lwkt_port_illegal(void);
 
 #endif

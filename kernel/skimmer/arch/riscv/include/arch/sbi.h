@@ -8,10 +8,7 @@
 #define SBI_EXT_IPI  0x735049
 #define SBI_EXT_HSM  0x48534D
 #define SBI_EXT_SRST 0x53525354
-#define SBI_EXT_BASE 0x10
 
-#define SBI_HSM_STARTED      0
-#define SBI_HSM_STOPPED      1
 
 #define SBI_SRST_SHUTDOWN    0
 #define SBI_SRST_REASON_NONE 0
@@ -26,9 +23,7 @@ struct sbiret sbi_call(long ext, long fid, long a0, long a1, long a2);
 void sbi_set_timer(uint64_t when);
 void sbi_send_ipi(unsigned long hart_mask, unsigned long hart_mask_base);
 long sbi_hart_start(unsigned long hartid, unsigned long start, unsigned long opaque);
-long sbi_hart_status(unsigned long hartid);
 void sbi_shutdown(bool failure) __noreturn;
 void sbi_legacy_putchar(int c);
-bool sbi_probe(long ext);
 
 #endif
