@@ -1702,9 +1702,75 @@ out of priority order, ch_refs below 1, and owner/chid disagreements."""
             gdb.write("sk-chan: %d WARNING(s)\n" % n)
 
 
+class SkIcount(SkCommand):
+    """Count the instructions a path executes, by function, by single-stepping.
+
+Usage: sk-icount [STOP-PC] [MAX]
+Steps the current hart one instruction at a time until its pc is STOP-PC with
+the same satp it started with (default: the user return point, sepc + 4, when
+stopped at trap_entry after an ecall), or MAX steps (default 20000). Prints the
+total and a per-function histogram (user-mode pcs are grouped as "user").
+Example, the cost of one MsgSend round trip on one hart (boot with HARTS=1):
+  break trap_entry if $a7 == 6
+  continue
+  sk-icount
+The other harts do not run while this one steps; gdb stepping masks interrupts."""
+    NAME = "sk-icount"
+
+    @staticmethod
+    def step(pc):
+        """One instruction. gdb steps RISC-V in software (a breakpoint at the next
+        pc it predicts), which loses the hart across sret and ecall: for those,
+        stop with a hardware breakpoint where the hart really goes next."""
+        insn = int(gdb.selected_inferior().read_memory(pc, 4).cast("I")[0]) \
+            if pc % 4 == 0 else int(gdb.selected_inferior().read_memory(pc, 2).cast("H")[0])
+        if insn == 0x10200073:		# sret
+            target = int(gdb.selected_frame().read_register("sepc"))
+        elif insn == 0x00000073:	# ecall
+            target = int(gdb.selected_frame().read_register("stvec")) & ~3
+        else:
+            gdb.execute("stepi", to_string=True)
+            return
+        gdb.execute("thbreak *%#x" % target, to_string=True)
+        gdb.execute("continue", to_string=True)
+
+    def run(self, argv):
+        frame = gdb.selected_frame()
+        satp0 = int(frame.read_register("satp"))
+        if argv:
+            stop = _num(argv[0])
+        else:
+            stop = (int(frame.read_register("sepc")) + 4) & ((1 << 64) - 1)
+        limit = _num(argv[1]) if len(argv) > 1 else 20000
+        counts, order, steps = {}, [], 0
+        names = {}
+        while steps < limit:
+            frame = gdb.selected_frame()
+            pc = int(frame.read_register("pc")) & ((1 << 64) - 1)
+            if steps and pc == stop and int(frame.read_register("satp")) == satp0:
+                break
+            if pc not in names:
+                if pc < 0x80000000 or pc >= (1 << 38):
+                    names[pc] = "user"
+                else:
+                    sym = _msym(pc) or "??"
+                    names[pc] = sym.split("+")[0]
+            fn = names[pc]
+            if fn not in counts:
+                counts[fn] = 0
+                order.append(fn)
+            counts[fn] += 1
+            self.step(pc)
+            steps += 1
+        gdb.write("%d instructions%s\n" % (steps, "" if steps < limit else
+                                           " (limit reached before the stop pc)"))
+        for fn in sorted(order, key=lambda f: -counts[f]):
+            gdb.write("%7d  %s\n" % (counts[fn], fn))
+
+
 _COMMANDS = {}
 for _cls in (SkHelp, SkState, SkPcpu, SkRunq, SkThread, SkIpiq, SkTrace, SkProc,
-             SkChan):
+             SkChan, SkIcount):
     _cls()
     _COMMANDS[_cls.NAME] = _cls
 
