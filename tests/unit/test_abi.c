@@ -292,10 +292,11 @@ static int record(const char *fn, int id, const iov_t *s, int sparts, const iov_
 	memset(&last, 0, sizeof last);
 	last.fn = fn, last.id = id, last.sparts = sparts, last.rparts = rparts;
 	last.extra = extra, last.info = info;
-	if (s && sparts == 1)
-		last.s = *s;
-	if (r && rparts == 1)
-		last.r = *r;
+	/* A negative part count is one flat buffer of -parts bytes (neutrino.h). */
+	if (sparts < 0 && sparts != INT32_MIN)
+		last.s = (iov_t){ (void *)s, (size_t)-sparts };
+	if (rparts < 0 && rparts != INT32_MIN)
+		last.r = (iov_t){ (void *)r, (size_t)-rparts };
 	return 42;
 }
 
@@ -328,7 +329,7 @@ TEST(single_buffer_wrappers)
 	struct _msg_info info;
 
 	CHECK_EQ(MsgSend(3, sbuf, 10, rbuf, 20), 42);
-	CHECK(strcmp(last.fn, "MsgSendv") == 0 && last.id == 3 && last.sparts == 1 && last.rparts == 1);
+	CHECK(strcmp(last.fn, "MsgSendv") == 0 && last.id == 3 && last.sparts == -10 && last.rparts == -20);
 	CHECK_IOV(last.s, sbuf, 10);
 	CHECK_IOV(last.r, rbuf, 20);
 	CHECK_EQ(MsgSend_r(4, sbuf, 1, rbuf, 2), 42);
@@ -336,30 +337,36 @@ TEST(single_buffer_wrappers)
 	CHECK_IOV(last.r, rbuf, 2);
 
 	MsgReceive(5, rbuf, 20, &info);
-	CHECK(strcmp(last.fn, "MsgReceivev") == 0 && last.id == 5 && last.rparts == 1 && last.info == &info);
+	CHECK(strcmp(last.fn, "MsgReceivev") == 0 && last.id == 5 && last.rparts == -20 && last.info == &info);
 	CHECK_IOV(last.r, rbuf, 20);
 	MsgReceive_r(6, rbuf, 7, NULL);
 	CHECK(strcmp(last.fn, "MsgReceivev_r") == 0 && last.id == 6 && last.info == NULL);
 	CHECK_IOV(last.r, rbuf, 7);
 
 	MsgReply(7, -5, sbuf, 3);
-	CHECK(strcmp(last.fn, "MsgReplyv") == 0 && last.id == 7 && last.extra == -5 && last.sparts == 1);
+	CHECK(strcmp(last.fn, "MsgReplyv") == 0 && last.id == 7 && last.extra == -5 && last.sparts == -3);
 	CHECK_IOV(last.s, sbuf, 3);
 	MsgReply_r(8, 0, NULL, 0);
-	CHECK(strcmp(last.fn, "MsgReplyv_r") == 0 && last.id == 8 && last.sparts == 1);
+	CHECK(strcmp(last.fn, "MsgReplyv_r") == 0 && last.id == 8 && last.sparts == 0);
 	CHECK_IOV(last.s, NULL, 0);
 
 	MsgRead(9, rbuf, 4, 100);
-	CHECK(strcmp(last.fn, "MsgReadv") == 0 && last.id == 9 && last.extra == 100 && last.rparts == 1);
+	CHECK(strcmp(last.fn, "MsgReadv") == 0 && last.id == 9 && last.extra == 100 && last.rparts == -4);
 	CHECK_IOV(last.r, rbuf, 4);
 	MsgRead_r(10, rbuf, 5, 6);
 	CHECK(strcmp(last.fn, "MsgReadv_r") == 0 && last.extra == 6);
 
 	MsgWrite(11, sbuf, 8, 12);
-	CHECK(strcmp(last.fn, "MsgWritev") == 0 && last.id == 11 && last.extra == 12 && last.sparts == 1);
+	CHECK(strcmp(last.fn, "MsgWritev") == 0 && last.id == 11 && last.extra == 12 && last.sparts == -8);
 	CHECK_IOV(last.s, sbuf, 8);
 	MsgWrite_r(12, sbuf, 9, 13);
 	CHECK(strcmp(last.fn, "MsgWritev_r") == 0 && last.extra == 13);
+
+	/* A negative byte count cannot pose as an iov count: it becomes INT32_MIN (EINVAL). */
+	MsgSend(3, sbuf, -1, rbuf, 20);
+	CHECK(last.sparts == INT32_MIN && last.rparts == -20);
+	MsgReply(7, 0, sbuf, -16);
+	CHECK(last.sparts == INT32_MIN);
 }
 
 /* --- the headers on their own, strictly --------------------------------------------------- */

@@ -1707,8 +1707,9 @@ class SkIcount(SkCommand):
 
 Usage: sk-icount [STOP-PC] [MAX]
 Steps the current hart one instruction at a time until its pc is STOP-PC with
-the same satp it started with (default: the user return point, sepc + 4, when
-stopped at trap_entry after an ecall), or MAX steps (default 20000). Prints the
+the same satp it started with, or MAX steps (default 20000). STOP-PC 0 or none:
+in the kernel (at trap_entry after an ecall) the user return point, sepc + 4; in
+user mode the current pc (once around the program's loop). Prints the
 total and a per-function histogram (user-mode pcs are grouped as "user").
 Example, the cost of one MsgSend round trip on one hart (boot with HARTS=1):
   break trap_entry if $a7 == 6
@@ -1737,9 +1738,11 @@ The other harts do not run while this one steps; gdb stepping masks interrupts."
     def run(self, argv):
         frame = gdb.selected_frame()
         satp0 = int(frame.read_register("satp"))
-        if argv:
-            stop = _num(argv[0])
-        else:
+        pc0 = int(frame.read_register("pc")) & ((1 << 64) - 1)
+        stop = _num(argv[0]) if argv else 0
+        if not stop and (pc0 < 0x80000000 or pc0 >= (1 << 38)):
+            stop = pc0		# in user mode: once around the loop, back to here
+        elif not stop:
             stop = (int(frame.read_register("sepc")) + 4) & ((1 << 64) - 1)
         limit = _num(argv[1]) if len(argv) > 1 else 20000
         counts, order, steps = {}, [], 0

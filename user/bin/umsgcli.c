@@ -103,6 +103,9 @@ int main(long arg)
 	fails += !CHECK_EQ("send-kernel-buffer-efault", MsgSend_r(coid, (void *)0x80200000, 8, NULL, 0),
 			   -EFAULT);
 	fails += !CHECK_EQ("sendv-too-many-parts-einval", MsgSendv_r(coid, iov, 1000, NULL, 0), -EINVAL);
+	fails += !CHECK_EQ("send-negative-bytes-einval", MsgSend_r(coid, &c, -8, NULL, 0), -EINVAL);
+	fails += !CHECK_EQ("send-flat-huge-length-efault",
+			   MsgSendv_r(coid, (const iov_t *)&c, -0x7fffffff, NULL, 0), -EFAULT);
 
 	/* A 64 KiB message crosses many pages. */
 	struct cmd *bc = (struct cmd *)big;

@@ -11,8 +11,9 @@
  * connect reply's status has its sign bit set). Servers therefore never reply with a
  * status in -4095..-1; MsgError is for errors. The prototypes must match abi/kcalls.tab
  * (kcallgen checks).
- * MsgSend, MsgReceive, MsgReply, MsgRead and MsgWrite are inline wrappers that pass a
- * one-element iov to the v forms; they are not kernel calls of their own.
+ * MsgSend, MsgReceive, MsgReply, MsgRead and MsgWrite are inline wrappers over the v
+ * forms that pass their buffer flat (a negative part count, see below); they are not
+ * kernel calls of their own.
  */
 #ifndef _SYS_NEUTRINO_H
 #define _SYS_NEUTRINO_H
@@ -265,77 +266,62 @@ int ThreadCreate_r(pid_t pid, void *(*func)(void *), void *arg, const struct _th
 int ThreadDestroy(int tid, int priority, void *status);
 int ThreadDestroy_r(int tid, int priority, void *status);
 
-/* --- Single-buffer forms: one-element iovs over the v calls ----------------------------- */
+/* --- Single-buffer forms --------------------------------------------------------------------
+ * A negative part count passes one flat buffer of -parts bytes in place of an iov array,
+ * as QNX does: the kernel has no iov array to copy in. A negative byte count is invalid
+ * and becomes INT32_MIN, which every call rejects with EINVAL. */
+#define _MSG_FLAT(bytes) ((bytes) >= 0 ? -(bytes) : INT32_MIN)
+
 static inline int MsgSend(int coid, const void *smsg, int sbytes, void *rmsg, int rbytes)
 {
-	iov_t s, r;
-	SETIOV(&s, smsg, sbytes);
-	SETIOV(&r, rmsg, rbytes);
-	return MsgSendv(coid, &s, 1, &r, 1);
+	return MsgSendv(coid, (const iov_t *)smsg, _MSG_FLAT(sbytes), (const iov_t *)rmsg,
+			_MSG_FLAT(rbytes));
 }
 
 static inline int MsgSend_r(int coid, const void *smsg, int sbytes, void *rmsg, int rbytes)
 {
-	iov_t s, r;
-	SETIOV(&s, smsg, sbytes);
-	SETIOV(&r, rmsg, rbytes);
-	return MsgSendv_r(coid, &s, 1, &r, 1);
+	return MsgSendv_r(coid, (const iov_t *)smsg, _MSG_FLAT(sbytes), (const iov_t *)rmsg,
+			  _MSG_FLAT(rbytes));
 }
 
 static inline int MsgReceive(int chid, void *msg, int bytes, struct _msg_info *info)
 {
-	iov_t r;
-	SETIOV(&r, msg, bytes);
-	return MsgReceivev(chid, &r, 1, info);
+	return MsgReceivev(chid, (const iov_t *)msg, _MSG_FLAT(bytes), info);
 }
 
 static inline int MsgReceive_r(int chid, void *msg, int bytes, struct _msg_info *info)
 {
-	iov_t r;
-	SETIOV(&r, msg, bytes);
-	return MsgReceivev_r(chid, &r, 1, info);
+	return MsgReceivev_r(chid, (const iov_t *)msg, _MSG_FLAT(bytes), info);
 }
 
 static inline int MsgReply(int rcvid, int status, const void *msg, int bytes)
 {
-	iov_t s;
-	SETIOV(&s, msg, bytes);
-	return MsgReplyv(rcvid, status, &s, 1);
+	return MsgReplyv(rcvid, status, (const iov_t *)msg, _MSG_FLAT(bytes));
 }
 
 static inline int MsgReply_r(int rcvid, int status, const void *msg, int bytes)
 {
-	iov_t s;
-	SETIOV(&s, msg, bytes);
-	return MsgReplyv_r(rcvid, status, &s, 1);
+	return MsgReplyv_r(rcvid, status, (const iov_t *)msg, _MSG_FLAT(bytes));
 }
 
 static inline int MsgRead(int rcvid, void *msg, int bytes, int offset)
 {
-	iov_t r;
-	SETIOV(&r, msg, bytes);
-	return MsgReadv(rcvid, &r, 1, offset);
+	return MsgReadv(rcvid, (const iov_t *)msg, _MSG_FLAT(bytes), offset);
 }
 
 static inline int MsgRead_r(int rcvid, void *msg, int bytes, int offset)
 {
-	iov_t r;
-	SETIOV(&r, msg, bytes);
-	return MsgReadv_r(rcvid, &r, 1, offset);
+	return MsgReadv_r(rcvid, (const iov_t *)msg, _MSG_FLAT(bytes), offset);
 }
 
 static inline int MsgWrite(int rcvid, const void *msg, int bytes, int offset)
 {
-	iov_t s;
-	SETIOV(&s, msg, bytes);
-	return MsgWritev(rcvid, &s, 1, offset);
+	return MsgWritev(rcvid, (const iov_t *)msg, _MSG_FLAT(bytes), offset);
 }
 
 static inline int MsgWrite_r(int rcvid, const void *msg, int bytes, int offset)
 {
-	iov_t s;
-	SETIOV(&s, msg, bytes);
-	return MsgWritev_r(rcvid, &s, 1, offset);
+	return MsgWritev_r(rcvid, (const iov_t *)msg, _MSG_FLAT(bytes), offset);
 }
 
 #endif

@@ -12,6 +12,7 @@
 typedef long (*kcall_fn)(const uint64_t *a);
 
 /* Calls without an implementation yet resolve here. */
+long kcall_enosys(const uint64_t *a);
 long kcall_enosys(const uint64_t *a)
 {
 	return -ENOSYS;
@@ -20,12 +21,9 @@ long kcall_enosys(const uint64_t *a)
 #define KCALL_WEAK(n, name, fn, na) long fn(const uint64_t *a) __attribute__((weak, alias("kcall_enosys")));
 KCALL_TABLE(KCALL_WEAK)
 
+/* Indexed by call number from trap.S (kcall_entry), which checks the bound and
+ * answers a gap (NULL) with kcall_enosys. */
 #define KCALL_ENTRY(n, name, fn, na) [n] = fn,
-static const kcall_fn kcall_table[__KER_COUNT] = { KCALL_TABLE(KCALL_ENTRY) };
-
-long kcall_dispatch(uint64_t num, const uint64_t *args)
-{
-	if (num >= __KER_COUNT || kcall_table[num] == NULL)
-		return -ENOSYS;
-	return kcall_table[num](args);
-}
+const kcall_fn kcall_table[__KER_COUNT] = {
+	KCALL_TABLE(KCALL_ENTRY)
+};

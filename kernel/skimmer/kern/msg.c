@@ -158,6 +158,28 @@ static void iovcur_skip(struct iovcur *c, size_t off)
 	}
 }
 
+/* The common case: one flat buffer on each side. Page by page, no cursors. */
+static int copy_flat(struct pmap *dpm, uint64_t dva, struct pmap *spm, uint64_t sva,
+		     size_t n, size_t *done)
+{
+	*done = 0;
+	while (*done < n) {
+		size_t chunk = MIN(n - *done, MIN(PAGE_SIZE - (dva & (PAGE_SIZE - 1)),
+						  PAGE_SIZE - (sva & (PAGE_SIZE - 1))));
+		char *sp = spm ? pmap_user_addr(spm, sva, false) : (char *)(uintptr_t)sva;
+		if (sp == NULL)
+			return COPY_SRC_FAULT;
+		char *dp = pmap_user_addr(dpm, dva, true);
+		if (dp == NULL)
+			return COPY_DST_FAULT;
+		memcpy(dp, sp, chunk);
+		dva += chunk;
+		sva += chunk;
+		*done += chunk;
+	}
+	return 0;
+}
+
 /* Copy up to max bytes from the source iovs (from byte soff) to the destination iovs
  * (from byte doff). Returns 0 or COPY_SRC_FAULT / COPY_DST_FAULT; *done counts the
  * bytes copied. */
@@ -165,6 +187,13 @@ static int iov_copy_at(struct pmap *dpm, const iov_t *diov, int dparts, size_t d
 		       struct pmap *spm, const iov_t *siov, int sparts, size_t soff, size_t max,
 		       size_t *done)
 {
+	if (dparts == 1 && sparts == 1) {
+		size_t dl = diov->iov_len > doff ? diov->iov_len - doff : 0;
+		size_t sl = siov->iov_len > soff ? siov->iov_len - soff : 0;
+		return copy_flat(dpm, (uint64_t)(uintptr_t)diov->iov_base + doff, spm,
+				 (uint64_t)(uintptr_t)siov->iov_base + soff, MIN(max, MIN(dl, sl)),
+				 done);
+	}
 	struct iovcur d, s;
 	iovcur_init(&d, dpm, diov, dparts);
 	iovcur_init(&s, spm, siov, sparts);
@@ -196,15 +225,30 @@ static int iov_copy(struct pmap *dpm, const iov_t *diov, int dparts, struct pmap
 	return iov_copy_at(dpm, diov, dparts, 0, spm, siov, sparts, 0, max, done);
 }
 
-/* Copy in an iov array from the caller and check that every part lies in user space. */
-static int iov_fetch(uint64_t uiov, int parts, iov_t *iov, size_t *total)
+/*
+ * Fetch a caller's message buffers into iov[] and check that every part lies in user
+ * space. *parts >= 0 counts the iovs at uiov; *parts < 0 means one flat buffer of
+ * -*parts bytes at uiov (how MsgSend and friends pass theirs, as QNX does: no iov
+ * array to copy in). On return *parts is the number of iovs filled.
+ */
+static int iov_fetch(uint64_t uiov, int *parts, iov_t *iov, size_t *total)
 {
-	if (parts < 0 || parts > IPC_MAXIOV)
+	int n = *parts;
+	if (n < 0) {
+		if (n == INT32_MIN)
+			return EINVAL;
+		iov[0].iov_base = (void *)(uintptr_t)uiov;
+		iov[0].iov_len = (size_t)-n;
+		*parts = 1;
+		*total = iov[0].iov_len;
+		return user_range_ok(uiov, iov[0].iov_len) ? 0 : EFAULT;
+	}
+	if (n > IPC_MAXIOV)
 		return EINVAL;
-	if (parts && copyin(iov, uiov, (size_t)parts * sizeof(iov_t)))
+	if (n && copyin(iov, uiov, (size_t)n * sizeof(iov_t)))
 		return EFAULT;
 	*total = 0;
-	for (int i = 0; i < parts; i++) {
+	for (int i = 0; i < n; i++) {
 		uint64_t base = (uint64_t)(uintptr_t)iov[i].iov_base;
 		if (iov[i].iov_len && !user_range_ok(base, iov[i].iov_len))
 			return EFAULT;
@@ -230,6 +274,7 @@ static void ipc_wait_init(struct ipc_wait *w)
 	w->iw_coid = w->iw_scoid = w->iw_rcvid = 0;
 	w->iw_status = 0;
 	w->iw_newpri = 0;
+	w->iw_want_info = false;
 }
 
 /* --- Blocking ------------------------------------------------------------------------------ */
@@ -279,6 +324,21 @@ static void inherit(struct channel *ch, struct ipc_wait *r, int pri)
 		r->iw_td->td_pri = pri;
 }
 
+/* The _msg_info of client s's message on ch (for MsgReceive's info and MsgInfo). */
+static void msg_info_fill(struct channel *ch, const struct ipc_wait *s, struct _msg_info *mi)
+{
+	memset(mi, 0, sizeof *mi);
+	mi->pid = (pid_t)s->iw_td->td_proc->p_pid;
+	mi->tid = (int32_t)s->iw_td->td_id;
+	mi->chid = ch->ch_chid;
+	mi->scoid = s->iw_scoid;
+	mi->coid = s->iw_coid;
+	mi->msglen = (int32_t)s->iw_msglen;
+	mi->srcmsglen = (int32_t)s->iw_slen;
+	mi->dstmsglen = (int32_t)s->iw_rlen;
+	mi->priority = (int16_t)s->iw_pri;
+}
+
 /*
  * Hand sender s's message to receiver r: copy it into r's buffers, fill r's
  * info, and move s to the reply queue under a fresh rcvid. ch_lock held; r and
@@ -303,18 +363,9 @@ static long deliver(struct channel *ch, struct ipc_wait *s, struct ipc_wait *r)
 		s->iw_status = -EAGAIN;
 		return 0;
 	}
-	struct _msg_info *mi = &r->iw_info;
-	memset(mi, 0, sizeof *mi);
-	mi->pid = (pid_t)s->iw_td->td_proc->p_pid;
-	mi->tid = (int32_t)s->iw_td->td_id;
-	mi->chid = ch->ch_chid;
-	mi->scoid = s->iw_scoid;
-	mi->coid = s->iw_coid;
-	mi->msglen = (int32_t)n;
-	mi->srcmsglen = (int32_t)s->iw_slen;
-	mi->dstmsglen = (int32_t)s->iw_rlen;
-	mi->priority = (int16_t)s->iw_pri;
-	s->iw_info = *mi;		/* kept for MsgInfo */
+	s->iw_msglen = n;
+	if (r->iw_want_info)
+		msg_info_fill(ch, s, &r->iw_info);
 	s->iw_rcvid = rcvid;
 	s->iw_state = IPC_REPLY;
 	list_insert_tail(&ch->ch_replyq, &s->iw_link);
@@ -532,8 +583,8 @@ long kcall_msg_sendv(const uint64_t *a)
 	ipc_wait_init(&w);
 	w.iw_sparts = (int)a[2];
 	w.iw_rparts = (int)a[4];
-	if ((err = iov_fetch(a[1], w.iw_sparts, w.iw_siov, &w.iw_slen)) ||
-	    (err = iov_fetch(a[3], w.iw_rparts, w.iw_riov, &w.iw_rlen)))
+	if ((err = iov_fetch(a[1], &w.iw_sparts, w.iw_siov, &w.iw_slen)) ||
+	    (err = iov_fetch(a[3], &w.iw_rparts, w.iw_riov, &w.iw_rlen)))
 		return -err;
 	w.iw_coid = (int)a[0];
 	struct channel *ch = coid_channel(w.iw_coid, &w.iw_scoid);
@@ -585,10 +636,11 @@ long kcall_msg_receivev(const uint64_t *a)
 	uint64_t uinfo = a[3];
 	ipc_wait_init(&w);
 	w.iw_sparts = (int)a[2];	/* the receive buffers, in iw_siov */
-	if ((err = iov_fetch(a[1], w.iw_sparts, w.iw_siov, &w.iw_slen)))
+	if ((err = iov_fetch(a[1], &w.iw_sparts, w.iw_siov, &w.iw_slen)))
 		return -err;
 	if (uinfo && !user_range_ok(uinfo, sizeof(struct _msg_info)))
 		return -EFAULT;
+	w.iw_want_info = uinfo != 0;
 	struct channel *ch = idtable_lookup(&p->p_chids, (int)a[0]);
 	if (ch == NULL)
 		return -ESRCH;
@@ -673,7 +725,7 @@ long kcall_msg_replyv(const uint64_t *a)
 	size_t slen, n;
 	int rcvid = (int)a[0], sparts = (int)a[3], err;
 	long status = (long)(int)a[1];
-	if ((err = iov_fetch(a[2], sparts, siov, &slen)))
+	if ((err = iov_fetch(a[2], &sparts, siov, &slen)))
 		return -err;
 	if (status < 0 && status >= -4095)	/* would read as an errno: use MsgError */
 		return -EINVAL;
@@ -702,7 +754,7 @@ static long msg_read_write(const uint64_t *a, bool write)
 	size_t len, n;
 	int rcvid = (int)a[0], parts = (int)a[2], err;
 	long offset = (long)(int)a[3];
-	if ((err = iov_fetch(a[1], parts, iov, &len)))
+	if ((err = iov_fetch(a[1], &parts, iov, &len)))
 		return -err;
 	if (offset < 0)
 		return -EINVAL;
@@ -743,7 +795,7 @@ long kcall_msg_info(const uint64_t *a)
 	struct ipc_wait *cw = find_client(rcvid, false, &s);
 	if (cw == NULL)
 		return -ESRCH;
-	info = cw->iw_info;
+	msg_info_fill(cw->iw_chan, cw, &info);
 	chan_unlock(cw->iw_chan, s);
 	return copyout(uinfo, &info, sizeof info) ? -EFAULT : 0;
 }

@@ -13,9 +13,13 @@
  * to user mode it puts the globaldata back in sscratch.
  */
 #include <arch/frame.h>
+#include <kcall_nums.h>
 
 #define GD_KSTACK_TOP 8		/* offsets in struct globaldata (static-asserted there) */
 #define GD_USCRATCH   16
+#define GD_REQFLAGS   40
+#define EXC_ECALL_U   8
+#define SSTATUS_SIE   2
 
 	/* Every register but sp (x2) and tp (x4), which each path saves itself. */
 	.macro SAVE_REGS
@@ -78,6 +82,9 @@ trap_from_user:
 	.option norelax
 	la	gp, __global_pointer$
 	.option pop
+	csrr	t2, scause
+	li	t3, EXC_ECALL_U
+	beq	t2, t3, kcall_entry
 
 trap_common:
 	csrr	t0, sepc
@@ -142,3 +149,36 @@ trap_return:
 	ld	x31, TF_REG(31)(sp)
 	ld	x2, TF_REG(2)(sp)
 	sret
+
+	/*
+	 * A kernel call: the hot path, so straight to the handler. Only sepc and sstatus
+	 * are saved (scause is known; stval is meaningless). The handler gets a pointer to
+	 * the saved a0..a5 and runs with interrupts on; its result goes back in a0. On the
+	 * way out, a reschedule requested meanwhile (gd_reqflags) is taken here, as at the
+	 * end of every trap.
+	 */
+kcall_entry:
+	csrr	t0, sepc
+	csrr	t1, sstatus
+	addi	t0, t0, 4			/* return past the ecall */
+	sd	t0, TF_SEPC(sp)
+	sd	t1, TF_SSTATUS(sp)
+	sd	t2, TF_SCAUSE(sp)
+	mv	s0, zero			/* backtraces end at the user boundary */
+	li	t0, __KER_COUNT
+	bgeu	a7, t0, 1f
+	la	t1, kcall_table
+	slli	t0, a7, 3
+	add	t1, t1, t0
+	ld	t1, 0(t1)
+	bnez	t1, 2f
+1:	la	t1, kcall_enosys
+2:	addi	a0, sp, TF_REG(10)
+	csrsi	sstatus, SSTATUS_SIE		/* kernel calls run preemptibly */
+	jalr	t1
+	csrci	sstatus, SSTATUS_SIE
+	sd	a0, TF_REG(10)(sp)
+	lw	t0, GD_REQFLAGS(tp)
+	beqz	t0, trap_return
+	call	trap_kcall_resched
+	j	trap_return

@@ -6,7 +6,6 @@
 #include <arch/csr.h>
 
 void timer_intr(void);	/* timer.c */
-long kcall_dispatch(uint64_t num, const uint64_t *args);
 extern void trap_entry(void);
 
 static const char *const exc_names[] = {
@@ -47,17 +46,17 @@ static bool is_memory_fault(uint64_t cause)
 	       cause == EXC_STORE_ACCESS;
 }
 
-/* An exception in user mode: a kernel call, or a fault that ends the process. */
+/* The end of a kernel call that left a reschedule pending (trap.S kcall_entry). */
+void trap_kcall_resched(void)
+{
+	lwkt_preempt_check();
+}
+
+/* An exception in user mode other than a kernel call (trap.S takes those): a fault
+ * that ends the process. */
 static void user_exception(struct trapframe *tf)
 {
 	struct thread *td = curthread();
-	if (tf->tf_scause == EXC_ECALL_U) {
-		tf->tf_sepc += 4;
-		local_irq_enable();	/* kernel calls run preemptibly */
-		tf->tf_x[10] = (uint64_t)kcall_dispatch(tf->tf_x[17], &tf->tf_x[10]);
-		local_irq_disable();
-		return;
-	}
 	kprintf("skimmer: pid %u (%s) killed: %s at pc %#lx, address %#lx\n",
 		td->td_proc ? td->td_proc->p_pid : 0, td->td_name, exc_name(tf->tf_scause),
 		(unsigned long)tf->tf_sepc, (unsigned long)tf->tf_stval);

@@ -50,9 +50,11 @@ struct ipc_wait {
 	size_t iw_slen, iw_rlen;
 	int iw_coid, iw_scoid;
 	int iw_rcvid;			/* while REPLY-blocked */
+	size_t iw_msglen;		/* bytes the receiver got */
 	long iw_status;			/* the result: reply status, or -errno */
 	/* receiver */
-	struct _msg_info iw_info;	/* filled in by whoever hands us a message */
+	bool iw_want_info;		/* MsgReceive was given an info pointer */
+	struct _msg_info iw_info;	/* filled in by whoever hands us a message, if wanted */
 	int iw_newpri;			/* inherited priority to take once unlocked, or 0 */
 	struct _pulse iw_pulse;		/* for a queued pulse (iw_is_pulse) */
 };

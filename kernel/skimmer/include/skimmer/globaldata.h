@@ -40,6 +40,7 @@ struct globaldata {
 
 _Static_assert(offsetof(struct globaldata, gd_kstack_top) == 8, "trap.S GD_KSTACK_TOP");
 _Static_assert(offsetof(struct globaldata, gd_uscratch) == 16, "trap.S GD_USCRATCH");
+_Static_assert(offsetof(struct globaldata, gd_reqflags) == 40, "trap.S GD_REQFLAGS");
 
 extern struct globaldata cpu_globals[MAXCPU];
 extern int ncpus;
