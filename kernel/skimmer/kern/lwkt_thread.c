@@ -179,6 +179,52 @@ void lwkt_switch(void)
 	local_irq_restore(s);
 }
 
+/*
+ * Block the current thread and give the hart straight to ntd, a thread of this hart
+ * that is not yet runnable (a receiver the caller has just handed a message). The
+ * guards: ntd belongs to this hart and is stopped, and once the caller is off the run
+ * queue nothing queued here is more urgent than ntd. Then ntd goes to the head of its
+ * level and runs at once: no search, one trace record. If a guard fails, ntd is
+ * scheduled the ordinary way and the hart switches as lwkt_switch does. Either way
+ * the caller is off the run queue and must have arranged its own wakeup.
+ * Interrupts off; the caller is in a critical section.
+ */
+void lwkt_handoff(struct thread *ntd)
+{
+	struct globaldata *gd = mycpu();
+	struct thread *td = gd->gd_curthread;
+
+	KASSERT(!local_irq_enabled() && gd->gd_intr_nesting == 0, "lwkt_handoff context");
+	if (td->td_flags & TDF_RUNQ) {
+		td->td_flags &= ~TDF_RUNQ;
+		runq_remove(&gd->gd_runq, td);
+	}
+	if (ntd->td_gd != gd || (ntd->td_flags & (TDF_RUNQ | TDF_IDLE | TDF_EXITING | TDF_SLEEPING)) ||
+	    runq_top_pri(&gd->gd_runq) > ntd->td_pri) {
+		if (ntd->td_gd == gd)
+			lwkt_schedule_local(ntd);
+		else
+			ipiq_send(ntd->td_gd, lwkt_schedule_remote, ntd, NULL);
+		lwkt_switch();
+		return;
+	}
+	ntd->td_flags |= TDF_RUNQ;
+	runq_insert_head(&gd->gd_runq, ntd);
+	gd->gd_reqflags = 0;		/* what was pending concerned td, which is leaving */
+	++td->td_critcount;
+	check_canary(td);
+	check_canary(ntd);
+	trace(TR_SWITCH, td->td_id, ntd->td_id);
+	ntd->td_switches++;
+	ntd->td_slice = 0;
+	arch_thread_switch_in(gd, ntd);
+	gd->gd_curthread = ntd;
+	cpu_switch(&td->td_sp, ntd->td_sp);
+	if (unlikely(!list_empty(&gd->gd_zombies)))
+		lwkt_reap(gd);
+	--td->td_critcount;
+}
+
 /* First code a new thread runs (from lwkt_trampoline), with interrupts off and
  * td_critcount 1 from the switch that brought it here. */
 void lwkt_thread_start(struct thread *td)

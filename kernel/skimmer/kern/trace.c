@@ -10,22 +10,6 @@ const char *const trace_names[TR_NEVENTS] = {
 	[TR_TICK] = "tick",	    [TR_EXIT] = "exit",		[TR_TEST] = "test",
 };
 
-/* Record an event on this hart's ring. Any context; a few dozen instructions. */
-void trace(enum trace_event ev, uint64_t a, uint64_t b)
-{
-	unsigned long s = local_irq_save();	/* a trap must not interleave with our slot */
-	struct globaldata *gd = mycpu();
-	struct trace_ring *tr = &gd->gd_trace;
-	struct trace_entry *e = &tr->tr_ent[tr->tr_next % TRACE_ENTRIES];
-	e->te_time = cpu_time();
-	e->te_event = ev;
-	e->te_td = gd->gd_curthread ? gd->gd_curthread->td_id : 0;
-	e->te_a = a;
-	e->te_b = b;
-	tr->tr_next++;
-	local_irq_restore(s);
-}
-
 /* Print the last `last` entries of every online hart's ring. Only at quiescent
  * points (end of a test, panic): it takes the console for a long time. */
 void trace_dump(int last)

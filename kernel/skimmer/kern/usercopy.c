@@ -6,11 +6,6 @@
 
 int __usercopy(void *dst, const void *src, size_t len, uintptr_t *onfault);
 
-bool user_range_ok(uint64_t uaddr, size_t len)
-{
-	return uaddr >= USER_VA_LO && uaddr <= USER_VA_HI && len <= USER_VA_HI - uaddr;
-}
-
 int copyin(void *kdst, uint64_t usrc, size_t len)
 {
 	if (!user_range_ok(usrc, len))

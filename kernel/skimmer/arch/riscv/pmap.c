@@ -202,13 +202,20 @@ int pmap_enter_new(struct pmap *pm, uint64_t va, int prot, void **kva)
 
 void *pmap_user_addr(struct pmap *pm, uint64_t va, bool write)
 {
-	if (va < USER_VA_LO || va >= USER_VA_HI)
+	/* The message copies' hot path: one straight walk, no generic helper. */
+	uint64_t need = PTE_V | PTE_U | PTE_R | (write ? PTE_W : 0);
+	if (va - USER_VA_LO >= USER_VA_HI - USER_VA_LO)
 		return NULL;
-	uint64_t *pte = pte_walk(pm->pm_root, va, 0, NULL);
-	if (pte == NULL || !(*pte & PTE_V) || !(*pte & PTE_U) || !(*pte & PTE_R) ||
-	    (write && !(*pte & PTE_W)))
+	uint64_t pte = pm->pm_root[vpn(va, 2)];
+	if ((pte & (PTE_V | PTE_LEAF)) != PTE_V)
 		return NULL;
-	return (char *)pte_table(*pte) + (va & (PAGE_SIZE - 1));
+	pte = pte_table(pte)[vpn(va, 1)];
+	if ((pte & (PTE_V | PTE_LEAF)) != PTE_V)
+		return NULL;
+	pte = pte_table(pte)[vpn(va, 0)];
+	if ((pte & need) != need)
+		return NULL;
+	return (char *)pte_table(pte) + (va & (PAGE_SIZE - 1));
 }
 
 /* Free a user subtree: leaves' pages and the tables themselves. */

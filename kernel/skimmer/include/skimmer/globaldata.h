@@ -49,4 +49,21 @@ static inline struct globaldata *mycpu(void) { return arch_mycpu(); }
 static inline struct thread *curthread(void) { return mycpu()->gd_curthread; }
 static inline struct globaldata *globaldata_find(int cpu) { return &cpu_globals[cpu]; }
 
+/* Record an event on this hart's trace ring (trace.h). Any context; inline because the
+ * scheduler and message paths record several per operation: about 20 instructions. */
+static inline void trace(enum trace_event ev, uint64_t a, uint64_t b)
+{
+	unsigned long s = local_irq_save();	/* a trap must not interleave with our slot */
+	struct globaldata *gd = mycpu();
+	struct trace_ring *tr = &gd->gd_trace;
+	struct trace_entry *e = &tr->tr_ent[tr->tr_next % TRACE_ENTRIES];
+	e->te_time = cpu_time();
+	e->te_event = ev;
+	e->te_td = gd->gd_curthread ? gd->gd_curthread->td_id : 0;
+	e->te_a = a;
+	e->te_b = b;
+	tr->tr_next++;
+	local_irq_restore(s);
+}
+
 #endif

@@ -65,6 +65,9 @@ void lwkt_deschedule_self(void);
 
 /* Run the highest-priority runnable thread on this hart (possibly the caller). */
 void lwkt_switch(void);
+/* Block and run ntd (stopped, just handed work) in our place if it is the most urgent
+ * thread here, else schedule it and switch as usual (lwkt_thread.c). Interrupts off. */
+void lwkt_handoff(struct thread *ntd);
 
 /* Go to the back of this priority level and switch. */
 void lwkt_yield(void);

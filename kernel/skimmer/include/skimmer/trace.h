@@ -37,7 +37,8 @@ struct trace_ring {
 	struct trace_entry tr_ent[TRACE_ENTRIES];
 };
 
-void trace(enum trace_event ev, uint64_t a, uint64_t b);
+/* trace(ev, a, b) records an event: an inline in globaldata.h, which this header's
+ * ring type is part of. */
 void trace_dump(int last_per_hart);	/* quiescent points and panic only */
 extern const char *const trace_names[TR_NEVENTS];
 

@@ -13,6 +13,12 @@
 int copyin(void *kdst, uint64_t usrc, size_t len);
 int copyout(uint64_t udst, const void *ksrc, size_t len);
 
-bool user_range_ok(uint64_t uaddr, size_t len);	/* inside [USER_VA_LO, USER_VA_HI)? */
+#include <arch/pmap.h>
+
+/* Is [uaddr, uaddr + len) inside user space [USER_VA_LO, USER_VA_HI)? */
+static inline bool user_range_ok(uint64_t uaddr, size_t len)
+{
+	return uaddr >= USER_VA_LO && uaddr <= USER_VA_HI && len <= USER_VA_HI - uaddr;
+}
 
 #endif
