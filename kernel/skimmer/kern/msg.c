@@ -636,6 +636,7 @@ long kcall_msg_sendv(const uint64_t *a)
 			 * directly (lwkt_handoff checks that nothing more urgent is queued).
 			 * Interrupts stay off from the unlock through the switch, so a reply
 			 * from another hart cannot be lost: its wakeup IPI waits for them. */
+			mycpu()->gd_msg_fast++;
 			spin_unlock(&ch->ch_lock);
 			lwkt_handoff(r->iw_td);
 			spin_lock(&ch->ch_lock);

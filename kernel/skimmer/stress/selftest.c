@@ -25,6 +25,7 @@ static const struct selftest selftests[] = {
 	{ "user", user_run, false },
 	{ "ustorm", ustorm_run, false },
 	{ "chanstorm", chanstorm_run, false },
+	{ "fastpath", fastpath_run, true },
 	{ "crash", crash_run, true },
 };
 
