@@ -1705,12 +1705,13 @@ out of priority order, ch_refs below 1, and owner/chid disagreements."""
 class SkIcount(SkCommand):
     """Count the instructions a path executes, by function, by single-stepping.
 
-Usage: sk-icount [STOP-PC] [MAX]
+Usage: sk-icount [--lines] [STOP-PC] [MAX]
 Steps the current hart one instruction at a time until its pc is STOP-PC with
 the same satp it started with, or MAX steps (default 20000). STOP-PC 0 or none:
 in the kernel (at trap_entry after an ecall) the user return point, sepc + 4; in
 user mode the current pc (once around the program's loop). Prints the
-total and a per-function histogram (user-mode pcs are grouped as "user").
+total and a per-function histogram (user-mode pcs are grouped as "user"), or
+with --lines a per-source-line one.
 Example, the cost of one MsgSend round trip on one hart (boot with HARTS=1):
   break trap_entry if $a7 == 6
   continue
@@ -1738,6 +1739,8 @@ The other harts do not run while this one steps; gdb stepping masks interrupts."
     def run(self, argv):
         frame = gdb.selected_frame()
         satp0 = int(frame.read_register("satp"))
+        self.by_line = "--lines" in argv
+        argv = [a for a in argv if a != "--lines"]
         pc0 = int(frame.read_register("pc")) & ((1 << 64) - 1)
         stop = _num(argv[0]) if argv else 0
         if not stop and (pc0 < 0x80000000 or pc0 >= (1 << 38)):
@@ -1773,6 +1776,11 @@ The other harts do not run while this one steps; gdb stepping masks interrupts."
                 else:
                     sym = _msym(pc) or "??"
                     names[pc] = sym.split("+")[0]
+                    if self.by_line:
+                        sal = gdb.find_pc_line(pc)
+                        if sal.symtab is not None:
+                            names[pc] += " %s:%d" % (os.path.basename(sal.symtab.filename),
+                                                     sal.line)
             fn = names[pc]
             if fn not in counts:
                 counts[fn] = 0

@@ -226,10 +226,24 @@ static int iov_copy_at(struct pmap *dpm, const iov_t *diov, int dparts, size_t d
 static int iov_copy(struct pmap *dpm, const iov_t *diov, int dparts, struct pmap *spm,
 		    const iov_t *siov, int sparts, size_t max, size_t *done)
 {
-	if (dparts == 1 && sparts == 1)
-		return copy_flat(dpm, (uint64_t)(uintptr_t)diov->iov_base, spm,
-				 (uint64_t)(uintptr_t)siov->iov_base,
-				 MIN(max, MIN(diov->iov_len, siov->iov_len)), done);
+	if (dparts == 1 && sparts == 1) {
+		uint64_t dva = (uint64_t)(uintptr_t)diov->iov_base;
+		uint64_t sva = (uint64_t)(uintptr_t)siov->iov_base;
+		size_t n = MIN(max, MIN(diov->iov_len, siov->iov_len));
+		/* Short messages stay within one page on each side: one walk each. */
+		if (n && ((dva ^ (dva + n - 1)) | (sva ^ (sva + n - 1))) < PAGE_SIZE) {
+			char *sp = spm ? pmap_user_addr(spm, sva, false) : (char *)(uintptr_t)sva;
+			if (sp == NULL)
+				return COPY_SRC_FAULT;
+			char *dp = pmap_user_addr(dpm, dva, true);
+			if (dp == NULL)
+				return COPY_DST_FAULT;
+			memcpy(dp, sp, n);
+			*done = n;
+			return 0;
+		}
+		return copy_flat(dpm, dva, spm, sva, n, done);
+	}
 	return iov_copy_at(dpm, diov, dparts, 0, spm, siov, sparts, 0, max, done);
 }
 
