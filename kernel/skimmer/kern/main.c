@@ -141,7 +141,6 @@ void __noreturn kmain(unsigned long hartid, void *fdt)
 	}
 	lwkt_init_hart(gd, boot_stack, KSTACK_SIZE);
 	ipiq_init(ncpus);
-	msg_init();
 	timer_init(bootinfo.timebase_hz);
 	trap_init_hart();
 
