@@ -22,11 +22,27 @@
  * rcvid in the server process's p_rcvids, removed when it is replied to or
  * released, so a second reply fails with ESRCH.
  *
+ * Connections: one struct conn per (client process, channel), shared by all the
+ * client's coids there. Its scoid is an id in the server's p_side (side-channel
+ * space), so the server can ConnectDetach it. The client side (coids) and the
+ * server side (scoid) end separately: with _NTO_CHF_DISCONNECT the server gets a
+ * DISCONNECT pulse when the client side ends and keeps the scoid until it detaches
+ * it; a dying channel ends every server side and sends COIDDEATH pulses to clients
+ * that have a COID_DISCONNECT channel (one such "death channel" per process).
+ * Kernel pulses go through the same pulse_queue_locked as MsgSendPulse's.
+ *
+ * Lock order: proc_lock -> p_lock (a process's connection tables), then an idtable's
+ * own lock last; ch_lock is taken with neither proc_lock nor p_lock held (and takes
+ * only idtable locks inside). Paths that need both a process and a channel (coid
+ * death pulses, channel_kill's death-slot release) drop one before taking the other.
+ *
  * Every call copies in and checks its arguments before it changes anything.
  * Kernel-call handlers return the result, or -errno.
  *
- * Not yet (issue 3 continues): MsgDeliverEvent, unblock/disconnect/death pulses, timeouts and signals, priority boost of a
- * busy server at send time, the fast path, multi-threaded processes.
+ * Not yet (issue 3 continues): MsgDeliverEvent, unblock and thread-death pulses,
+ * timeouts and signals, priority boost of a busy server at send time, the fast path,
+ * multi-threaded processes (ConnectAttach's sharing decision would then need
+ * rechecking after the server side is made).
  */
 #include <skimmer/channel.h>
 #include <skimmer/proc.h>
