@@ -101,7 +101,7 @@ static void chan_unref(struct channel *ch)
 {
 	if (__atomic_sub_fetch(&ch->ch_refs, 1, __ATOMIC_ACQ_REL) == 0) {
 		KASSERT(ch->ch_dead && list_empty(&ch->ch_sendq) && list_empty(&ch->ch_recvq) &&
-				list_empty(&ch->ch_replyq),
+				list_empty(&ch->ch_replyq) && list_empty(&ch->ch_conns),
 			"freeing a live channel %d", ch->ch_chid);
 		kfree(ch);
 	}
