@@ -97,3 +97,31 @@ TEST(stale_ids_never_alias_in_churn)
 	CHECK_EQ(repeats, 0);	/* 100000 < 2^18 generations */
 	idtable_fini(&t);
 }
+
+static bool take_first(void *obj)
+{
+	return obj == &objs[0];
+}
+
+TEST(conditional_lookup_remove_and_find_next)
+{
+	struct idtable t;
+	heap_setup();
+	idtable_init(&t, 64);
+	int a = idtable_alloc(&t, &objs[0], 1), b = idtable_alloc(&t, &objs[1], 1);
+	int c = idtable_alloc(&t, &objs[0], 1);
+	CHECK(idtable_lookup_if(&t, a, take_first) == &objs[0]);
+	CHECK(idtable_lookup_if(&t, b, take_first) == NULL);	/* take said no */
+	CHECK(idtable_remove_if(&t, b, take_first) == NULL);
+	CHECK(idtable_lookup(&t, b) == &objs[1]);		/* and it stayed */
+	uint32_t i = 0;
+	CHECK_EQ(idtable_find_next(&t, &objs[0], &i), a);
+	CHECK_EQ(idtable_find_next(&t, &objs[0], &i), c);
+	CHECK_EQ(idtable_find_next(&t, &objs[0], &i), 0);
+	CHECK_EQ(idtable_find_next(&t, &objs[0], &i), 0);	/* stays at the end */
+	CHECK(idtable_remove_if(&t, a, take_first) == &objs[0]);
+	CHECK(idtable_lookup_if(&t, a, take_first) == NULL);	/* stale now */
+	idtable_remove(&t, b);
+	idtable_remove(&t, c);
+	idtable_fini(&t);
+}

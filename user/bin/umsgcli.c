@@ -11,6 +11,33 @@
 
 static unsigned char big[BIG];
 
+#define EBUSY 16
+
+/* Have the server receive one message on chid (from coid, on it) and tell its scoid. */
+static int learn_scoid(int main_coid, int chid, int coid)
+{
+	struct cmd so = { CMD_SERVE_ONE, chid, "" };
+	int sc = 0;
+	MsgSend(main_coid, &so, 8, NULL, 0);
+	MsgSend(coid, &so, 8, &sc, sizeof sc);
+	return sc;
+}
+
+static void server_pulses(int main_coid, int chid, struct pulses *pl)
+{
+	struct cmd pc = { CMD_PULSES, chid, "" };
+	pl->n = -2;
+	MsgSend(main_coid, &pc, 8, pl, sizeof *pl);
+}
+
+static int server_detach(int main_coid, int scoid)
+{
+	struct cmd dc = { CMD_DETACH, scoid, "" };
+	int r = 1;
+	MsgSend(main_coid, &dc, 8, &r, sizeof r);
+	return r;
+}
+
 static int same(const void *a, const void *b, int n)
 {
 	const unsigned char *x = a, *y = b;
@@ -150,11 +177,92 @@ int main(long arg)
 	fails += !CHECK_EQ("detach-twice-einval", ConnectDetach_r(coid2), -EINVAL);
 	fails += !CHECK_EQ("detach-side", ConnectDetach(side), 0);
 
+	/* _NTO_CHF_DISCONNECT: one pulse once the last of our coids on the connection has
+	 * gone (two here, sharing it); the scoid then lives until the server detaches it. */
+	struct cmd op = { CMD_DISC_OPEN, 0, "" };
+	struct pulses pl;
+	int ch23[2] = { 0, 0 };
+	MsgSend(coid, &op, 8, ch23, sizeof ch23);
+	int da = ConnectAttach(0, pid, ch23[0], 0, 0);
+	int db = ConnectAttach(0, pid, ch23[0], _NTO_SIDE_CHANNEL, 0);
+	int sa = learn_scoid(coid, ch23[0], da);
+	fails += !qs_check("scoid-in-side-channel-space", sa > 0 && (sa & _NTO_SIDE_CHANNEL), sa,
+			   _NTO_SIDE_CHANNEL);
+	ConnectDetach(da);
+	server_pulses(coid, ch23[0], &pl);
+	fails += !CHECK_EQ("no-disconnect-while-a-coid-remains", pl.n, 0);
+	ConnectDetach(db);
+	server_pulses(coid, ch23[0], &pl);
+	fails += !CHECK_EQ("disconnect-pulse-once", pl.n, 1);
+	fails += !CHECK_EQ("disconnect-pulse-code", pl.p[0].code, _PULSE_CODE_DISCONNECT);
+	fails += !CHECK_EQ("disconnect-pulse-scoid", pl.p[0].scoid, sa);
+	fails += !CHECK_EQ("disconnect-pulse-value", pl.p[0].value.sival_int, 0);
+	fails += !CHECK_EQ("server-detach-scoid-after-disconnect", server_detach(coid, sa), 0);
+	fails += !CHECK_EQ("server-detach-scoid-twice-einval", server_detach(coid, sa), -EINVAL);
+	fails += !CHECK_EQ("server-detach-bogus-scoid-einval",
+			   server_detach(coid, _NTO_SIDE_CHANNEL | 4000), -EINVAL);
+
+	/* The server may detach a scoid whose client is still connected (as in QNX): that
+	 * cuts the connection, and no DISCONNECT follows. */
+	int dc2 = ConnectAttach(0, pid, ch23[0], 0, 0);
+	int sc2 = learn_scoid(coid, ch23[0], dc2);
+	fails += !qs_check("new-connection-new-scoid", sc2 > 0 && sc2 != sa, sc2, sa);
+	fails += !CHECK_EQ("server-detach-live-scoid", server_detach(coid, sc2), 0);
+	fails += !CHECK_EQ("send-after-server-detached-ebadf", MsgSend_r(dc2, &c, 8, NULL, 0),
+			   -EBADF);
+	fails += !CHECK_EQ("detach-cut-connection", ConnectDetach(dc2), 0);
+	server_pulses(coid, ch23[0], &pl);
+	fails += !CHECK_EQ("no-disconnect-after-server-detached", pl.n, 0);
+
+	/* A scoid left lingering, its pulse unreceived: the channel's destruction frees
+	 * both (the kernel's leak check sees to it). */
+	int dd = ConnectAttach(0, pid, ch23[0], 0, 0);
+	learn_scoid(coid, ch23[0], dd);
+	ConnectDetach(dd);
+
+	/* Without the flag: no pulse, and the scoid goes at once. */
+	int de = ConnectAttach(0, pid, ch23[1], 0, 0);
+	int se = learn_scoid(coid, ch23[1], de);
+	ConnectDetach(de);
+	server_pulses(coid, ch23[1], &pl);
+	fails += !CHECK_EQ("no-disconnect-without-flag", pl.n, 0);
+	fails += !CHECK_EQ("scoid-freed-at-once-without-flag", server_detach(coid, se), -EINVAL);
+
+	/* One death channel per process; destroying it frees the slot. */
+	int dch = ChannelCreate(_NTO_CHF_COID_DISCONNECT);
+	fails += !qs_check("death-channel-create", dch > 0, dch, 1);
+	fails += !CHECK_EQ("second-death-channel-ebusy", ChannelCreate_r(_NTO_CHF_THREAD_DEATH),
+			   -EBUSY);
+	fails += !CHECK_EQ("second-coid-disconnect-channel-ebusy",
+			   ChannelCreate_r(_NTO_CHF_COID_DISCONNECT), -EBUSY);
+	fails += !CHECK_EQ("destroy-death-channel", ChannelDestroy(dch), 0);
+	dch = ChannelCreate(_NTO_CHF_COID_DISCONNECT);
+	fails += !qs_check("death-channel-slot-freed-by-destroy", dch > 0, dch, 1);
+	int dself = ConnectAttach(0, 0, dch, _NTO_SIDE_CHANNEL, 0);
+	int g = ConnectAttach(0, pid, chid, _NTO_SIDE_CHANNEL, 0);	/* shares coid's connection */
+
 	/* The server destroys its channel while we are REPLY-blocked: ESRCH. Then the
 	 * coid stays allocated but dead: EBADF. */
 	struct cmd d = { CMD_DESTROY, 0, "" };
 	fails += !CHECK_EQ("channel-destroyed-while-reply-blocked-esrch",
 			   MsgSend_r(coid, &d, 8, NULL, 0), -ESRCH);
+	/* Our COID_DISCONNECT channel got one COIDDEATH per coid on the dead channel, by the
+	 * time we were woken. */
+	drain_pulses(dch, dself, &pl);
+	fails += !CHECK_EQ("coiddeath-one-per-coid", pl.n, 2);
+	int vsum = pl.n == 2 ? pl.p[0].value.sival_int + pl.p[1].value.sival_int : -1;
+	fails += !qs_check("coiddeath-values-are-coids",
+			   pl.n == 2 && vsum == coid + g &&
+				   (pl.p[0].value.sival_int == coid || pl.p[0].value.sival_int == g),
+			   pl.n == 2 ? pl.p[0].value.sival_int : -1, coid);
+	fails += !qs_check("coiddeath-code-and-scoid",
+			   pl.n == 2 && pl.p[0].code == _PULSE_CODE_COIDDEATH &&
+				   pl.p[1].code == _PULSE_CODE_COIDDEATH && pl.p[0].scoid == -1 &&
+				   pl.p[1].scoid == -1,
+			   pl.n >= 1 ? pl.p[0].code : 0, _PULSE_CODE_COIDDEATH);
+	fails += !CHECK_EQ("send-on-coiddeath-coid-ebadf", MsgSend_r(g, &c, 8, NULL, 0), -EBADF);
+	fails += !CHECK_EQ("detach-coiddeath-side-coid", ConnectDetach(g), 0);
+	fails += !CHECK_EQ("destroy-death-channel-with-self-connection", ChannelDestroy(dch), 0);
 	fails += !CHECK_EQ("send-on-dead-channel-ebadf", MsgSend_r(coid, &c, 8, NULL, 0), -EBADF);
 	fails += !CHECK_EQ("pulse-on-dead-channel-ebadf", MsgSendPulse_r(coid, 10, 1, 1), -EBADF);
 	fails += !CHECK_EQ("detach-dead-connection", ConnectDetach(coid), 0);

@@ -4,12 +4,14 @@
 #include "umsg.h"
 
 #define ESRCH 3
+#define EBADF 9
 
 static unsigned char big[BIG];
 
 int main(void)
 {
 	int fails = 0, last_code = 0, last_value = 0;
+	int chid2 = 0, chid3 = 0, self2 = 0, self3 = 0, checked_scoid_send = 0;
 	int chid = ChannelCreate(0);
 	fails += !qs_check("server-channel-create", chid > 0, chid, 1);
 	fails += !CHECK_EQ("server-receive-bad-chid", MsgReceive_r(chid + 1, big, 16, NULL), -ESRCH);
@@ -96,7 +98,42 @@ int main(void)
 			fails += !CHECK_EQ("msgread-after-reply-esrch", MsgRead_r(rcvid, rb, 4, 0), -ESRCH);
 			break;
 		}
+		case CMD_DISC_OPEN: {
+			/* Our own side-channel connections carry drain_pulses' sentinels. */
+			chid2 = ChannelCreate(_NTO_CHF_DISCONNECT);
+			chid3 = ChannelCreate(0);
+			self2 = ConnectAttach(0, 0, chid2, _NTO_SIDE_CHANNEL, 0);
+			self3 = ConnectAttach(0, 0, chid3, _NTO_SIDE_CHANNEL, 0);
+			int ids[2] = { chid2, chid3 };
+			MsgReply(rcvid, 0, ids, sizeof ids);
+			break;
+		}
+		case CMD_SERVE_ONE: {
+			int on = m->c.arg;
+			MsgReply(rcvid, 0, NULL, 0);
+			int r2 = MsgReceive(on, m, BIG, &info);
+			int sc = info.scoid;
+			MsgReply(r2, 0, &sc, sizeof sc);
+			break;
+		}
+		case CMD_PULSES: {
+			struct pulses pl;
+			drain_pulses(m->c.arg, m->c.arg == chid2 ? self2 : self3, &pl);
+			MsgReply(rcvid, 0, &pl, sizeof pl);
+			break;
+		}
+		case CMD_DETACH: {
+			int sc = m->c.arg;
+			if (!checked_scoid_send++)	/* a scoid is not a coid */
+				fails += !CHECK_EQ("pulse-on-scoid-ebadf", MsgSendPulse_r(sc, 10, 1, 1), -EBADF);
+			int r = ConnectDetach_r(sc);
+			MsgReply(rcvid, 0, &r, sizeof r);
+			break;
+		}
 		case CMD_DESTROY:
+			/* chid2 still holds a scoid whose DISCONNECT pulse nobody took: both go. */
+			fails += !CHECK_EQ("server-destroy-disconnect-channel", ChannelDestroy(chid2), 0);
+			fails += !CHECK_EQ("server-destroy-plain-channel", ChannelDestroy(chid3), 0);
 			fails += !CHECK_EQ("server-channel-destroy", ChannelDestroy(chid), 0);
 			fails += !CHECK_EQ("destroy-twice-einval", ChannelDestroy_r(chid), -EINVAL);
 			qs_printf("server: %d failures\n", fails);

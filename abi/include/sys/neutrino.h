@@ -47,7 +47,7 @@ typedef int pid_t;
 #define _PULSE_TYPE			0
 #define _PULSE_SUBTYPE			0
 #define _PULSE_CODE_UNBLOCK		(-32)	/* value = rcvid */
-#define _PULSE_CODE_DISCONNECT		(-33)
+#define _PULSE_CODE_DISCONNECT		(-33)	/* value = 0, scoid = the client's connection */
 #define _PULSE_CODE_THREADDEATH		(-34)	/* value = tid */
 #define _PULSE_CODE_COIDDEATH		(-35)	/* value = coid, scoid = -1 */
 #define _PULSE_CODE_MINAVAIL		0	/* user pulse codes */
@@ -135,7 +135,8 @@ struct _msg_info {
 	pid_t		pid;		/* the client's process */
 	int32_t		tid;		/* and thread */
 	int32_t		chid;		/* the channel it arrived on */
-	int32_t		scoid;		/* the server connection (one per client process) */
+	int32_t		scoid;		/* the server connection (one per client process): a
+					 * side-channel id of the server's, for ConnectDetach */
 	int32_t		coid;		/* the client's coid */
 	int32_t		msglen;		/* bytes received */
 	int32_t		srcmsglen;	/* the whole length the client sent */

@@ -120,6 +120,40 @@ void *idtable_remove(struct idtable *t, int id)
 	return obj;
 }
 
+void *idtable_lookup_if(struct idtable *t, int id, bool (*take)(void *obj))
+{
+	unsigned long s = spin_lock_irqsave(&t->it_lock);
+	struct idslot *sl = slot_of(t, id);
+	void *obj = sl && take(sl->is_obj) ? sl->is_obj : NULL;
+	spin_unlock_irqrestore(&t->it_lock, s);
+	return obj;
+}
+
+void *idtable_remove_if(struct idtable *t, int id, bool (*take)(void *obj))
+{
+	unsigned long s = spin_lock_irqsave(&t->it_lock);
+	struct idslot *sl = slot_of(t, id);
+	void *obj = sl && take(sl->is_obj) ? remove_slot(t, sl) : NULL;
+	spin_unlock_irqrestore(&t->it_lock, s);
+	return obj;
+}
+
+int idtable_find_next(struct idtable *t, const void *obj, uint32_t *index)
+{
+	int id = 0;
+	unsigned long s = spin_lock_irqsave(&t->it_lock);
+	uint32_t i = MAX(*index, 1u);
+	while (i < t->it_size && t->it_slots[i].is_obj != obj)
+		i++;
+	if (i < t->it_size) {
+		id = make_id(&t->it_slots[i], i);
+		i++;
+	}
+	*index = i;
+	spin_unlock_irqrestore(&t->it_lock, s);
+	return id;
+}
+
 void idtable_drain(struct idtable *t, void (*fn)(void *obj, int id, void *arg), void *arg)
 {
 	for (uint32_t i = 1;; i++) {

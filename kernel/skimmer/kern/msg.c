@@ -22,11 +22,27 @@
  * rcvid in the server process's p_rcvids, removed when it is replied to or
  * released, so a second reply fails with ESRCH.
  *
+ * Connections: one struct conn per (client process, channel), shared by all the
+ * client's coids there. Its scoid is an id in the server's p_side (side-channel
+ * space), so the server can ConnectDetach it. The client side (coids) and the
+ * server side (scoid) end separately: with _NTO_CHF_DISCONNECT the server gets a
+ * DISCONNECT pulse when the client side ends and keeps the scoid until it detaches
+ * it; a dying channel ends every server side and sends COIDDEATH pulses to clients
+ * that have a COID_DISCONNECT channel (one such "death channel" per process).
+ * Kernel pulses go through the same pulse_queue_locked as MsgSendPulse's.
+ *
+ * Lock order: proc_lock -> p_lock (a process's connection tables), then an idtable's
+ * own lock last; ch_lock is taken with neither proc_lock nor p_lock held (and takes
+ * only idtable locks inside). Paths that need both a process and a channel (coid
+ * death pulses, channel_kill's death-slot release) drop one before taking the other.
+ *
  * Every call copies in and checks its arguments before it changes anything.
  * Kernel-call handlers return the result, or -errno.
  *
- * Not yet (issue 3 continues): MsgDeliverEvent, unblock/disconnect/death pulses, timeouts and signals, priority boost of a
- * busy server at send time, the fast path, multi-threaded processes.
+ * Not yet (issue 3 continues): MsgDeliverEvent, unblock and thread-death pulses,
+ * timeouts and signals, priority boost of a busy server at send time,
+ * multi-threaded processes (ConnectAttach's sharing decision would then need
+ * rechecking after the server side is made).
  */
 #include <skimmer/channel.h>
 #include <skimmer/proc.h>
@@ -55,8 +71,28 @@ static void chan_unlock(struct channel *ch, unsigned long s)
 	crit_exit();
 }
 
-/* Server connection ids, system-wide (a client's connection may outlive the server). */
-static struct idtable scoids = { .it_lock = SPINLOCK_INIT("scoids"), .it_max = IDT_MAX_INDEX + 1 };
+/*
+ * A process's p_side holds two kinds of side-channel id: its own side-channel coids
+ * (a struct conn it holds as a client) and the scoids of its channels' clients (the
+ * conn, tagged with bit 0). The tag lets ConnectDetach tell a server detaching a
+ * scoid from a client detaching a coid, and keeps MsgSend off scoids.
+ */
+#define SCOID_TAG ((uintptr_t)1)
+
+static void *scoid_obj(struct conn *cn)
+{
+	return (void *)((uintptr_t)cn | SCOID_TAG);
+}
+
+static bool is_scoid_obj(void *obj)
+{
+	return ((uintptr_t)obj & SCOID_TAG) != 0;
+}
+
+static bool is_coid_obj(void *obj)
+{
+	return !is_scoid_obj(obj);
+}
 
 /* --- References and lookups -------------------------------------------------------- */
 
@@ -69,7 +105,7 @@ static void chan_unref(struct channel *ch)
 {
 	if (__atomic_sub_fetch(&ch->ch_refs, 1, __ATOMIC_ACQ_REL) == 0) {
 		KASSERT(ch->ch_dead && list_empty(&ch->ch_sendq) && list_empty(&ch->ch_recvq) &&
-				list_empty(&ch->ch_replyq),
+				list_empty(&ch->ch_replyq) && list_empty(&ch->ch_conns),
 			"freeing a live channel %d", ch->ch_chid);
 		kfree(ch);
 	}
@@ -84,25 +120,60 @@ static struct proc *curproc(void)
 static struct conn *conn_lookup_locked(struct proc *p, int coid)
 {
 	if (coid & _NTO_SIDE_CHANNEL)
-		return idtable_lookup(&p->p_side, coid & ~_NTO_SIDE_CHANNEL);
+		return idtable_lookup_if(&p->p_side, coid & ~_NTO_SIDE_CHANNEL, is_coid_obj);
 	if (coid < 0 || coid >= p->p_ncoids)
 		return NULL;
 	return p->p_coids[coid];
 }
 
-/* The live channel behind coid, referenced; NULL if the coid is bad or dead. */
-static struct channel *coid_channel(int coid, int *scoid)
+/*
+ * The live connection behind coid, referenced (conn_unref; it keeps its channel
+ * alive); NULL if the coid is bad or dead. A connection whose server side has ended
+ * (channel dead, or the server detached the scoid) is dead. cn_scoid is read here
+ * without ch_lock, so callers check again under it (conn_live_locked) before they
+ * queue or deliver anything: a send racing with the server's detach fails EBADF.
+ */
+static struct conn *coid_conn(int coid, int *scoid)
 {
 	struct proc *p = curproc();
 	unsigned long s = spin_lock_irqsave(&p->p_lock);
 	struct conn *cn = conn_lookup_locked(p, coid);
-	struct channel *ch = cn ? cn->cn_chan : NULL;
-	if (ch) {
-		chan_ref(ch);
-		*scoid = cn->cn_scoid;
+	int sc = cn ? __atomic_load_n(&cn->cn_scoid, __ATOMIC_RELAXED) : 0;
+	if (sc) {
+		__atomic_fetch_add(&cn->cn_refs, 1, __ATOMIC_RELAXED);
+		*scoid = sc;
+	} else {
+		cn = NULL;
 	}
 	spin_unlock_irqrestore(&p->p_lock, s);
-	return ch;
+	return cn;
+}
+
+/* Is cn still the connection the server knows as scoid (not cut meanwhile), on a live
+ * channel? ch_lock held. */
+static bool conn_live_locked(struct conn *cn, int scoid)
+{
+	return !cn->cn_chan->ch_dead && cn->cn_scoid == scoid;
+}
+
+/* Drop one reference to cn; the last frees it and its channel reference. */
+static void conn_unref(struct conn *cn)
+{
+	if (__atomic_sub_fetch(&cn->cn_refs, 1, __ATOMIC_ACQ_REL) == 0) {
+		struct channel *ch = cn->cn_chan;
+		kfree(cn);
+		chan_unref(ch);
+	}
+}
+
+/* idtable_lookup_if: take a reference to the connection behind a scoid. */
+static bool conn_hold_scoid(void *obj)
+{
+	if (!is_scoid_obj(obj))
+		return false;
+	struct conn *cn = (struct conn *)((uintptr_t)obj & ~SCOID_TAG);
+	__atomic_fetch_add(&cn->cn_refs, 1, __ATOMIC_RELAXED);
+	return true;
 }
 
 /* --- Copying between address spaces --------------------------------------------------- */
@@ -412,8 +483,174 @@ static long deliver_pulse(struct channel *ch, struct ipc_wait *pw, struct ipc_wa
 	return 0;
 }
 
+/* --- Pulses -------------------------------------------------------------------------------- */
+
+/* Fill in a pulse (kmalloc'd, not yet queued); done before taking ch_lock. */
+static void pulse_init(struct ipc_wait *pw, int pri, int code, int value, int scoid)
+{
+	pw->iw_link.next = pw->iw_link.prev = NULL;
+	pw->iw_is_pulse = true;
+	pw->iw_pri = pri;
+	memset(&pw->iw_pulse, 0, sizeof pw->iw_pulse);	/* no kernel heap bytes to user space */
+	pw->iw_pulse.type = _PULSE_TYPE;
+	pw->iw_pulse.subtype = _PULSE_SUBTYPE;
+	pw->iw_pulse.code = (int8_t)code;
+	pw->iw_pulse.value.sival_int = value;
+	pw->iw_pulse.scoid = scoid;
+}
+
+/*
+ * The one way pulses reach a channel, user and kernel ones alike: hand *pwp to a
+ * waiting receiver, or queue it by priority. ch_lock held; never blocks. Returns 0,
+ * or -EBADF if the channel is dead (the pulse is dropped). *pwp is set to NULL if
+ * the channel kept the pulse; otherwise the caller frees it after unlocking.
+ */
+static long pulse_queue_locked(struct channel *ch, struct ipc_wait **pwp)
+{
+	struct ipc_wait *pw = *pwp;
+	if (ch->ch_dead)
+		return -EBADF;
+	struct ipc_wait *r = list_first_entry(&ch->ch_recvq, struct ipc_wait, iw_link);
+	if (r != NULL) {
+		list_remove(&r->iw_link);
+		r->iw_status = deliver_pulse(ch, pw, r);
+		r->iw_state = IPC_DONE;
+		lwkt_schedule(r->iw_td);
+	} else {
+		sendq_insert(ch, pw);
+		*pwp = NULL;
+	}
+	return 0;
+}
+
+/* Kernel pulses (DISCONNECT, COIDDEATH) go at the priority of the thread whose act
+ * caused them (the detaching or exiting client, the destroying or exiting server), as
+ * MsgSendPulse(-1) would: the receiver then handles them at that thread's priority. */
+static int kernel_pulse_pri(void)
+{
+	return MAX(curthread()->td_pri, 1);
+}
+
+/* Send a kernel pulse to ch. Never blocks; lost if ch is dead or there is no memory
+ * for it (as MsgSendPulse's EAGAIN, with nobody to tell). No spinlock held. */
+static void kernel_pulse(struct channel *ch, int code, int value, int scoid)
+{
+	struct ipc_wait *pw = kmalloc(sizeof *pw);
+	if (pw == NULL)
+		return;
+	pulse_init(pw, kernel_pulse_pri(), code, value, scoid);
+	unsigned long s = chan_lock(ch);
+	pulse_queue_locked(ch, &pw);
+	chan_unlock(ch, s);
+	kfree(pw);
+}
+
+/* --- Connection ends ----------------------------------------------------------------------
+ * A connection's client side ends when the client's last coid on it goes (ConnectDetach,
+ * or the client's exit); its server side ends when the scoid goes (the server detaches
+ * it, or the channel dies). The server side of a channel with _NTO_CHF_DISCONNECT
+ * outlives the client side: the server is told with a DISCONNECT pulse and detaches the
+ * scoid when it has cleaned up. */
+
+/* End cn's server side: its scoid goes, and the client's coids on it are dead from
+ * now on. ch_lock held, cn_scoid != 0. The caller drops the server side's reference
+ * (conn_unref) after unlocking. */
+static void conn_server_end_locked(struct channel *ch, struct conn *cn)
+{
+	idtable_remove(&ch->ch_owner->p_side, cn->cn_scoid & ~_NTO_SIDE_CHANNEL);
+	list_remove(&cn->cn_chlink);
+	__atomic_store_n(&cn->cn_scoid, 0, __ATOMIC_RELAXED);
+}
+
+/*
+ * cn's client side has ended (its last coid is gone, already unlinked from the
+ * client). With _NTO_CHF_DISCONNECT and `pulse`, the server gets one DISCONNECT
+ * pulse (value 0, scoid = cn's) and keeps the scoid until it detaches it; otherwise
+ * the scoid goes now. Without memory for the pulse the scoid goes too, so that it
+ * cannot linger unannounced. No lock held; drops the client side's reference.
+ */
+static void conn_client_end(struct conn *cn, bool pulse)
+{
+	struct channel *ch = cn->cn_chan;
+	struct ipc_wait *pw = NULL;
+	bool server_ended = false;
+	if (pulse && (ch->ch_flags & _NTO_CHF_DISCONNECT) && (pw = kmalloc(sizeof *pw)) != NULL)
+		pulse_init(pw, kernel_pulse_pri(), _PULSE_CODE_DISCONNECT, 0, 0);
+	unsigned long s = chan_lock(ch);
+	cn->cn_client_gone = true;
+	if (cn->cn_scoid && pw) {		/* a live scoid means a live channel */
+		pw->iw_pulse.scoid = cn->cn_scoid;
+		pulse_queue_locked(ch, &pw);
+	} else if (cn->cn_scoid) {
+		conn_server_end_locked(ch, cn);
+		server_ended = true;
+	}
+	chan_unlock(ch, s);
+	kfree(pw);
+	if (server_ended)
+		conn_unref(cn);
+	conn_unref(cn);
+}
+
+/* Drop one coid's use of cn. p_lock held. Returns true when that was the last coid:
+ * cn has left p_conns and the caller, once unlocked, ends its client side
+ * (conn_client_end). */
+static bool conn_put_locked(struct proc *p, struct conn *cn)
+{
+	if (--cn->cn_users > 0)
+		return false;
+	list_remove(&cn->cn_link);
+	return true;
+}
+
+/*
+ * cn's channel has died: if its client has a COID_DISCONNECT channel, send that one
+ * COIDDEATH pulse (value = coid, scoid = -1) for each of its coids on cn. We hold a
+ * reference to cn; no lock held. The client is found again by pid under proc_lock for
+ * each coid (it may be exiting meanwhile; a dying process gets nothing), then its
+ * p_lock (order: proc_lock -> p_lock), and the pulse is queued after both are dropped.
+ */
+static void coid_death_notify(struct conn *cn)
+{
+	uint32_t fd = 0, side = 1;
+	for (;;) {
+		struct channel *dch = NULL;
+		int coid = 0;
+		unsigned long s = spin_lock_irqsave(&proc_lock);
+		struct proc *p = proc_find(cn->cn_client_pid);
+		if (p != NULL) {
+			unsigned long s2 = spin_lock_irqsave(&p->p_lock);
+			dch = p->p_deathch;
+			if (dch && (dch->ch_flags & _NTO_CHF_COID_DISCONNECT) && cn->cn_users > 0) {
+				while (fd < (uint32_t)p->p_ncoids && p->p_coids[fd] != cn)
+					fd++;
+				if (fd < (uint32_t)p->p_ncoids)
+					coid = (int)fd++;
+				else if ((coid = idtable_find_next(&p->p_side, cn, &side)) != 0)
+					coid |= _NTO_SIDE_CHANNEL;
+				else
+					coid = -1;
+			} else {
+				coid = -1;
+			}
+			if (coid >= 0)
+				chan_ref(dch);
+			spin_unlock_irqrestore(&p->p_lock, s2);
+		}
+		spin_unlock_irqrestore(&proc_lock, s);
+		if (p == NULL || coid < 0)
+			return;
+		kernel_pulse(dch, _PULSE_CODE_COIDDEATH, coid, -1);
+		chan_unref(dch);
+	}
+}
+
 /* --- Channels ------------------------------------------------------------------------------ */
 
+static void channel_kill(struct channel *ch);
+
+/* ChannelCreate(flags). A process has at most one death channel (COID_DISCONNECT or
+ * THREAD_DEATH): a second gets EBUSY until the first is destroyed. */
 long kcall_channel_create(const uint64_t *a)
 {
 	uint32_t flags = (uint32_t)a[0];
@@ -423,26 +660,71 @@ long kcall_channel_create(const uint64_t *a)
 		return -EAGAIN;
 	ch->ch_lock = (struct spinlock)SPINLOCK_INIT("channel");
 	ch->ch_flags = flags;
+	ch->ch_chid = 0;
 	ch->ch_owner = p;
+	ch->ch_dead = false;
 	ch->ch_refs = 1;
 	list_init(&ch->ch_sendq);
 	list_init(&ch->ch_recvq);
 	list_init(&ch->ch_replyq);
+	list_init(&ch->ch_conns);
+	if (flags & CHF_DEATH) {
+		unsigned long s = spin_lock_irqsave(&p->p_lock);
+		bool busy = p->p_deathch != NULL;
+		if (!busy)
+			p->p_deathch = ch;
+		spin_unlock_irqrestore(&p->p_lock, s);
+		if (busy) {
+			kfree(ch);
+			return -EBUSY;
+		}
+	}
 	int chid = idtable_alloc(&p->p_chids, ch, 1);
 	if (chid < 0) {
-		kfree(ch);
+		channel_kill(ch);	/* p_deathch may have been seen: undo it the long way */
 		return -EAGAIN;
 	}
 	ch->ch_chid = chid;
 	return chid;
 }
 
-/* Release every waiter with ESRCH and drop the owner's reference. ch is already out
- * of the owner's chid table. */
+/*
+ * Destroy ch, which is already out of the owner's chid table. In three steps:
+ * mark it dead and end the server side of every connection (scoids go, clients'
+ * coids go dead); send the clients their COIDDEATH pulses; then release every
+ * waiter with ESRCH and drop the owner's reference. The pulses go before the
+ * releases so that a client woken with ESRCH finds them already queued. While the
+ * channel is dead but not yet drained, new calls on it fail and queued waiters
+ * just wait a little longer.
+ */
 static void channel_kill(struct channel *ch)
 {
-	unsigned long s = chan_lock(ch);
+	struct proc *owner = ch->ch_owner;
+	struct conn *ended = NULL, *cn;
+	unsigned long s;
+	if (ch->ch_flags & CHF_DEATH) {
+		s = spin_lock_irqsave(&owner->p_lock);
+		if (owner->p_deathch == ch)
+			owner->p_deathch = NULL;
+		spin_unlock_irqrestore(&owner->p_lock, s);
+	}
+
+	s = chan_lock(ch);
 	ch->ch_dead = true;
+	while ((cn = list_first_entry(&ch->ch_conns, struct conn, cn_chlink)) != NULL) {
+		conn_server_end_locked(ch, cn);
+		cn->cn_next = ended;	/* the server side's reference comes along */
+		ended = cn;
+	}
+	chan_unlock(ch, s);
+
+	while ((cn = ended) != NULL) {
+		ended = cn->cn_next;
+		coid_death_notify(cn);
+		conn_unref(cn);
+	}
+
+	s = chan_lock(ch);
 	struct ipc_wait *w;
 	while ((w = list_first_entry(&ch->ch_sendq, struct ipc_wait, iw_link)) != NULL) {
 		if (w->iw_is_pulse) {
@@ -482,6 +764,40 @@ static int coid_slot(struct proc *p, int index)
 	return -EMFILE;
 }
 
+/* Give cn a new coid in p: a side-channel id, or the lowest free fd slot >= index.
+ * p_lock held. Returns the coid or -errno. */
+static int coid_install_locked(struct proc *p, struct conn *cn, bool side, int index)
+{
+	if (side) {
+		int id = idtable_alloc(&p->p_side, cn, 1);
+		if (id < 0)
+			return id == -EAGAIN ? -EMFILE : id;
+		return id | _NTO_SIDE_CHANNEL;
+	}
+	int coid = coid_slot(p, index);
+	if (coid >= 0)
+		p->p_coids[coid] = cn;
+	return coid;
+}
+
+/* p's connection to ch that the server still knows, to share; NULL if none. p_lock held. */
+static struct conn *conn_find_locked(struct proc *p, struct channel *ch)
+{
+	struct list *it;
+	list_foreach(it, &p->p_conns) {
+		struct conn *c = list_entry(it, struct conn, cn_link);
+		if (c->cn_chan == ch && __atomic_load_n(&c->cn_scoid, __ATOMIC_RELAXED))
+			return c;
+	}
+	return NULL;
+}
+
+/*
+ * ConnectAttach. A second attach to the same channel shares the connection (and so
+ * the scoid). A new connection gets its server side first, under ch_lock, so that
+ * none is made on a dead channel and channel_kill finds them all; then its coid. If
+ * there is no coid for it, it is undone as a client that left at once (no pulse).
+ */
 long kcall_connect_attach(const uint64_t *a)
 {
 	uint32_t nd = (uint32_t)a[0];
@@ -507,7 +823,6 @@ long kcall_connect_attach(const uint64_t *a)
 	if (ch == (struct channel *)-1)
 		return -EPERM;
 
-	/* Share an existing connection to the same channel, else make one. */
 	struct conn *cn = kmalloc(sizeof *cn);
 	struct conn **table = side || me->p_coids ? NULL : kmalloc(MAX_COIDS * sizeof *table);
 	int coid = 0, err = 0;
@@ -521,38 +836,51 @@ long kcall_connect_attach(const uint64_t *a)
 		me->p_ncoids = MAX_COIDS;
 		table = NULL;
 	}
-	struct list *it;
-	struct conn *found = NULL;
-	list_foreach(it, &me->p_conns) {
-		struct conn *c = list_entry(it, struct conn, cn_link);
-		if (c->cn_chan == ch)
-			found = c;
-	}
-	struct conn *use = found ? found : cn;
-	if (side) {
-		coid = idtable_alloc(&me->p_side, use, 1);
-		if (coid < 0)
-			err = coid == -EAGAIN ? -EMFILE : coid;
-		else
-			coid |= _NTO_SIDE_CHANNEL;
-	} else {
-		coid = coid_slot(me, index);
-		if (coid < 0)
-			err = coid;
-		else
-			me->p_coids[coid] = use;
-	}
-	if (err == 0 && found) {
+	struct conn *found = conn_find_locked(me, ch);
+	if (found && (coid = coid_install_locked(me, found, side, index)) >= 0)
 		found->cn_users++;
-	} else if (err == 0) {
-		cn->cn_chan = ch;
+	spin_unlock_irqrestore(&me->p_lock, s);
+	if (found) {
+		err = coid < 0 ? coid : 0;
+		goto out;
+	}
+
+	cn->cn_chan = ch;
+	cn->cn_refs = 2;		/* the client side and the server side */
+	cn->cn_client_pid = me->p_pid;
+	cn->cn_users = 0;
+	cn->cn_client_gone = false;
+	cn->cn_scoid = 0;
+	cn->cn_next = NULL;
+	s = chan_lock(ch);
+	if (ch->ch_dead) {
+		err = -ESRCH;
+	} else {
+		int id = idtable_alloc(&ch->ch_owner->p_side, scoid_obj(cn), 1);
+		if (id < 0) {
+			err = -EAGAIN;
+		} else {
+			cn->cn_scoid = id | _NTO_SIDE_CHANNEL;
+			list_insert_tail(&ch->ch_conns, &cn->cn_chlink);
+		}
+	}
+	chan_unlock(ch, s);
+	if (err)
+		goto out;
+	ch = NULL;		/* its reference now belongs to the connection */
+
+	s = spin_lock_irqsave(&me->p_lock);
+	coid = coid_install_locked(me, cn, side, index);
+	if (coid >= 0) {
 		cn->cn_users = 1;
-		cn->cn_scoid = idtable_alloc(&scoids, cn, 1);
 		list_insert_tail(&me->p_conns, &cn->cn_link);
-		cn = NULL;	/* kept */
-		ch = NULL;	/* its reference now belongs to the connection */
 	}
 	spin_unlock_irqrestore(&me->p_lock, s);
+	if (coid < 0) {
+		err = coid;
+		conn_client_end(cn, false);
+	}
+	cn = NULL;
 out:
 	kfree(cn);
 	kfree(table);
@@ -561,28 +889,50 @@ out:
 	return err ? err : coid;
 }
 
-/* Drop one user of cn; the last one frees it. p_lock held; returns the channel whose
- * reference the caller must drop after unlocking, or NULL. */
-static struct channel *conn_put_locked(struct proc *p, struct conn *cn)
+/*
+ * The server detaches a scoid (cn, held by the caller): its server side ends now.
+ * After the DISCONNECT pulse that frees it; before it (the client is still
+ * connected), as in QNX, it cuts the connection: the client's coids on it fail with
+ * EBADF from now on, its threads SEND-blocked on it are released with EBADF, and no
+ * DISCONNECT pulse comes. A scoid already ended gets EINVAL.
+ */
+static long scoid_detach(struct conn *cn, int scoid)
 {
-	if (--cn->cn_users > 0)
-		return NULL;
 	struct channel *ch = cn->cn_chan;
-	list_remove(&cn->cn_link);
-	idtable_remove(&scoids, cn->cn_scoid);
-	kfree(cn);
-	return ch;
+	long ret = -EINVAL;
+	unsigned long s = chan_lock(ch);
+	if (cn->cn_scoid == scoid) {
+		conn_server_end_locked(ch, cn);
+		struct list *it = ch->ch_sendq.next;
+		while (!cn->cn_client_gone && it != &ch->ch_sendq) {
+			struct ipc_wait *w = list_entry(it, struct ipc_wait, iw_link);
+			it = it->next;
+			if (!w->iw_is_pulse && w->iw_scoid == scoid)
+				ipc_done(w, -EBADF);
+		}
+		ret = 0;
+	}
+	chan_unlock(ch, s);
+	if (ret == 0)
+		conn_unref(cn);		/* the server side's */
+	conn_unref(cn);			/* ours */
+	return ret;
 }
 
+/* ConnectDetach(coid), or ConnectDetach(scoid) from the server (scoid_detach). */
 long kcall_connect_detach(const uint64_t *a)
 {
 	int coid = (int)a[0];
 	struct proc *p = curproc();
 	struct conn *cn;
-	struct channel *ch = NULL;
+	bool last = false;
 	unsigned long s;
 	if (coid & _NTO_SIDE_CHANNEL) {
-		cn = idtable_remove(&p->p_side, coid & ~_NTO_SIDE_CHANNEL);
+		int id = coid & ~_NTO_SIDE_CHANNEL;
+		void *obj = idtable_lookup_if(&p->p_side, id, conn_hold_scoid);
+		if (obj != NULL)
+			return scoid_detach((struct conn *)((uintptr_t)obj & ~SCOID_TAG), coid);
+		cn = idtable_remove_if(&p->p_side, id, is_coid_obj);
 		s = spin_lock_irqsave(&p->p_lock);
 	} else {
 		s = spin_lock_irqsave(&p->p_lock);
@@ -591,12 +941,12 @@ long kcall_connect_detach(const uint64_t *a)
 			p->p_coids[coid] = NULL;
 	}
 	if (cn)
-		ch = conn_put_locked(p, cn);
+		last = conn_put_locked(p, cn);
 	spin_unlock_irqrestore(&p->p_lock, s);
 	if (cn == NULL)
 		return -EINVAL;
-	if (ch)
-		chan_unref(ch);
+	if (last)
+		conn_client_end(cn, true);
 	return 0;
 }
 
@@ -613,16 +963,17 @@ long kcall_msg_sendv(const uint64_t *a)
 	    (err = iov_fetch(a[3], &w.iw_rparts, w.iw_riov, &w.iw_rlen)))
 		return -err;
 	w.iw_coid = (int)a[0];
-	struct channel *ch = coid_channel(w.iw_coid, &w.iw_scoid);
-	if (ch == NULL)
+	struct conn *cn = coid_conn(w.iw_coid, &w.iw_scoid);
+	if (cn == NULL)
 		return -EBADF;
+	struct channel *ch = cn->cn_chan;
 	w.iw_td->td_ipc = &w;
 	w.iw_chan = ch;
 
 	unsigned long s = chan_lock(ch);
-	if (ch->ch_dead) {
+	if (!conn_live_locked(cn, w.iw_scoid)) {
 		chan_unlock(ch, s);
-		chan_unref(ch);
+		conn_unref(cn);
 		return -EBADF;
 	}
 	struct ipc_wait *r = list_first_entry(&ch->ch_recvq, struct ipc_wait, iw_link);
@@ -634,7 +985,7 @@ long kcall_msg_sendv(const uint64_t *a)
 		if (rr == 0 && w.iw_status) {		/* our buffer faulted: r keeps waiting */
 			list_insert_head(&ch->ch_recvq, &r->iw_link);
 			chan_unlock(ch, s);
-			chan_unref(ch);
+			conn_unref(cn);
 			return w.iw_status;
 		}
 		r->iw_status = rr;
@@ -642,7 +993,7 @@ long kcall_msg_sendv(const uint64_t *a)
 		if (rr < 0) {				/* the server's buffer faulted */
 			lwkt_schedule(r->iw_td);
 			chan_unlock(ch, s);
-			chan_unref(ch);
+			conn_unref(cn);
 			return w.iw_status;
 		}
 		if (msg_fastpath && r->iw_td->td_gd == mycpu()) {
@@ -662,7 +1013,7 @@ long kcall_msg_sendv(const uint64_t *a)
 		sendq_insert(ch, &w);
 	}
 	ipc_block(ch, &w, s);
-	chan_unref(ch);
+	conn_unref(cn);
 	return w.iw_status;
 }
 
@@ -860,39 +1211,21 @@ long kcall_msg_send_pulse(const uint64_t *a)
 		pri = curthread()->td_pri;
 	if (pri < 1 || pri > 255 || code < -128 || code > 127)
 		return -EINVAL;
-	struct channel *ch = coid_channel(coid, &scoid);
-	if (ch == NULL)
+	struct conn *cn = coid_conn(coid, &scoid);
+	if (cn == NULL)
 		return -EBADF;
+	struct channel *ch = cn->cn_chan;
 	struct ipc_wait *pw = kmalloc(sizeof *pw);
 	if (pw == NULL) {
-		chan_unref(ch);
+		conn_unref(cn);
 		return -EAGAIN;
 	}
-	pw->iw_is_pulse = true;
-	pw->iw_pri = pri;
-	pw->iw_pulse.type = _PULSE_TYPE;
-	pw->iw_pulse.code = (int8_t)code;
-	pw->iw_pulse.value.sival_int = value;
-	pw->iw_pulse.scoid = scoid;
-
+	pulse_init(pw, pri, code, value, scoid);
 	unsigned long s = chan_lock(ch);
-	long ret = 0;
-	struct ipc_wait *r = ch->ch_dead ? NULL : list_first_entry(&ch->ch_recvq, struct ipc_wait,
-								   iw_link);
-	if (ch->ch_dead) {
-		ret = -EBADF;
-	} else if (r != NULL) {
-		list_remove(&r->iw_link);
-		r->iw_status = deliver_pulse(ch, pw, r);
-		r->iw_state = IPC_DONE;
-		lwkt_schedule(r->iw_td);
-	} else {
-		sendq_insert(ch, pw);
-		pw = NULL;
-	}
+	long ret = conn_live_locked(cn, scoid) ? pulse_queue_locked(ch, &pw) : -EBADF;
 	chan_unlock(ch, s);
 	kfree(pw);
-	chan_unref(ch);
+	conn_unref(cn);
 	return ret;
 }
 
@@ -909,13 +1242,10 @@ int msg_first_chid(struct proc *p)
 	return chid;
 }
 
-/* Boot: size the system-wide scoid table up front, so that connections made and
- * dropped later leave the heap exactly as they found it (leak checks). */
+/* Boot: read msg.fast= (the fast path's switch, for the on/off comparison tests). */
 void msg_init(void)
 {
 	msg_fastpath = bootarg_num("msg.fast", 1) != 0;
-	if (idtable_reserve(&scoids, 256))
-		panic("msg: no memory for the scoid table");
 }
 
 void channel_proc_init(struct proc *p)
@@ -923,10 +1253,11 @@ void channel_proc_init(struct proc *p)
 	p->p_lock = (struct spinlock)SPINLOCK_INIT("proc");
 	idtable_init(&p->p_chids, 1024);
 	idtable_init(&p->p_rcvids, IDT_MAX_INDEX + 1);
-	idtable_init(&p->p_side, 1024);
+	idtable_init(&p->p_side, IDT_MAX_INDEX + 1);	/* side coids and scoids */
 	p->p_coids = NULL;
 	p->p_ncoids = 0;
 	list_init(&p->p_conns);
+	p->p_deathch = NULL;
 }
 
 static void drain_channel(void *obj, int id, void *arg)
@@ -934,20 +1265,25 @@ static void drain_channel(void *obj, int id, void *arg)
 	channel_kill(obj);
 }
 
+/* Our channels are gone by now, and with them every scoid in p_side: only our own
+ * side-channel coids are left. */
 static void drain_side(void *obj, int id, void *arg)
 {
 	struct proc *p = arg;
+	KASSERT(is_coid_obj(obj), "scoid %d outlived its channel", id);
 	unsigned long s = spin_lock_irqsave(&p->p_lock);
-	struct channel *ch = conn_put_locked(p, obj);
+	bool last = conn_put_locked(p, obj);
 	spin_unlock_irqrestore(&p->p_lock, s);
-	if (ch)
-		chan_unref(ch);
+	if (last)
+		conn_client_end(obj, true);
 }
 
+/* The last thread of p ends: its channels die (clients get ESRCH and COIDDEATH
+ * pulses), then its connections go (servers get DISCONNECT pulses). */
 void channel_proc_exit(struct proc *p)
 {
 	unsigned long s = spin_lock_irqsave(&proc_lock);
-	p->p_dead = true;		/* no new connections to us */
+	p->p_dead = true;		/* no new connections to us, no coid-death pulses */
 	spin_unlock_irqrestore(&proc_lock, s);
 	idtable_drain(&p->p_chids, drain_channel, NULL);
 	idtable_drain(&p->p_side, drain_side, p);
@@ -955,10 +1291,10 @@ void channel_proc_exit(struct proc *p)
 		s = spin_lock_irqsave(&p->p_lock);
 		struct conn *cn = p->p_coids[i];
 		p->p_coids[i] = NULL;
-		struct channel *ch = cn ? conn_put_locked(p, cn) : NULL;
+		bool last = cn && conn_put_locked(p, cn);
 		spin_unlock_irqrestore(&p->p_lock, s);
-		if (ch)
-			chan_unref(ch);
+		if (last)
+			conn_client_end(cn, true);
 	}
 	kfree(p->p_coids);
 	p->p_coids = NULL;

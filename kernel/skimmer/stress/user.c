@@ -2,7 +2,9 @@
  * user: runs user programs from the boot image and checks how each one ends.
  * uhello makes kernel calls and prints its own check lines; ufault touches
  * unmapped memory and must be killed with a page fault, without a panic;
- * ufuzz makes 200000 (ufuzz.calls=) random kernel calls with hostile arguments.
+ * ufuzz makes 200000 (ufuzz.calls=) random kernel calls with hostile arguments;
+ * umsgcli/umsgsrv are the message-passing conformance pair, and udeath checks the
+ * pulses that process deaths cause.
  * Each runs on another hart than the harness where there is one. The address
  * spaces are freed afterwards, so the no-leaks check covers them.
  */
@@ -93,6 +95,31 @@ static bool run_msg_pair(void)
 	return selftest_check("user-message-pair", ok, "(server chid %d)", chid);
 }
 
+/* udeath (see there): a server, two clients that exit while connected to it, one
+ * after the other, then a checker under which the server exits. All must exit 0. */
+static bool run_death(void)
+{
+	struct lwkt_msg xs, x;
+	struct proc *ps = NULL, *p;
+	int chid = selftest_spawn_server("udeath", 1 % ncpus, 0, &xs, &ps);
+	bool ok = chid > 0;
+	for (long role = 1; ok && role <= 3; role++) {	/* exiter, exiter, checker */
+		long arg = (role == 3 ? 2L : 1L) << 60 | (long)ps->p_pid << 32 | chid;
+		ok = selftest_spawn("udeath", (int)(role + 1) % ncpus, arg, &x, &p) == 0;
+		if (ok) {
+			lwkt_waitmsg(&x);
+			ok = p->p_how == PEXIT_NORMAL && p->p_status == 0;
+			proc_free(p);
+		}
+	}
+	if (ps) {
+		lwkt_waitmsg(&xs);
+		ok = ok && ps->p_how == PEXIT_NORMAL && ps->p_status == 0;
+		proc_free(ps);
+	}
+	return selftest_check("user-death-pulses", ok, "(server chid %d)", chid);
+}
+
 bool user_run(void)
 {
 	int pass = 0, total = 0;
@@ -106,6 +133,8 @@ bool user_run(void)
 	}
 	total++;
 	pass += run_msg_pair();
+	total++;
+	pass += run_death();
 	kprintf("user: %d/%d programs ended as expected, %s\n", pass, total,
 		pass == total ? "PASS" : "FAIL");
 	return pass == total;

@@ -24,13 +24,31 @@ struct channel {
 	struct list ch_sendq;		/* SEND-blocked threads and pulses, by priority */
 	struct list ch_recvq;		/* RECEIVE-blocked threads, FIFO */
 	struct list ch_replyq;		/* REPLY-blocked threads */
+	struct list ch_conns;		/* connections whose scoid is live (cn_chlink) */
 };
 
+/* The channel flags that make a process's one death channel (EBUSY for a second). */
+#define CHF_DEATH (_NTO_CHF_COID_DISCONNECT | _NTO_CHF_THREAD_DEATH)
+
+/*
+ * One client process's connection to one channel, shared by all its coids there.
+ * It has two sides that end separately: the client's (its coids; cn_users) and the
+ * server's (the scoid, an id in the channel owner's p_side). With
+ * _NTO_CHF_DISCONNECT the server's side outlives the client's until the server
+ * detaches the scoid. cn_refs counts the sides still open plus temporary holds; the
+ * last one frees the connection and drops its channel reference.
+ */
 struct conn {
 	struct channel *cn_chan;	/* holds a channel reference */
-	int cn_users;			/* coids naming this connection (proc's p_lock) */
-	int cn_scoid;			/* the server's view of this client connection */
-	struct list cn_link;		/* on the client process's p_conns */
+	int cn_refs;			/* open sides + holds (atomic) */
+	uint32_t cn_client_pid;		/* for coid-death pulses (pids are never reused) */
+	int cn_users;			/* coids naming this connection (client's p_lock) */
+	struct list cn_link;		/* on the client's p_conns (client's p_lock) */
+	/* ch_lock guards these (cn_scoid is also read without it, atomically): */
+	int cn_scoid;			/* the server's id for us, 0 once the server side ended */
+	bool cn_client_gone;		/* the client's last coid here has gone */
+	struct list cn_chlink;		/* on ch_conns while cn_scoid != 0 */
+	struct conn *cn_next;		/* channel_kill's private list */
 };
 
 /* A blocked thread's side of a message call; lives on that thread's kernel stack. */
@@ -59,7 +77,7 @@ struct ipc_wait {
 	struct _pulse iw_pulse;		/* for a queued pulse (iw_is_pulse) */
 };
 
-void msg_init(void);			/* boot */
+void msg_init(void);			/* boot: reads msg.fast= */
 void channel_proc_init(struct proc *p);
 int msg_first_chid(struct proc *p);	/* lowest-index live chid of p, or 0 (tests) */
 void channel_proc_exit(struct proc *p);	/* destroys channels, drops connections */

@@ -36,6 +36,14 @@ int idtable_alloc(struct idtable *t, void *obj, uint32_t min_index);
 int idtable_reserve(struct idtable *t, uint32_t n);	/* room for n slots now: 0 or -errno */
 void *idtable_lookup(struct idtable *t, int id);	/* NULL if not a live id */
 void *idtable_remove(struct idtable *t, int id);	/* the object, or NULL */
+/* Like lookup (or remove), but only if take(obj) says yes; take runs with the
+ * table's lock held, so obj cannot leave the table meanwhile (a reference taken
+ * there is safe). Returns obj, or NULL if the id is not live or take said no. */
+void *idtable_lookup_if(struct idtable *t, int id, bool (*take)(void *obj));
+void *idtable_remove_if(struct idtable *t, int id, bool (*take)(void *obj));
+/* The id of the first slot at index >= *index that holds obj, and *index moves past
+ * it; 0 when there is none. */
+int idtable_find_next(struct idtable *t, const void *obj, uint32_t *index);
 /* Call fn(obj, arg) for each live object, removing it first (teardown). */
 void idtable_drain(struct idtable *t, void (*fn)(void *obj, int id, void *arg), void *arg);
 

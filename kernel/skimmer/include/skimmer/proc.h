@@ -29,13 +29,16 @@ struct proc {
 	struct lwkt_msg *p_exitmsg;	/* replied when the last thread has been reaped */
 	struct list p_link;		/* on the global process list (proc_lock) */
 	/* Message passing (kern/msg.c). */
-	struct spinlock p_lock;		/* guards p_coids, p_ncoids, p_conns */
+	struct spinlock p_lock;		/* guards p_coids, p_ncoids, p_conns, p_deathch */
 	struct idtable p_chids;		/* channels this process owns */
 	struct idtable p_rcvids;	/* REPLY-blocked clients of this process's channels */
-	struct idtable p_side;		/* side-channel connections (coid | _NTO_SIDE_CHANNEL) */
+	struct idtable p_side;		/* side-channel ids (id | _NTO_SIDE_CHANNEL): our
+					 * side-channel coids, and the scoids of our
+					 * channels' clients (tagged pointers, msg.c) */
 	struct conn **p_coids;		/* fd-space connections, index = coid */
 	int p_ncoids;
 	struct list p_conns;		/* every connection this process holds */
+	struct channel *p_deathch;	/* our one COID_DISCONNECT/THREAD_DEATH channel */
 	bool p_dead;			/* ended: no new connections to it */
 };
 
