@@ -22,6 +22,7 @@ void lwkt_initmsg(struct lwkt_msg *msg, struct lwkt_port *reply_port, uint32_t c
 	msg->ms_flags = MSGF_DONE;	/* a fresh message is the sender's */
 	msg->ms_cmd = cmd;
 	msg->ms_error = 0;
+	msg->ms_pri = 0;
 }
 
 /* Wake the port's owner if it waits for this message (or for any, msg NULL).
@@ -70,6 +71,8 @@ static void thread_replyport_local(struct lwkt_port *port, struct lwkt_msg *msg)
 	if (!(msg->ms_flags & MSGF_SYNC))
 		port_enqueue(port, msg);
 	msg->ms_flags |= MSGF_DONE;
+	if (msg->ms_pri && msg->ms_pri != port->mp_td->td_pri)
+		lwkt_setpri_local(port->mp_td, msg->ms_pri);	/* before it is woken */
 	port_wake(port, msg);
 }
 
@@ -227,4 +230,56 @@ struct lwkt_msg *lwkt_waitport(struct lwkt_port *port)
 struct lwkt_msg *lwkt_getport(struct lwkt_port *port)
 {
 	return port->mp_ops->mp_getport(port);
+}
+
+/* --- The synchronous hand-off (message fast path) ------------------------------------- */
+
+bool lwkt_msg_waiter_here(struct lwkt_msg *done)
+{
+	struct lwkt_port *port = done->ms_reply_port;
+	return port != NULL && port->mp_ops == &thread_port_ops && (done->ms_flags & MSGF_SYNC) &&
+	       port->mp_td->td_gd == mycpu() && (port->mp_flags & MSGPORTF_WAITING) &&
+	       (port->mp_waitmsg == done || port->mp_waitmsg == NULL);
+}
+
+void lwkt_msg_prepare_sync(struct lwkt_msg *msg)
+{
+	KASSERT(msg->ms_flags & MSGF_DONE, "message %p prepared while in flight", msg);
+	msg->ms_reply_port = &curthread()->td_msgport;
+	msg->ms_flags = MSGF_SYNC;
+}
+
+int lwkt_reply_handoff(struct lwkt_msg *done, int error, struct lwkt_msg *waitfor)
+{
+	struct lwkt_port *myport = &curthread()->td_msgport;
+	KASSERT(waitfor->ms_reply_port == myport && (waitfor->ms_flags & MSGF_SYNC),
+		"hand-off waiting for a message that is not ours");
+	crit_enter();
+	unsigned long s = local_irq_save();
+	if (!lwkt_msg_waiter_here(done)) {
+		local_irq_restore(s);
+		crit_exit();
+		lwkt_replymsg(done, error);
+		return lwkt_waitmsg(waitfor);
+	}
+	/* The reply, as thread_replyport_local makes it, minus the wakeup. */
+	struct lwkt_port *port = done->ms_reply_port;
+	struct thread *ntd = port->mp_td;
+	KASSERT(!(done->ms_flags & (MSGF_REPLY | MSGF_DONE)), "message %p replied twice", done);
+	done->ms_error = error;
+	done->ms_flags |= MSGF_REPLY | MSGF_DONE;
+	port->mp_flags &= ~MSGPORTF_WAITING;
+	if (done->ms_pri)
+		ntd->td_pri = done->ms_pri;	/* blocked: on no run queue */
+	trace(TR_REPLY, (uintptr_t)done, (uint64_t)error);
+	/* Our own wait, then the hart goes to ntd (unless something more urgent came). */
+	if (!(waitfor->ms_flags & MSGF_DONE)) {
+		thread_port_block(myport, waitfor);
+		lwkt_handoff(ntd);
+	} else {
+		lwkt_schedule_local(ntd);
+	}
+	local_irq_restore(s);
+	crit_exit();
+	return lwkt_waitmsg(waitfor);
 }

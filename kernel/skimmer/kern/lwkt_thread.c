@@ -332,6 +332,25 @@ void lwkt_setpri_self(int pri)
 	lwkt_preempt_check();
 }
 
+void lwkt_setpri_local(struct thread *td, int pri)
+{
+	struct globaldata *gd = mycpu();
+	KASSERT(!local_irq_enabled() && td->td_gd == gd, "lwkt_setpri_local context");
+	KASSERT(pri > TDPRI_IDLE && pri <= TDPRI_MAX, "bad priority %d", pri);
+	if (td->td_flags & TDF_RUNQ) {
+		runq_remove(&gd->gd_runq, td);
+		td->td_pri = pri;
+		if (td == gd->gd_curthread)
+			runq_insert_head(&gd->gd_runq, td);	/* the running thread leads */
+		else
+			runq_insert_tail(&gd->gd_runq, td);
+	} else {
+		td->td_pri = pri;
+	}
+	if (runq_top_pri(&gd->gd_runq) > gd->gd_curthread->td_pri)
+		gd->gd_reqflags |= RQF_RESCHED;
+}
+
 void lwkt_sleep(uint64_t ticks)
 {
 	struct globaldata *gd = mycpu();

@@ -1,21 +1,31 @@
 /*
  * QNX message passing: channels, connections, MsgSend/MsgReceive/MsgReply.
  *
- * Design. A channel has three queues under one spinlock (ch_lock): SEND-blocked
- * threads and pulses in priority order, RECEIVE-blocked server threads, and
- * REPLY-blocked clients. Whoever finds its partner waiting does the copy, with
- * ch_lock held across it: a sender that finds a receiver copies its message
+ * Design. A channel is an lwkt port (seed 003 v0.5) with three queues under one
+ * spinlock (ch_lock): SEND-blocked threads and pulses in priority order,
+ * RECEIVE-blocked server threads, and REPLY-blocked clients. Each call is an
+ * ipc_wait on its thread's kernel stack, whose first member is an lwkt message:
+ * MsgSend is lwkt_domsg of it to the channel port, MsgReceive is lwkt_waitport on
+ * the channel port, MsgReply is lwkt_replymsg of the client's message. The port's
+ * putport does the rendezvous: whoever finds its partner waiting does the copy,
+ * with ch_lock held across it (a sender that finds a receiver copies its message
  * into the receiver's buffers, a receiver that finds a sender copies it out, a
- * replier copies into the client's reply buffers. Copies go through the page
+ * replier copies into the client's reply buffers). Copies go through the page
  * tables of both address spaces (physical memory is identity-mapped), so the
  * copier may be any thread on any hart and never faults: an unmapped or
  * read-only page just ends the copy with an error.
  *
- * Blocking: a thread queues its ipc_wait (on its own kernel stack), deschedules
- * itself while still holding ch_lock, drops the lock and switches away. The
- * partner finishes the exchange under the same lock, marks it IPC_DONE and
- * calls lwkt_schedule(), which reaches the thread's own hart through the IPIQ.
- * Because the deschedule happened under the lock, the wakeup cannot be lost.
+ * Blocking and waking are the msgport substrate's: a call's message is replied to
+ * its thread's own port (lwkt_domsg's convention), on that thread's hart (through
+ * the IPIQ from elsewhere), which marks it done and wakes the thread. Priority
+ * inheritance rides on the reply too (ms_pri), so a receiver's priority changes on
+ * its own hart, before it is woken.
+ *
+ * The fast path (send_fast) is a chain of guards in front of lwkt_domsg: when a
+ * receiver of this hart is blocked on the channel, the sender hands it the message
+ * and the hart at once (lwkt_reply_handoff); when any guard fails, nothing has
+ * changed and the port does the work. msg.fast=0 turns it off (test=fastpath
+ * checks that the results are the same).
  *
  * Lifetimes: a channel is freed when its last reference goes (its owner, each
  * connection, each call in progress). A REPLY-blocked client is named by an
@@ -357,8 +367,9 @@ static inline int iov_fetch(uint64_t uiov, int *parts, iov_t *iov, size_t *total
 /* A fresh ipc_wait for the calling thread. Only the header is cleared: the iov arrays
  * and info are written before they are read (clearing all ~650 bytes cost ~80 stores
  * per call). */
-static void ipc_wait_init(struct ipc_wait *w)
+static void ipc_wait_init(struct ipc_wait *w, uint32_t cmd)
 {
+	lwkt_initmsg(&w->iw_msg, NULL, cmd);
 	w->iw_link.next = w->iw_link.prev = NULL;
 	w->iw_state = IPC_NONE;
 	w->iw_is_pulse = false;
@@ -366,36 +377,21 @@ static void ipc_wait_init(struct ipc_wait *w)
 	w->iw_pri = w->iw_td->td_pri;
 	w->iw_pmap = &w->iw_td->td_proc->p_pmap;
 	w->iw_chan = NULL;
+	w->iw_conn = NULL;
 	w->iw_sparts = w->iw_rparts = 0;
 	w->iw_slen = w->iw_rlen = 0;
 	w->iw_coid = w->iw_scoid = w->iw_rcvid = 0;
-	w->iw_status = 0;
-	w->iw_newpri = 0;
 	w->iw_want_info = false;
 }
 
-/* --- Blocking ------------------------------------------------------------------------------ */
+/* --- Completion ---------------------------------------------------------------------------- */
 
-/* Sleep until w is IPC_DONE. Entered with ch_lock held (s = its irq state); returns
- * with it released. */
-static void ipc_block(struct channel *ch, struct ipc_wait *w, unsigned long s)
+/* End w's call with `status` (>= 0 or -errno): reply its message, which wakes its thread
+ * on the thread's own hart. w is off every queue. ch_lock held. */
+static void ipc_complete(struct ipc_wait *w, long status)
 {
-	while (w->iw_state != IPC_DONE) {
-		lwkt_deschedule_self();
-		spin_unlock_irqrestore(&ch->ch_lock, s);
-		lwkt_switch();		/* still in chan_lock's critical section */
-		s = spin_lock_irqsave(&ch->ch_lock);
-	}
-	chan_unlock(ch, s);
-}
-
-/* Finish w's call with `status` and wake its thread. ch_lock held. */
-static void ipc_done(struct ipc_wait *w, long status)
-{
-	list_remove(&w->iw_link);
-	w->iw_status = status;
 	w->iw_state = IPC_DONE;
-	lwkt_schedule(w->iw_td);
+	lwkt_replymsg(&w->iw_msg, (int)status);
 }
 
 /* Queue a sender (or pulse) by priority, FIFO among equals. ch_lock held. */
@@ -409,16 +405,12 @@ static void sendq_insert(struct channel *ch, struct ipc_wait *w)
 }
 
 /* Priority inheritance: the receiving thread runs at the priority of what it received.
- * A blocked receiver is on no run queue, so its priority is simply set; a receiver
- * that found the message itself applies it once it has dropped the lock. */
+ * The priority rides on the reply to its receive request (ms_pri), and is applied on
+ * its own hart before it is woken. */
 static void inherit(struct channel *ch, struct ipc_wait *r, int pri)
 {
-	if (ch->ch_flags & _NTO_CHF_FIXED_PRIORITY)
-		return;
-	if (r->iw_td == curthread())
-		r->iw_newpri = pri;
-	else
-		r->iw_td->td_pri = pri;
+	if (!(ch->ch_flags & _NTO_CHF_FIXED_PRIORITY))
+		r->iw_msg.ms_pri = pri;
 }
 
 /* The _msg_info of client s's message on ch (for MsgReceive's info and MsgInfo). */
@@ -437,27 +429,29 @@ static void msg_info_fill(struct channel *ch, const struct ipc_wait *s, struct _
 }
 
 /*
- * Hand sender s's message to receiver r: copy it into r's buffers, fill r's
- * info, and move s to the reply queue under a fresh rcvid. ch_lock held; r and
- * s are off every queue on entry and r is not yet woken. Returns r's result
- * (rcvid, or -errno); s's fate is settled here too.
+ * Hand sender s's message to receiver r: copy it into r's buffers, fill r's info,
+ * and move s to the reply queue under a fresh rcvid. ch_lock held; r and s are off
+ * every queue. Returns the rcvid (> 0), r's result, which the caller delivers (r is
+ * not woken here); or 0: s has been failed (a fault in its buffers, or no rcvid
+ * left) and r still waits; or < 0: both have been failed (a fault in r's buffers).
  */
-static long deliver(struct channel *ch, struct ipc_wait *s, struct ipc_wait *r)
+static long rendezvous_locked(struct channel *ch, struct ipc_wait *s, struct ipc_wait *r)
 {
 	size_t n;
 	int f = iov_copy(r->iw_pmap, r->iw_siov, r->iw_sparts, s->iw_pmap, s->iw_siov,
 			 s->iw_sparts, MIN(s->iw_slen, r->iw_slen), &n);
 	if (f == COPY_SRC_FAULT) {
-		s->iw_status = -EFAULT;
-		return 0;	/* nothing delivered: the receiver keeps waiting */
+		ipc_complete(s, -EFAULT);
+		return 0;
 	}
 	if (f == COPY_DST_FAULT) {
-		s->iw_status = -ESRVRFAULT;
+		ipc_complete(s, -ESRVRFAULT);
+		ipc_complete(r, -EFAULT);
 		return -EFAULT;
 	}
 	int rcvid = idtable_alloc(&ch->ch_owner->p_rcvids, s->iw_td, 1);
 	if (rcvid < 0) {
-		s->iw_status = -EAGAIN;
+		ipc_complete(s, -EAGAIN);
 		return 0;
 	}
 	s->iw_msglen = n;
@@ -513,9 +507,7 @@ static long pulse_queue_locked(struct channel *ch, struct ipc_wait **pwp)
 	struct ipc_wait *r = list_first_entry(&ch->ch_recvq, struct ipc_wait, iw_link);
 	if (r != NULL) {
 		list_remove(&r->iw_link);
-		r->iw_status = deliver_pulse(ch, pw, r);
-		r->iw_state = IPC_DONE;
-		lwkt_schedule(r->iw_td);
+		ipc_complete(r, deliver_pulse(ch, pw, r));
 	} else {
 		sendq_insert(ch, pw);
 		*pwp = NULL;
@@ -648,6 +640,7 @@ static void coid_death_notify(struct conn *cn)
 /* --- Channels ------------------------------------------------------------------------------ */
 
 static void channel_kill(struct channel *ch);
+static void channel_port_init(struct lwkt_port *port);
 
 /* ChannelCreate(flags). A process has at most one death channel (COID_DISCONNECT or
  * THREAD_DEATH): a second gets EBUSY until the first is destroyed. */
@@ -658,6 +651,7 @@ long kcall_channel_create(const uint64_t *a)
 	struct channel *ch = kmalloc(sizeof *ch);
 	if (ch == NULL)
 		return -EAGAIN;
+	channel_port_init(&ch->ch_port);
 	ch->ch_lock = (struct spinlock)SPINLOCK_INIT("channel");
 	ch->ch_flags = flags;
 	ch->ch_chid = 0;
@@ -731,14 +725,18 @@ static void channel_kill(struct channel *ch)
 			list_remove(&w->iw_link);
 			kfree(w);
 		} else {
-			ipc_done(w, -ESRCH);
+			list_remove(&w->iw_link);
+			ipc_complete(w, -ESRCH);
 		}
 	}
-	while ((w = list_first_entry(&ch->ch_recvq, struct ipc_wait, iw_link)) != NULL)
-		ipc_done(w, -ESRCH);
+	while ((w = list_first_entry(&ch->ch_recvq, struct ipc_wait, iw_link)) != NULL) {
+		list_remove(&w->iw_link);
+		ipc_complete(w, -ESRCH);
+	}
 	while ((w = list_first_entry(&ch->ch_replyq, struct ipc_wait, iw_link)) != NULL) {
 		idtable_remove(&ch->ch_owner->p_rcvids, w->iw_rcvid);
-		ipc_done(w, -ESRCH);
+		list_remove(&w->iw_link);
+		ipc_complete(w, -ESRCH);
 	}
 	chan_unlock(ch, s);
 	chan_unref(ch);
@@ -907,8 +905,10 @@ static long scoid_detach(struct conn *cn, int scoid)
 		while (!cn->cn_client_gone && it != &ch->ch_sendq) {
 			struct ipc_wait *w = list_entry(it, struct ipc_wait, iw_link);
 			it = it->next;
-			if (!w->iw_is_pulse && w->iw_scoid == scoid)
-				ipc_done(w, -EBADF);
+			if (!w->iw_is_pulse && w->iw_scoid == scoid) {
+				list_remove(&w->iw_link);
+				ipc_complete(w, -EBADF);
+			}
 		}
 		ret = 0;
 	}
@@ -950,13 +950,184 @@ long kcall_connect_detach(const uint64_t *a)
 	return 0;
 }
 
+/* --- The channel port ----------------------------------------------------------------------
+ * putport takes a caller's ipc_wait message: IPC_CMD_SEND, a client's message, meets
+ * a RECEIVE-blocked server thread or queues by priority; IPC_CMD_RECEIVE, a server
+ * thread's receive request, takes the first queued pulse or message or queues. The
+ * call ends when its message is replied (ipc_complete): the receive request with the
+ * rcvid (0 for a pulse) or -errno, the client's message with MsgReply's status. */
+
+static struct channel *port_channel(struct lwkt_port *port)
+{
+	return (struct channel *)((char *)port - offsetof(struct channel, ch_port));
+}
+
+/* A send on ch. ch_lock held. */
+static void chan_send_locked(struct channel *ch, struct ipc_wait *w)
+{
+	if (!conn_live_locked(w->iw_conn, w->iw_scoid)) {
+		ipc_complete(w, -EBADF);
+		return;
+	}
+	struct ipc_wait *r = list_first_entry(&ch->ch_recvq, struct ipc_wait, iw_link);
+	if (r == NULL) {
+		w->iw_state = IPC_SEND;
+		sendq_insert(ch, w);
+		return;
+	}
+	list_remove(&r->iw_link);
+	long rcvid = rendezvous_locked(ch, w, r);
+	if (rcvid > 0)
+		ipc_complete(r, rcvid);
+	else if (rcvid == 0)
+		list_insert_head(&ch->ch_recvq, &r->iw_link);	/* ours failed: r waits on */
+}
+
+/* A receive on ch: take what is queued (a pulse is freed through *freep, after the
+ * unlock), or queue w if `block`. Returns false if nothing was queued and w was not
+ * either. ch_lock held. */
+static bool chan_receive_locked(struct channel *ch, struct ipc_wait *w, bool block,
+				struct ipc_wait **freep)
+{
+	for (;;) {
+		if (ch->ch_dead) {
+			ipc_complete(w, -ESRCH);
+			return true;
+		}
+		struct ipc_wait *q = list_first_entry(&ch->ch_sendq, struct ipc_wait, iw_link);
+		if (q == NULL) {
+			if (!block)
+				return false;
+			w->iw_state = IPC_RECEIVE;
+			list_insert_tail(&ch->ch_recvq, &w->iw_link);
+			return true;
+		}
+		list_remove(&q->iw_link);
+		if (q->iw_is_pulse) {
+			ipc_complete(w, deliver_pulse(ch, q, w));
+			*freep = q;
+			return true;
+		}
+		long rcvid = rendezvous_locked(ch, q, w);
+		if (rcvid > 0)
+			ipc_complete(w, rcvid);
+		if (rcvid != 0)
+			return true;
+		/* That sender's buffer faulted (it has been failed): try the next. */
+	}
+}
+
+static void chanport_putport(struct lwkt_port *port, struct lwkt_msg *msg)
+{
+	struct channel *ch = port_channel(port);
+	struct ipc_wait *w = (struct ipc_wait *)msg, *pulse = NULL;
+	unsigned long s = chan_lock(ch);
+	if (msg->ms_cmd == IPC_CMD_SEND)
+		chan_send_locked(ch, w);
+	else
+		chan_receive_locked(ch, w, true, &pulse);
+	chan_unlock(ch, s);
+	kfree(pulse);
+}
+
+/* Receive on the channel: the caller's receive request (curthread's td_ipc) goes in
+ * and comes back replied with the rcvid, 0 for a pulse, or -errno. */
+static struct lwkt_msg *chanport_waitport(struct lwkt_port *port)
+{
+	struct ipc_wait *w = curthread()->td_ipc;
+	lwkt_domsg(port, &w->iw_msg);
+	return &w->iw_msg;
+}
+
+/* The same without blocking: NULL when nothing is queued. */
+static struct lwkt_msg *chanport_getport(struct lwkt_port *port)
+{
+	struct channel *ch = port_channel(port);
+	struct ipc_wait *w = curthread()->td_ipc, *pulse = NULL;
+	lwkt_msg_prepare_sync(&w->iw_msg);
+	unsigned long s = chan_lock(ch);
+	bool got = chan_receive_locked(ch, w, false, &pulse);
+	chan_unlock(ch, s);
+	kfree(pulse);
+	if (!got) {
+		w->iw_msg.ms_flags = MSGF_DONE;		/* never sent */
+		return NULL;
+	}
+	lwkt_waitmsg(&w->iw_msg);
+	return &w->iw_msg;
+}
+
+/* Replies to channel calls go to the callers' own thread ports, never here. */
+static void chanport_replyport(struct lwkt_port *port, struct lwkt_msg *msg)
+{
+	panic("channel port %p: reply to message %p, which belongs on its sender's port", port, msg);
+}
+
+static int chanport_waitmsg(struct lwkt_port *port, struct lwkt_msg *msg)
+{
+	panic("channel port %p: waitmsg for %p, which is done on the sender's port", port, msg);
+}
+
+static const struct lwkt_port_ops channel_port_ops = {
+	.mp_putport = chanport_putport,
+	.mp_replyport = chanport_replyport,
+	.mp_waitmsg = chanport_waitmsg,
+	.mp_waitport = chanport_waitport,
+	.mp_getport = chanport_getport,
+};
+
+static void channel_port_init(struct lwkt_port *port)
+{
+	port->mp_ops = &channel_port_ops;
+	list_init(&port->mp_msgq);	/* unused: the channel keeps its own queues */
+	port->mp_flags = 0;
+	port->mp_waitmsg = NULL;
+	port->mp_td = NULL;
+}
+
+/*
+ * The fast path, a chain of guards in front of the port: a receiver is blocked on
+ * the channel, the connection is live, and that receiver is a thread of this hart
+ * waiting on its own port. Then the message goes over and the receiver gets the hart
+ * straight away (lwkt_reply_handoff, which also checks that nothing more urgent is
+ * queued here). Returns false, with nothing changed, when a guard fails.
+ */
+static bool send_fast(struct channel *ch, struct ipc_wait *w)
+{
+	unsigned long s = chan_lock(ch);
+	struct ipc_wait *r = list_first_entry(&ch->ch_recvq, struct ipc_wait, iw_link);
+	if (r == NULL || !conn_live_locked(w->iw_conn, w->iw_scoid) ||
+	    !lwkt_msg_waiter_here(&r->iw_msg)) {
+		chan_unlock(ch, s);
+		return false;
+	}
+	lwkt_msg_prepare_sync(&w->iw_msg);
+	list_remove(&r->iw_link);
+	long rcvid = rendezvous_locked(ch, w, r);
+	if (rcvid <= 0) {			/* a fault, already settled as the port would */
+		if (rcvid == 0)
+			list_insert_head(&ch->ch_recvq, &r->iw_link);
+		chan_unlock(ch, s);
+		lwkt_waitmsg(&w->iw_msg);
+		return true;
+	}
+	mycpu()->gd_msg_fast++;
+	/* Interrupts stay off from here through the switch, so a reply from another hart
+	 * cannot overtake the hand-off: its IPI waits for them. */
+	spin_unlock(&ch->ch_lock);
+	lwkt_reply_handoff(&r->iw_msg, (int)rcvid, &w->iw_msg);
+	local_irq_restore(s);
+	crit_exit();
+	return true;
+}
+
 /* --- Messages ------------------------------------------------------------------------------ */
 
 long kcall_msg_sendv(const uint64_t *a)
 {
 	struct ipc_wait w;
 	int err;
-	ipc_wait_init(&w);
+	ipc_wait_init(&w, IPC_CMD_SEND);
 	w.iw_sparts = (int)a[2];
 	w.iw_rparts = (int)a[4];
 	if ((err = iov_fetch(a[1], &w.iw_sparts, w.iw_siov, &w.iw_slen)) ||
@@ -966,119 +1137,39 @@ long kcall_msg_sendv(const uint64_t *a)
 	struct conn *cn = coid_conn(w.iw_coid, &w.iw_scoid);
 	if (cn == NULL)
 		return -EBADF;
-	struct channel *ch = cn->cn_chan;
+	w.iw_conn = cn;
+	w.iw_chan = cn->cn_chan;
 	w.iw_td->td_ipc = &w;
-	w.iw_chan = ch;
-
-	unsigned long s = chan_lock(ch);
-	if (!conn_live_locked(cn, w.iw_scoid)) {
-		chan_unlock(ch, s);
-		conn_unref(cn);
-		return -EBADF;
-	}
-	struct ipc_wait *r = list_first_entry(&ch->ch_recvq, struct ipc_wait, iw_link);
-	if (r != NULL) {
-		/* A server is waiting: copy now, then wait for the reply. */
-		w.iw_status = 0;
-		list_remove(&r->iw_link);
-		long rr = deliver(ch, &w, r);
-		if (rr == 0 && w.iw_status) {		/* our buffer faulted: r keeps waiting */
-			list_insert_head(&ch->ch_recvq, &r->iw_link);
-			chan_unlock(ch, s);
-			conn_unref(cn);
-			return w.iw_status;
-		}
-		r->iw_status = rr;
-		r->iw_state = IPC_DONE;
-		if (rr < 0) {				/* the server's buffer faulted */
-			lwkt_schedule(r->iw_td);
-			chan_unlock(ch, s);
-			conn_unref(cn);
-			return w.iw_status;
-		}
-		if (msg_fastpath && r->iw_td->td_gd == mycpu()) {
-			/* Fast path: the receiver is on this hart, so hand it the hart
-			 * directly (lwkt_handoff checks that nothing more urgent is queued).
-			 * Interrupts stay off from the unlock through the switch, so a reply
-			 * from another hart cannot be lost: its wakeup IPI waits for them. */
-			mycpu()->gd_msg_fast++;
-			spin_unlock(&ch->ch_lock);
-			lwkt_handoff(r->iw_td);
-			spin_lock(&ch->ch_lock);
-		} else {
-			lwkt_schedule(r->iw_td);
-		}
-	} else {
-		w.iw_state = IPC_SEND;
-		sendq_insert(ch, &w);
-	}
-	ipc_block(ch, &w, s);
+	if (!msg_fastpath || !send_fast(w.iw_chan, &w))
+		lwkt_domsg(&w.iw_chan->ch_port, &w.iw_msg);
 	conn_unref(cn);
-	return w.iw_status;
+	return w.iw_msg.ms_error;
 }
 
 long kcall_msg_receivev(const uint64_t *a)
 {
 	struct ipc_wait w;
-	struct proc *p = curproc();
+	struct thread *td = curthread();
 	int err;
 	uint64_t uinfo = a[3];
-	ipc_wait_init(&w);
+	ipc_wait_init(&w, IPC_CMD_RECEIVE);
 	w.iw_sparts = (int)a[2];	/* the receive buffers, in iw_siov */
 	if ((err = iov_fetch(a[1], &w.iw_sparts, w.iw_siov, &w.iw_slen)))
 		return -err;
 	if (uinfo && !user_range_ok(uinfo, sizeof(struct _msg_info)))
 		return -EFAULT;
 	w.iw_want_info = uinfo != 0;
-	struct channel *ch = idtable_lookup(&p->p_chids, (int)a[0]);
+	struct channel *ch = idtable_lookup(&curproc()->p_chids, (int)a[0]);
 	if (ch == NULL)
 		return -ESRCH;
 	chan_ref(ch);
 	w.iw_chan = ch;
-
-	unsigned long s = chan_lock(ch);
-	long result;
-	for (;;) {
-		if (ch->ch_dead) {
-			chan_unlock(ch, s);
-			result = -ESRCH;
-			break;
-		}
-		struct ipc_wait *q = list_first_entry(&ch->ch_sendq, struct ipc_wait, iw_link);
-		if (q == NULL) {
-			/* Nothing queued: off the run queue, drop any inherited priority, wait. */
-			lwkt_deschedule_self();
-			w.iw_td->td_pri = w.iw_td->td_basepri;
-			w.iw_state = IPC_RECEIVE;
-			list_insert_tail(&ch->ch_recvq, &w.iw_link);
-			ipc_block(ch, &w, s);
-			result = w.iw_status;
-			break;
-		}
-		list_remove(&q->iw_link);
-		if (q->iw_is_pulse) {
-			result = deliver_pulse(ch, q, &w);
-			chan_unlock(ch, s);
-			kfree(q);
-			break;
-		}
-		q->iw_status = 0;
-		result = deliver(ch, q, &w);
-		if (result == 0 && q->iw_status) {	/* the sender's buffer faulted */
-			q->iw_state = IPC_DONE;
-			lwkt_schedule(q->iw_td);
-			continue;			/* try the next one */
-		}
-		if (result < 0) {
-			q->iw_state = IPC_DONE;
-			lwkt_schedule(q->iw_td);
-		}
-		chan_unlock(ch, s);
-		break;
-	}
+	td->td_ipc = &w;
+	/* Done with what we inherited: wait at our own priority (the next message sets it). */
+	if (td->td_pri != td->td_basepri)
+		lwkt_setpri_self(td->td_basepri);
+	long result = lwkt_waitport(&ch->ch_port)->ms_error;
 	chan_unref(ch);
-	if (w.iw_newpri && w.iw_newpri != w.iw_td->td_pri)
-		lwkt_setpri_self(w.iw_newpri);
 	/* With a pulse, info is left alone (qnx-api.md). */
 	if (result > 0 && uinfo && copyout(uinfo, &w.iw_info, sizeof w.iw_info))
 		return -EFAULT;
@@ -1126,7 +1217,8 @@ long kcall_msg_replyv(const uint64_t *a)
 	int f = iov_copy(cw->iw_pmap, cw->iw_riov, cw->iw_rparts, &curproc()->p_pmap, siov, sparts,
 			 MIN(slen, cw->iw_rlen), &n);
 	/* A bad buffer on either side fails the reply; the client learns whose it was. */
-	ipc_done(cw, f == 0 ? status : f == COPY_SRC_FAULT ? -ESRVRFAULT : -EFAULT);
+	list_remove(&cw->iw_link);
+	ipc_complete(cw, f == 0 ? status : f == COPY_SRC_FAULT ? -ESRVRFAULT : -EFAULT);
 	chan_unlock(ch, s);
 	return f ? -EFAULT : 0;
 }
@@ -1199,7 +1291,8 @@ long kcall_msg_error(const uint64_t *a)
 	if (cw == NULL)
 		return -ESRCH;
 	struct channel *ch = cw->iw_chan;
-	ipc_done(cw, error ? -error : 0);
+	list_remove(&cw->iw_link);
+	ipc_complete(cw, error ? -error : 0);
 	chan_unlock(ch, s);
 	return 0;
 }

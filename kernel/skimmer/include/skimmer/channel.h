@@ -5,6 +5,7 @@
 #include <skimmer/types.h>
 #include <skimmer/list.h>
 #include <skimmer/spinlock.h>
+#include <skimmer/msgport.h>
 #include <sys/neutrino.h>
 
 struct proc;
@@ -14,6 +15,8 @@ struct thread;
 #define MAX_COIDS  1024		/* fd-space connections per process (EMFILE beyond) */
 
 struct channel {
+	struct lwkt_port ch_port;	/* the channel as an lwkt port (msg.c): putport
+					 * is the three-queue rendezvous */
 	struct spinlock ch_lock;	/* guards everything below, and the ipc_wait of
 					 * every thread queued here */
 	uint32_t ch_flags;		/* _NTO_CHF_* */
@@ -54,13 +57,20 @@ struct conn {
 /* A blocked thread's side of a message call; lives on that thread's kernel stack. */
 enum ipc_state { IPC_NONE, IPC_SEND, IPC_RECEIVE, IPC_REPLY, IPC_DONE };
 
+/* ms_cmd of an ipc_wait's message on a channel port */
+#define IPC_CMD_SEND    1
+#define IPC_CMD_RECEIVE 2
+
 struct ipc_wait {
+	struct lwkt_msg iw_msg;		/* the call as an lwkt message (first member): sent
+					 * to the channel port, replied with the result */
 	struct list iw_link;		/* on ch_sendq / ch_recvq / ch_replyq */
 	enum ipc_state iw_state;
 	int iw_pri;
 	bool iw_is_pulse;
 	struct thread *iw_td;
 	struct channel *iw_chan;
+	struct conn *iw_conn;		/* sender: the connection it sends on (held) */
 	struct pmap *iw_pmap;		/* the thread's address space */
 	/* sender */
 	iov_t iw_siov[IPC_MAXIOV], iw_riov[IPC_MAXIOV];
@@ -69,11 +79,9 @@ struct ipc_wait {
 	int iw_coid, iw_scoid;
 	int iw_rcvid;			/* while REPLY-blocked */
 	size_t iw_msglen;		/* bytes the receiver got */
-	long iw_status;			/* the result: reply status, or -errno */
 	/* receiver */
 	bool iw_want_info;		/* MsgReceive was given an info pointer */
 	struct _msg_info iw_info;	/* filled in by whoever hands us a message, if wanted */
-	int iw_newpri;			/* inherited priority to take once unlocked, or 0 */
 	struct _pulse iw_pulse;		/* for a queued pulse (iw_is_pulse) */
 };
 

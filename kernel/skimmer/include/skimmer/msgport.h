@@ -21,6 +21,9 @@ struct lwkt_msg {
 	uint32_t ms_flags;		/* MSGF_*: changed only on the owning port's hart */
 	uint32_t ms_cmd;		/* meaning is up to the sender and receiver */
 	int ms_error;			/* set by lwkt_replymsg */
+	int ms_pri;			/* if non-zero, the priority the waiting sender
+					 * takes when the reply reaches its thread port
+					 * (priority inheritance through messages) */
 };
 
 /*
@@ -65,6 +68,20 @@ void lwkt_replymsg(struct lwkt_msg *msg, int error);
 int lwkt_waitmsg(struct lwkt_msg *msg);
 struct lwkt_msg *lwkt_waitport(struct lwkt_port *port);
 struct lwkt_msg *lwkt_getport(struct lwkt_port *port);
+
+/*
+ * Reply to `done` with `error` and wait for our own synchronous message `waitfor`
+ * (sent with lwkt_domsg's conventions, its reply port our thread port). When done's
+ * sender is a thread of this hart blocked waiting for it, that thread gets the hart
+ * at once (lwkt_handoff): no run-queue search, no IPI. Otherwise this is
+ * lwkt_replymsg followed by lwkt_waitmsg. Returns waitfor's error. Thread context;
+ * the message fast path.
+ */
+int lwkt_reply_handoff(struct lwkt_msg *done, int error, struct lwkt_msg *waitfor);
+/* Would lwkt_reply_handoff hand the hart to done's sender? (interrupts off) */
+bool lwkt_msg_waiter_here(struct lwkt_msg *done);
+/* Prepare msg for lwkt_reply_handoff's waitfor, as lwkt_domsg would, without sending it. */
+void lwkt_msg_prepare_sync(struct lwkt_msg *msg);
 
 
 #endif

@@ -77,6 +77,8 @@ void lwkt_exit(void) __noreturn;
 
 /* Change the current thread's priority; switches if something higher is now runnable. */
 void lwkt_setpri_self(int pri);
+/* Set the priority of td, a thread of this hart, run queue and all. Interrupts off. */
+void lwkt_setpri_local(struct thread *td, int pri);
 
 /* Block the current thread for at least `ticks` timer ticks (thread context). */
 void lwkt_sleep(uint64_t ticks);
