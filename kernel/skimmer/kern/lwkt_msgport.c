@@ -14,17 +14,6 @@
 #include <skimmer/thread2.h>
 #include <skimmer/ipiq.h>
 
-void lwkt_initmsg(struct lwkt_msg *msg, struct lwkt_port *reply_port, uint32_t cmd)
-{
-	msg->ms_node.next = msg->ms_node.prev = NULL;
-	msg->ms_target_port = NULL;
-	msg->ms_reply_port = reply_port;
-	msg->ms_flags = MSGF_DONE;	/* a fresh message is the sender's */
-	msg->ms_cmd = cmd;
-	msg->ms_error = 0;
-	msg->ms_pri = 0;
-}
-
 /* Wake the port's owner if it waits for this message (or for any, msg NULL).
  * Owner's hart, interrupts off. */
 static void port_wake(struct lwkt_port *port, struct lwkt_msg *msg)
@@ -234,11 +223,12 @@ struct lwkt_msg *lwkt_getport(struct lwkt_port *port)
 
 /* --- The synchronous hand-off (message fast path) ------------------------------------- */
 
-bool lwkt_msg_waiter_here(struct lwkt_msg *done)
+/* Is done's sender a thread of this hart, blocked waiting for it? Interrupts off. */
+static bool msg_waiter_here(struct lwkt_msg *done)
 {
 	struct lwkt_port *port = done->ms_reply_port;
 	return port != NULL && port->mp_ops == &thread_port_ops && (done->ms_flags & MSGF_SYNC) &&
-	       port->mp_td->td_gd == mycpu() && (port->mp_flags & MSGPORTF_WAITING) &&
+	       (port->mp_flags & MSGPORTF_WAITING) && port->mp_td->td_gd == mycpu() &&
 	       (port->mp_waitmsg == done || port->mp_waitmsg == NULL);
 }
 
@@ -256,7 +246,7 @@ int lwkt_reply_handoff(struct lwkt_msg *done, int error, struct lwkt_msg *waitfo
 		"hand-off waiting for a message that is not ours");
 	crit_enter();
 	unsigned long s = local_irq_save();
-	if (!lwkt_msg_waiter_here(done)) {
+	if (!msg_waiter_here(done)) {
 		local_irq_restore(s);
 		crit_exit();
 		lwkt_replymsg(done, error);
@@ -273,6 +263,7 @@ int lwkt_reply_handoff(struct lwkt_msg *done, int error, struct lwkt_msg *waitfo
 		ntd->td_pri = done->ms_pri;	/* blocked: on no run queue */
 	trace(TR_REPLY, (uintptr_t)done, (uint64_t)error);
 	/* Our own wait, then the hart goes to ntd (unless something more urgent came). */
+	mycpu()->gd_handoffs++;
 	if (!(waitfor->ms_flags & MSGF_DONE)) {
 		thread_port_block(myport, waitfor);
 		lwkt_handoff(ntd);

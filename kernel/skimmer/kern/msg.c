@@ -1087,17 +1087,17 @@ static void channel_port_init(struct lwkt_port *port)
 
 /*
  * The fast path, a chain of guards in front of the port: a receiver is blocked on
- * the channel, the connection is live, and that receiver is a thread of this hart
- * waiting on its own port. Then the message goes over and the receiver gets the hart
- * straight away (lwkt_reply_handoff, which also checks that nothing more urgent is
- * queued here). Returns false, with nothing changed, when a guard fails.
+ * the channel and the connection is live (else false, nothing changed, and the port
+ * does it all). Then the sender does the rendezvous itself and replies to the
+ * receiver with lwkt_reply_handoff, whose own guards (the receiver is a thread of
+ * this hart, blocked on its port, and nothing more urgent is queued here) give it
+ * the hart at once, or else fall back to the ordinary reply and wait.
  */
 static bool send_fast(struct channel *ch, struct ipc_wait *w)
 {
 	unsigned long s = chan_lock(ch);
 	struct ipc_wait *r = list_first_entry(&ch->ch_recvq, struct ipc_wait, iw_link);
-	if (r == NULL || !conn_live_locked(w->iw_conn, w->iw_scoid) ||
-	    !lwkt_msg_waiter_here(&r->iw_msg)) {
+	if (r == NULL || !conn_live_locked(w->iw_conn, w->iw_scoid)) {
 		chan_unlock(ch, s);
 		return false;
 	}
@@ -1111,7 +1111,6 @@ static bool send_fast(struct channel *ch, struct ipc_wait *w)
 		lwkt_waitmsg(&w->iw_msg);
 		return true;
 	}
-	mycpu()->gd_msg_fast++;
 	/* Interrupts stay off from here through the switch, so a reply from another hart
 	 * cannot overtake the hand-off: its IPI waits for them. */
 	spin_unlock(&ch->ch_lock);

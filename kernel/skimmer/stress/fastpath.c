@@ -19,7 +19,7 @@ static uint64_t fast_hits(void)
 {
 	uint64_t n = 0;
 	for (int c = 0; c < ncpus; c++)
-		n += __atomic_load_n(&globaldata_find(c)->gd_msg_fast, __ATOMIC_RELAXED);
+		n += __atomic_load_n(&globaldata_find(c)->gd_handoffs, __ATOMIC_RELAXED);
 	return n;
 }
 
@@ -70,7 +70,7 @@ bool fastpath_run(void)
 				taken_ok = on ? hits > 0 : hits == 0;
 			ksnprintf(name, sizeof name, "fastpath-%s-%s-taken-as-expected",
 				  cross ? "two-harts" : "one-hart", on ? "on" : "off");
-			ok &= selftest_check(name, taken_ok, "(%lu fast sends)", (unsigned long)hits);
+			ok &= selftest_check(name, taken_ok, "(%lu hand-offs)", (unsigned long)hits);
 		}
 	}
 	msg_fastpath = boot_setting;

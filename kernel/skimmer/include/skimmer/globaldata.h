@@ -35,7 +35,7 @@ struct globaldata {
 	uint64_t gd_ipis_sent;
 	uint64_t gd_ipis_recv;
 	uint64_t gd_ipiq_full;		/* times a sender found a ring full */
-	uint64_t gd_msg_fast;		/* MsgSends that took the fast path here */
+	uint64_t gd_handoffs;		/* lwkt_reply_handoff switches straight to the waiter */
 	struct trace_ring gd_trace;
 };
 

@@ -55,7 +55,16 @@ struct lwkt_port {
 };
 
 void lwkt_initport_thread(struct lwkt_port *port, struct thread *td);
-void lwkt_initmsg(struct lwkt_msg *msg, struct lwkt_port *reply_port, uint32_t cmd);
+static inline void lwkt_initmsg(struct lwkt_msg *msg, struct lwkt_port *reply_port, uint32_t cmd)
+{
+	msg->ms_node.next = msg->ms_node.prev = NULL;
+	msg->ms_target_port = NULL;
+	msg->ms_reply_port = reply_port;
+	msg->ms_flags = MSGF_DONE;	/* a fresh message is the sender's */
+	msg->ms_cmd = cmd;
+	msg->ms_error = 0;
+	msg->ms_pri = 0;
+}
 
 /* Send and wait for the reply; returns the replier's error. Thread context, blocks.
  * The reply goes to the message's reply port, or to the caller's own port if NULL. */
@@ -78,8 +87,6 @@ struct lwkt_msg *lwkt_getport(struct lwkt_port *port);
  * the message fast path.
  */
 int lwkt_reply_handoff(struct lwkt_msg *done, int error, struct lwkt_msg *waitfor);
-/* Would lwkt_reply_handoff hand the hart to done's sender? (interrupts off) */
-bool lwkt_msg_waiter_here(struct lwkt_msg *done);
 /* Prepare msg for lwkt_reply_handoff's waitfor, as lwkt_domsg would, without sending it. */
 void lwkt_msg_prepare_sync(struct lwkt_msg *msg);
 
