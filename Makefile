@@ -109,7 +109,7 @@ UCFLAGS := -march=rv64imac -mabi=lp64 -mcmodel=medany -ffreestanding -nostdlib -
 ULIB := user/crt0.S user/lib/qsys.c $(KCALL_GEN)/kcall_stubs.S $(KCALL_GEN)/kcall_errno.c
 USER_BINS := $(patsubst user/bin/%.c,$(BUILD)/user/%,$(wildcard user/bin/*.c))
 
-$(BUILD)/user/%: user/bin/%.c $(ULIB) user/user.ld user/lib/qsys.h abi/include/sys/neutrino.h
+$(BUILD)/user/%: user/bin/%.c $(ULIB) user/user.ld $(wildcard user/lib/*.h) abi/include/sys/neutrino.h
 	@mkdir -p $(@D)
 	@echo "  USER    $@"
 	@$(CC) $(UCFLAGS) -T user/user.ld -o $@ $< $(ULIB) -lgcc

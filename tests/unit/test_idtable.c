@@ -125,3 +125,59 @@ TEST(conditional_lookup_remove_and_find_next)
 	idtable_remove(&t, c);
 	idtable_fini(&t);
 }
+
+/* Tagged ids (rcvids): next fit, fresh slots first up to `keep`, and the tag outlives
+ * the id until its slot is used again. */
+TEST(tagged_ids_keep_their_tag_until_reuse)
+{
+	struct idtable t;
+	uint32_t tag;
+	heap_setup();
+	idtable_init(&t, 4096);
+	int first = idtable_alloc_tagged(&t, &objs[0], 100, 64);
+	CHECK_EQ(first & IDT_MAX_INDEX, 1);
+	CHECK(idtable_remove(&t, first) == &objs[0]);
+	CHECK(idtable_lookup(&t, first) == NULL);		/* no longer live ... */
+	CHECK(idtable_tag(&t, first, &tag) && tag == 100);	/* ... but still tagged */
+	/* One id at a time, 62 more: each takes a fresh slot, none reuses slot 1. */
+	for (int i = 1; i < 63; i++) {
+		int id = idtable_alloc_tagged(&t, &objs[i], 100 + (uint32_t)i, 64);
+		CHECK_EQ(id & IDT_MAX_INDEX, i + 1);
+		idtable_remove(&t, id);
+	}
+	CHECK(idtable_tag(&t, first, &tag) && tag == 100);
+	/* Past `keep`, slots come round again in turn: slot 1 first, and its old tag goes. */
+	int again = idtable_alloc_tagged(&t, &objs[70], 7, 64);
+	CHECK_EQ(again & IDT_MAX_INDEX, 1);
+	CHECK(again != first);
+	CHECK(!idtable_tag(&t, first, &tag));
+	CHECK(idtable_tag(&t, again, &tag) && tag == 7);
+	/* A live slot is skipped by the cursor. */
+	int next = idtable_alloc_tagged(&t, &objs[71], 8, 64);
+	CHECK_EQ(next & IDT_MAX_INDEX, 2);
+	CHECK(!idtable_tag(&t, 0, &tag) && !idtable_tag(&t, -5, &tag) && !idtable_tag(&t, 4095, &tag));
+	idtable_remove(&t, again);
+	idtable_remove(&t, next);
+	idtable_fini(&t);
+}
+
+TEST(tagged_ids_grow_when_every_slot_is_live)
+{
+	struct idtable t;
+	heap_setup();
+	idtable_init(&t, 64);
+	int ids[63];
+	for (int i = 0; i < 63; i++)
+		ids[i] = idtable_alloc_tagged(&t, &objs[i], (uint32_t)i, 16);
+	for (int i = 0; i < 63; i++)
+		CHECK_EQ(ids[i] & IDT_MAX_INDEX, i + 1);	/* all distinct, table grew */
+	CHECK_EQ(idtable_alloc_tagged(&t, &objs[99], 0, 16), -11);	/* EAGAIN: it_max reached */
+	idtable_remove(&t, ids[40]);
+	int id = idtable_alloc_tagged(&t, &objs[99], 0, 16);
+	CHECK_EQ(id & IDT_MAX_INDEX, 41);		/* the one free slot */
+	idtable_remove(&t, id);
+	for (int i = 0; i < 63; i++)
+		if (i != 40)
+			idtable_remove(&t, ids[i]);
+	idtable_fini(&t);
+}

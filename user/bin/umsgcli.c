@@ -171,6 +171,31 @@ int main(long arg)
 				   same(rwreply + 62, "01", 2) && rwreply[2] == '.' && rwreply[13] == '.',
 			   r, 0);
 
+	/* MsgDeliverEvent: our event (a pulse to our own channel) comes back twice, before
+	 * and after the reply, in order, with our code and the server's values. */
+	int evch = ChannelCreate(0);
+	int evco = ConnectAttach(0, 0, evch, _NTO_SIDE_CHANNEL, 0);
+	struct cmd ec = { CMD_EVENT, 0, "" };
+	struct sigevent ev;
+	/* PRIO_INHERIT: we keep our priority when we receive them (a low fixed one would
+	 * let kstress, beside us at 90, starve us on a single hart). */
+	SIGEV_PULSE_INIT(&ev, evco, SIGEV_PULSE_PRIO_INHERIT, 5, 1234);
+	for (unsigned i = 0; i < sizeof ev; i++)
+		ec.data[i] = ((char *)&ev)[i];
+	fails += !CHECK_EQ("event-request-replied", MsgSend(coid, &ec, 8 + (int)sizeof ev, NULL, 0), 0);
+	struct _pulse ep[2];
+	int e1 = MsgReceive(evch, &ep[0], sizeof ep[0], NULL);
+	int e2 = MsgReceive(evch, &ep[1], sizeof ep[1], NULL);
+	fails += !qs_check("event-pulses-arrive", e1 == 0 && e2 == 0, e1, 0);
+	fails += !qs_check("event-pulse-code-and-values",
+			   ep[0].code == 5 && ep[0].value.sival_int == 1234 && ep[1].code == 5 &&
+				   ep[1].value.sival_int == 4321,
+			   ep[1].value.sival_int, 4321);
+	fails += !qs_check("event-pulse-scoid-is-ours", ep[0].scoid > 0 && ep[0].scoid == ep[1].scoid,
+			   ep[0].scoid, ep[1].scoid);
+	ConnectDetach(evco);
+	ChannelDestroy(evch);
+
 	/* Detach. */
 	fails += !CHECK_EQ("detach", ConnectDetach(coid2), 0);
 	fails += !CHECK_EQ("send-on-detached-coid-ebadf", MsgSend_r(coid2, &c, 8, NULL, 0), -EBADF);

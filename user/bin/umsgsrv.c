@@ -130,6 +130,39 @@ int main(void)
 			MsgReply(rcvid, 0, &r, sizeof r);
 			break;
 		}
+		case CMD_EVENT: {
+			/* The client's event: deliver it before the reply and, with another
+			 * value, after it (the rcvid stays good for events); then errors. */
+			struct sigevent ev;
+			for (unsigned i = 0; i < sizeof ev; i++)
+				((char *)&ev)[i] = m->c.data[i];
+			fails += !CHECK_EQ("deliver-event-before-reply", MsgDeliverEvent(rcvid, &ev), 0);
+			MsgReply(rcvid, 0, NULL, 0);
+			ev.sigev_value.sival_int = 4321;
+			fails += !CHECK_EQ("deliver-event-after-reply", MsgDeliverEvent(rcvid, &ev), 0);
+			fails += !CHECK_EQ("deliver-event-bogus-rcvid-esrch",
+					   MsgDeliverEvent_r(rcvid + 4096, &ev), -ESRCH);
+			fails += !CHECK_EQ("deliver-event-bad-pointer-efault",
+					   MsgDeliverEvent_r(rcvid, (void *)0x80200000), -EFAULT);
+			fails += !CHECK_EQ("deliver-event-null-efault", MsgDeliverEvent_r(rcvid, NULL),
+					   -EFAULT);
+			struct sigevent bad = ev;
+			bad.sigev_priority = 0;
+			fails += !CHECK_EQ("deliver-event-priority-0-einval",
+					   MsgDeliverEvent_r(rcvid, &bad), -EINVAL);
+			bad = ev;
+			bad.sigev_notify = 99;
+			fails += !CHECK_EQ("deliver-event-bad-kind-einval",
+					   MsgDeliverEvent_r(rcvid, &bad), -EINVAL);
+			bad = ev;
+			bad.sigev_coid = 900;
+			fails += !CHECK_EQ("deliver-event-dead-coid-einval",
+					   MsgDeliverEvent_r(rcvid, &bad), -EINVAL);
+			struct sigevent none;
+			SIGEV_NONE_INIT(&none);
+			fails += !CHECK_EQ("deliver-event-none", MsgDeliverEvent(rcvid, &none), 0);
+			break;
+		}
 		case CMD_DESTROY:
 			/* chid2 still holds a scoid whose DISCONNECT pulse nobody took: both go. */
 			fails += !CHECK_EQ("server-destroy-disconnect-channel", ChannelDestroy(chid2), 0);

@@ -17,5 +17,9 @@ void qs_puts(const char *s);
 void qs_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print "check NAME: PASS" or "check NAME: FAIL (got G, expected W)"; returns ok. */
 int qs_check(const char *name, int ok, long got, long want);
-#define CHECK_EQ(name, got, want) qs_check(name, (long)(got) == (long)(want), (long)(got), (long)(want))
+/* got and want are evaluated once each (got is often a kernel call). */
+#define CHECK_EQ(name, got, want) ({ \
+	long _qs_got = (long)(got), _qs_want = (long)(want); \
+	qs_check(name, _qs_got == _qs_want, _qs_got, _qs_want); \
+})
 #endif

@@ -12,6 +12,7 @@ enum {
 	CMD_BIG,		/* 64 KiB message: reply the sum of its bytes */
 	CMD_LAST_PULSE,		/* reply: the last pulse seen (code, value) */
 	CMD_READWRITE,		/* MsgRead/MsgWrite/MsgInfo checks on a 100-byte message */
+	CMD_EVENT,		/* data: a struct sigevent; MsgDeliverEvent checks (see umsgsrv) */
 	CMD_DESTROY,		/* destroy the channels without replying, then exit */
 	CMD_DISC_OPEN,		/* make chid2 (DISCONNECT) and chid3 (no flags); reply both */
 	CMD_SERVE_ONE,		/* reply, then serve one message on chid arg: reply its scoid */

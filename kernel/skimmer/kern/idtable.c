@@ -11,6 +11,7 @@ void idtable_init(struct idtable *t, uint32_t max)
 	t->it_size = 0;
 	t->it_max = MIN(max, (uint32_t)IDT_MAX_INDEX + 1);
 	t->it_count = 0;
+	t->it_next = 1;
 }
 
 void idtable_fini(struct idtable *t)
@@ -40,8 +41,11 @@ static int grow(struct idtable *t, uint32_t need)
 		return -ENOMEM;
 	if (t->it_slots)
 		memcpy(ns, t->it_slots, t->it_size * sizeof *ns);
-	for (uint32_t i = t->it_size; i < n; i++)
+	for (uint32_t i = t->it_size; i < n; i++) {
+		ns[i].is_obj = NULL;
 		ns[i].is_gen = 1;
+		ns[i].is_tag = ns[i].is_taggen = 0;
+	}
 	kfree(t->it_slots);
 	t->it_slots = ns;
 	t->it_size = n;
@@ -77,6 +81,52 @@ int idtable_alloc(struct idtable *t, void *obj, uint32_t min_index)
 	int id = make_id(&t->it_slots[i], i);
 	spin_unlock_irqrestore(&t->it_lock, s);
 	return id;
+}
+
+int idtable_alloc_tagged(struct idtable *t, void *obj, uint32_t tag, uint32_t keep)
+{
+	KASSERT(obj != NULL, "idtable_alloc_tagged(NULL)");
+	unsigned long s = spin_lock_irqsave(&t->it_lock);
+	uint32_t i;
+	if (t->it_next >= t->it_size && t->it_size < MIN(keep, t->it_max)) {
+		i = MAX(t->it_size, 1);		/* fresh slots first, up to `keep` */
+	} else {
+		i = t->it_next < t->it_size ? t->it_next : 1;
+		for (uint32_t tries = 1; tries < t->it_size && t->it_slots[i].is_obj; tries++)
+			if (++i >= t->it_size)
+				i = 1;
+		if (i < t->it_size && t->it_slots[i].is_obj)
+			i = t->it_size;		/* every slot is live: grow */
+	}
+	if (i >= t->it_size) {
+		int err = grow(t, i);
+		if (err) {
+			spin_unlock_irqrestore(&t->it_lock, s);
+			return err;
+		}
+	}
+	struct idslot *sl = &t->it_slots[i];
+	sl->is_obj = obj;
+	sl->is_tag = tag;
+	sl->is_taggen = sl->is_gen;
+	t->it_count++;
+	t->it_next = i + 1;
+	int id = make_id(sl, i);
+	spin_unlock_irqrestore(&t->it_lock, s);
+	return id;
+}
+
+bool idtable_tag(struct idtable *t, int id, uint32_t *tag)
+{
+	if (id <= 0)
+		return false;
+	uint32_t index = (uint32_t)id & IDT_MAX_INDEX, gen = (uint32_t)id >> IDT_INDEX_BITS;
+	unsigned long s = spin_lock_irqsave(&t->it_lock);
+	bool ok = index != 0 && index < t->it_size && t->it_slots[index].is_taggen == gen;
+	if (ok)
+		*tag = t->it_slots[index].is_tag;
+	spin_unlock_irqrestore(&t->it_lock, s);
+	return ok;
 }
 
 /* The slot an id names if it is live; lock held. */

@@ -49,7 +49,7 @@
  * Every call copies in and checks its arguments before it changes anything.
  * Kernel-call handlers return the result, or -errno.
  *
- * Not yet (issue 3 continues): MsgDeliverEvent, unblock and thread-death pulses,
+ * Not yet (issue 3 continues): unblock and thread-death pulses,
  * timeouts and signals, priority boost of a busy server at send time,
  * multi-threaded processes (ConnectAttach's sharing decision would then need
  * rechecking after the server side is made).
@@ -449,7 +449,8 @@ static long rendezvous_locked(struct channel *ch, struct ipc_wait *s, struct ipc
 		ipc_complete(r, -EFAULT);
 		return -EFAULT;
 	}
-	int rcvid = idtable_alloc(&ch->ch_owner->p_rcvids, s->iw_td, 1);
+	int rcvid = idtable_alloc_tagged(&ch->ch_owner->p_rcvids, s->iw_td,
+					 s->iw_td->td_proc->p_pid, RCVID_KEEP);
 	if (rcvid < 0) {
 		ipc_complete(s, -EAGAIN);
 		return 0;
@@ -473,7 +474,8 @@ static long deliver_pulse(struct channel *ch, struct ipc_wait *pw, struct ipc_wa
 		return -EFAULT;
 	if (iov_copy(r->iw_pmap, r->iw_siov, r->iw_sparts, NULL, &kiov, 1, sizeof pw->iw_pulse, &n))
 		return -EFAULT;
-	inherit(ch, r, pw->iw_pri);
+	if (!pw->iw_keep_pri)
+		inherit(ch, r, pw->iw_pri);
 	return 0;
 }
 
@@ -484,6 +486,7 @@ static void pulse_init(struct ipc_wait *pw, int pri, int code, int value, int sc
 {
 	pw->iw_link.next = pw->iw_link.prev = NULL;
 	pw->iw_is_pulse = true;
+	pw->iw_keep_pri = false;
 	pw->iw_pri = pri;
 	memset(&pw->iw_pulse, 0, sizeof pw->iw_pulse);	/* no kernel heap bytes to user space */
 	pw->iw_pulse.type = _PULSE_TYPE;
@@ -1319,6 +1322,73 @@ long kcall_msg_send_pulse(const uint64_t *a)
 	kfree(pw);
 	conn_unref(cn);
 	return ret;
+}
+
+/*
+ * MsgDeliverEvent(rcvid, event): a SIGEV_PULSE event (the client's own, passed to us in
+ * a message) goes to the client: a pulse on its connection sigev_coid, with the
+ * event's code, value and priority (SIGEV_PULSE_PRIO_INHERIT: queued at ours, and the
+ * receiver keeps its priority). The rcvid stays good for this after the reply, until
+ * its slot is used again (RCVID_KEEP). SIGEV_NONE delivers nothing. Other kinds need
+ * signals and interrupts (later): EINVAL.
+ */
+long kcall_msg_deliver_event(const uint64_t *a)
+{
+	int rcvid = (int)a[0];
+	struct sigevent ev;
+	uint32_t pid;
+	if (a[1] == 0 || copyin(&ev, a[1], sizeof ev))
+		return -EFAULT;
+	if (ev.sigev_notify != SIGEV_PULSE && ev.sigev_notify != SIGEV_NONE)
+		return -EINVAL;
+	int pri = ev.sigev_priority, code = ev.sigev_code;
+	bool keep = pri == SIGEV_PULSE_PRIO_INHERIT;
+	if (keep)
+		pri = curthread()->td_pri;
+	if (ev.sigev_notify == SIGEV_PULSE && (pri < 1 || pri > 255 || code < -128 || code > 127))
+		return -EINVAL;
+	if (!idtable_tag(&curproc()->p_rcvids, rcvid, &pid))
+		return -ESRCH;
+	if (ev.sigev_notify == SIGEV_NONE)
+		return 0;
+
+	/* The client's connection (order: proc_lock -> p_lock), held. */
+	int scoid = 0;
+	struct conn *cn = NULL;
+	unsigned long s = spin_lock_irqsave(&proc_lock);
+	struct proc *p = proc_find(pid);
+	bool gone = p == NULL || p->p_dead;
+	if (!gone) {
+		unsigned long s2 = spin_lock_irqsave(&p->p_lock);
+		cn = conn_lookup_locked(p, ev.sigev_coid);
+		scoid = cn ? __atomic_load_n(&cn->cn_scoid, __ATOMIC_RELAXED) : 0;
+		if (scoid)
+			__atomic_fetch_add(&cn->cn_refs, 1, __ATOMIC_RELAXED);
+		else
+			cn = NULL;
+		spin_unlock_irqrestore(&p->p_lock, s2);
+	}
+	spin_unlock_irqrestore(&proc_lock, s);
+	if (gone)
+		return -ESRCH;			/* the client has gone */
+	if (cn == NULL)
+		return -EINVAL;			/* its event names no live connection */
+
+	struct ipc_wait *pw = kmalloc(sizeof *pw);
+	if (pw == NULL) {
+		conn_unref(cn);
+		return -EAGAIN;
+	}
+	pulse_init(pw, pri, code, 0, scoid);
+	pw->iw_pulse.value = ev.sigev_value;
+	pw->iw_keep_pri = keep;
+	struct channel *ch = cn->cn_chan;
+	s = chan_lock(ch);
+	long ret = conn_live_locked(cn, scoid) ? pulse_queue_locked(ch, &pw) : -ESRCH;
+	chan_unlock(ch, s);
+	kfree(pw);
+	conn_unref(cn);
+	return ret == -EBADF ? -ESRCH : ret;
 }
 
 /* --- Process setup and teardown ------------------------------------------------------------ */

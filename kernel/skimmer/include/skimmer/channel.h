@@ -12,7 +12,9 @@ struct proc;
 struct thread;
 
 #define IPC_MAXIOV 16		/* parts per message; more gets EINVAL (for now) */
-#define MAX_COIDS  1024		/* fd-space connections per process (EMFILE beyond) */
+#define MAX_COIDS  1024
+#define RCVID_KEEP 1024		/* rcvid slots used in turn before one is reused: how
+				 * long a replied rcvid stays good for MsgDeliverEvent */		/* fd-space connections per process (EMFILE beyond) */
 
 struct channel {
 	struct lwkt_port ch_port;	/* the channel as an lwkt port (msg.c): putport
@@ -68,6 +70,7 @@ struct ipc_wait {
 	enum ipc_state iw_state;
 	int iw_pri;
 	bool iw_is_pulse;
+	bool iw_keep_pri;		/* pulse: the receiver keeps its priority */
 	struct thread *iw_td;
 	struct channel *iw_chan;
 	struct conn *iw_conn;		/* sender: the connection it sends on (held) */

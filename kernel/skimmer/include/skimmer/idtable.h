@@ -18,6 +18,8 @@
 struct idslot {
 	void *is_obj;
 	uint32_t is_gen;
+	uint32_t is_tag;		/* idtable_alloc_tagged: a value that outlives obj */
+	uint32_t is_taggen;		/* the generation is_tag belongs to (0: none) */
 };
 
 struct idtable {
@@ -26,6 +28,7 @@ struct idtable {
 	uint32_t it_size;		/* slots allocated */
 	uint32_t it_max;		/* limit, <= IDT_MAX_INDEX + 1 */
 	uint32_t it_count;		/* ids in use */
+	uint32_t it_next;		/* idtable_alloc_tagged's cursor */
 };
 
 void idtable_init(struct idtable *t, uint32_t max);
@@ -33,6 +36,15 @@ void idtable_fini(struct idtable *t);			/* must be empty */
 /* A fresh id for obj: the lowest free index >= min_index (>= 1). Returns the id,
  * or -EAGAIN when full, -ENOMEM when the table cannot grow. Any context. */
 int idtable_alloc(struct idtable *t, void *obj, uint32_t min_index);
+/*
+ * A fresh id for obj that also carries `tag`, which stays readable with
+ * idtable_tag after the id is removed, until its slot is used again. To keep that
+ * as long as possible, slots are taken in turn (next fit) and the table grows to
+ * `keep` slots before any is reused. Returns the id or -errno as idtable_alloc.
+ */
+int idtable_alloc_tagged(struct idtable *t, void *obj, uint32_t tag, uint32_t keep);
+/* The tag of id (live, or removed and not reused since): true and *tag, else false. */
+bool idtable_tag(struct idtable *t, int id, uint32_t *tag);
 int idtable_reserve(struct idtable *t, uint32_t n);	/* room for n slots now: 0 or -errno */
 void *idtable_lookup(struct idtable *t, int id);	/* NULL if not a live id */
 void *idtable_remove(struct idtable *t, int id);	/* the object, or NULL */
