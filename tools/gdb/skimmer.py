@@ -768,7 +768,7 @@ class _Ipc(object):
         return self._queues[ch_addr]
 
     def rcvids(self, paddr):
-        """{rcvid: thread address} of a listed process's p_rcvids (cached)."""
+        """{rcvid: channel address} of a listed process's p_rcvids (cached)."""
         if paddr not in self._rcvids:
             p = self.proc_at.get(paddr)
             self._rcvids[paddr] = (dict(_idtable(p["p_rcvids"])[0]) if p is not None else {})
@@ -885,11 +885,11 @@ class _Ipc(object):
                 if f == "ch_replyq" and pri is not None and not int(iw["iw_is_pulse"]):
                     if rcv is None:
                         rcv = self.rcvids(oaddr)
-                    rid, td = int(iw["iw_rcvid"]), _int(iw["iw_td"])
-                    if rcv.get(rid) != td:
+                    rid = int(iw["iw_rcvid"])
+                    if rcv.get(rid) != ca:
                         warns.append("%s[%d]: rcvid %d is %s in the owner's p_rcvids"
                                      % (f, i, rid, "missing" if rid not in rcv else
-                                        "another thread (%#x)" % rcv[rid]))
+                                        "another channel (%#x)" % rcv[rid]))
             warns.extend("%s: %s" % (f, prob) for prob in w.problems)
         for m in warns:
             gdb.write("%s  WARNING: %s: %s\n" % (indent, name, m))
@@ -1565,34 +1565,48 @@ coid users counts and the satp agree (WARNING lines)."""
             nwarn += ipc.report_chan(ch, owner=p, chid=cid, indent="    ")
         warns.extend("p_chids: %s" % m for m in ipc.chid_problems.get(pa, []))
 
-        # rcvids: REPLY-blocked clients of our channels.
+        # rcvids: REPLY-blocked clients of our channels. p_rcvids names the channel;
+        # the client is the waiter on that channel's ch_replyq with that iw_rcvid.
         rids, probs = _idtable(p["p_rcvids"])
         warns.extend("p_rcvids: %s" % m for m in probs)
         gdb.write("  rcvids: %d (p_rcvids it_count %d)\n"
                   % (len(rids), int(p["p_rcvids"]["it_count"])))
-        for rid, tda in rids:
+        for rid, cha in rids:
+            client = None
+            for f, w in ipc.queues(cha):
+                if f != "ch_replyq":
+                    continue
+                for iw in w.entries("struct ipc_wait", "iw_link"):
+                    if int(iw["iw_rcvid"]) == rid:
+                        client = iw
+            if client is None:
+                gdb.write("    rcvid %d -> %s, no client\n" % (rid, ipc.chan_name(cha)))
+                warns.append("rcvid %d: no waiter on %s's ch_replyq has it"
+                             % (rid, ipc.chan_name(cha)))
+                continue
+            tda = _int(client["iw_td"])
             td = ipc.threads.get(tda)
-            where = waiting.get(tda)
-            gdb.write("    rcvid %d -> %s%s\n"
+            gdb.write("    rcvid %d -> %s  REPLY-blocked on %s\n"
                       % (rid, _td_desc(td) if td is not None else "thread %#x" % tda,
-                         "  %s-blocked on %s" % (_BLOCKED_HOW[where[0]], ipc.chan_name(where[1]))
-                         if where else ""))
+                         ipc.chan_name(cha)))
             if td is None:
                 warns.append("rcvid %d names %#x, which is not on all_threads" % (rid, tda))
-            elif where is None or where[0] != "ch_replyq":
-                warns.append("rcvid %d: %s is not on any channel's ch_replyq" % (rid, _td_desc(td)))
-            elif int(_ptr(where[2], "struct ipc_wait")["iw_rcvid"]) != rid:
-                warns.append("rcvid %d: %s's iw_rcvid is %d" % (
-                    rid, _td_desc(td), int(_ptr(where[2], "struct ipc_wait")["iw_rcvid"])))
 
         # Connections: fd-space coids, side-channel coids, and the p_conns list.
         coids, probs = _proc_coids(p)
         warns.extend(probs)
-        side, probs = _idtable(p["p_side"])
+        side_all, probs = _idtable(p["p_side"])
         warns.extend("p_side: %s" % m for m in probs)
         sidebit = _flag("_NTO_SIDE_", "CHANNEL")
-        gdb.write("  connections: %d fd-space in use (p_ncoids %d), %d side-channel\n"
-                  % (len(coids), int(p["p_ncoids"]), len(side)))
+        # p_side holds our side-channel coids and, tagged with bit 0 (msg.c SCOID_TAG),
+        # the scoids of our channels' clients: those are the clients' connections.
+        side = [(sid, cn) for sid, cn in side_all if not cn & 1]
+        scoids = [(sid, cn & ~1) for sid, cn in side_all if cn & 1]
+        gdb.write("  connections: %d fd-space in use (p_ncoids %d), %d side-channel, "
+                  "%d client scoid%s\n" % (len(coids), int(p["p_ncoids"]), len(side),
+                                            len(scoids), "" if len(scoids) == 1 else "s"))
+        for sid, cn in scoids:
+            gdb.write("    scoid %-17s %s\n" % (_coid_text(sid | sidebit), ipc.conn_text(cn)))
         named = {}
         for coid, cn in coids + [(sid | sidebit, cn) for sid, cn in side]:
             gdb.write("    coid %-18s %s\n" % (_coid_text(coid), ipc.conn_text(cn)))

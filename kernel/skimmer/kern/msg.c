@@ -449,8 +449,8 @@ static long rendezvous_locked(struct channel *ch, struct ipc_wait *s, struct ipc
 		ipc_complete(r, -EFAULT);
 		return -EFAULT;
 	}
-	int rcvid = idtable_alloc_tagged(&ch->ch_owner->p_rcvids, s->iw_td,
-					 s->iw_td->td_proc->p_pid, RCVID_KEEP);
+	int rcvid = idtable_alloc_tagged(&ch->ch_owner->p_rcvids, ch, s->iw_td->td_proc->p_pid,
+					 RCVID_KEEP);
 	if (rcvid < 0) {
 		ipc_complete(s, -EAGAIN);
 		return 0;
@@ -1178,27 +1178,49 @@ long kcall_msg_receivev(const uint64_t *a)
 	return result;
 }
 
+/* idtable_lookup_if's take: a reference to the channel an rcvid names. */
+static bool chan_hold(void *obj)
+{
+	chan_ref(obj);
+	return true;
+}
+
 /*
- * The REPLY-blocked client behind rcvid, with its channel's lock held (irq state in
- * *s); NULL (lock not held) if there is none. `take` removes the rcvid (MsgReply,
- * MsgError end the call); otherwise it stays (MsgRead, MsgWrite, MsgInfo).
- * (With multi-threaded servers, a concurrent reply could end the call between the
- * lookup and the lock: that will need the rcvid removed under the channel lock.)
+ * The REPLY-blocked client behind rcvid, found under its channel's lock. The rcvid
+ * table names the channel (referenced here) and the client is looked for on that
+ * channel's reply queue, so a call that another server thread, or the channel's
+ * death, ended meanwhile is just not found: nothing of the client is touched before
+ * the lock. Returns with ch_lock held (*chp, irq state *s; end with client_release),
+ * or NULL with nothing held. `take` removes the rcvid (MsgReply and MsgError end the
+ * call); otherwise it stays (MsgRead, MsgWrite, MsgInfo).
  */
-static struct ipc_wait *find_client(int rcvid, bool take, unsigned long *s)
+static struct ipc_wait *find_client(int rcvid, bool take, struct channel **chp,
+				    unsigned long *s)
 {
 	struct idtable *t = &curproc()->p_rcvids;
-	struct thread *ctd = take ? idtable_remove(t, rcvid) : idtable_lookup(t, rcvid);
-	if (ctd == NULL)
+	struct channel *ch = idtable_lookup_if(t, rcvid, chan_hold);
+	if (ch == NULL)
 		return NULL;
-	struct ipc_wait *cw = ctd->td_ipc;
-	*s = chan_lock(cw->iw_chan);
-	if (cw->iw_state != IPC_REPLY || cw->iw_rcvid != rcvid) {
-		KASSERT(!take, "rcvid %d in state %d", rcvid, cw->iw_state);
-		chan_unlock(cw->iw_chan, *s);
-		return NULL;
+	*s = chan_lock(ch);
+	struct list *it;
+	list_foreach(it, &ch->ch_replyq) {
+		struct ipc_wait *cw = list_entry(it, struct ipc_wait, iw_link);
+		if (cw->iw_rcvid == rcvid) {
+			if (take)
+				idtable_remove(t, rcvid);
+			*chp = ch;
+			return cw;
+		}
 	}
-	return cw;
+	chan_unlock(ch, *s);
+	chan_unref(ch);
+	return NULL;
+}
+
+static void client_release(struct channel *ch, unsigned long s)
+{
+	chan_unlock(ch, s);
+	chan_unref(ch);
 }
 
 long kcall_msg_replyv(const uint64_t *a)
@@ -1212,16 +1234,16 @@ long kcall_msg_replyv(const uint64_t *a)
 	if (status < 0 && status >= -4095)	/* would read as an errno: use MsgError */
 		return -EINVAL;
 	unsigned long s;
-	struct ipc_wait *cw = find_client(rcvid, true, &s);
+	struct channel *ch;
+	struct ipc_wait *cw = find_client(rcvid, true, &ch, &s);
 	if (cw == NULL)
 		return -ESRCH;
-	struct channel *ch = cw->iw_chan;
 	int f = iov_copy(cw->iw_pmap, cw->iw_riov, cw->iw_rparts, &curproc()->p_pmap, siov, sparts,
 			 MIN(slen, cw->iw_rlen), &n);
 	/* A bad buffer on either side fails the reply; the client learns whose it was. */
 	list_remove(&cw->iw_link);
 	ipc_complete(cw, f == 0 ? status : f == COPY_SRC_FAULT ? -ESRVRFAULT : -EFAULT);
-	chan_unlock(ch, s);
+	client_release(ch, s);
 	return f ? -EFAULT : 0;
 }
 
@@ -1242,7 +1264,8 @@ static long msg_read_write(const uint64_t *a, bool write)
 	if (offset < 0)
 		return -EINVAL;
 	unsigned long s;
-	struct ipc_wait *cw = find_client(rcvid, false, &s);
+	struct channel *ch;
+	struct ipc_wait *cw = find_client(rcvid, false, &ch, &s);
 	if (cw == NULL)
 		return -ESRCH;
 	size_t have = write ? cw->iw_rlen : cw->iw_slen;
@@ -1252,7 +1275,7 @@ static long msg_read_write(const uint64_t *a, bool write)
 				    iov, parts, 0, max, &n)
 		      : iov_copy_at(mine, iov, parts, 0, cw->iw_pmap, cw->iw_siov, cw->iw_sparts,
 				    (size_t)offset, max, &n);
-	chan_unlock(cw->iw_chan, s);
+	client_release(ch, s);
 	return f ? -EFAULT : (long)n;
 }
 
@@ -1275,11 +1298,12 @@ long kcall_msg_info(const uint64_t *a)
 	if (!user_range_ok(uinfo, sizeof info) || uinfo == 0)
 		return -EFAULT;
 	unsigned long s;
-	struct ipc_wait *cw = find_client(rcvid, false, &s);
+	struct channel *ch;
+	struct ipc_wait *cw = find_client(rcvid, false, &ch, &s);
 	if (cw == NULL)
 		return -ESRCH;
-	msg_info_fill(cw->iw_chan, cw, &info);
-	chan_unlock(cw->iw_chan, s);
+	msg_info_fill(ch, cw, &info);
+	client_release(ch, s);
 	return copyout(uinfo, &info, sizeof info) ? -EFAULT : 0;
 }
 
@@ -1289,13 +1313,13 @@ long kcall_msg_error(const uint64_t *a)
 	unsigned long s;
 	if (error < 0 || error > 4095)
 		return -EINVAL;
-	struct ipc_wait *cw = find_client(rcvid, true, &s);
+	struct channel *ch;
+	struct ipc_wait *cw = find_client(rcvid, true, &ch, &s);
 	if (cw == NULL)
 		return -ESRCH;
-	struct channel *ch = cw->iw_chan;
 	list_remove(&cw->iw_link);
 	ipc_complete(cw, error ? -error : 0);
-	chan_unlock(ch, s);
+	client_release(ch, s);
 	return 0;
 }
 
