@@ -313,25 +313,6 @@ void lwkt_yield(void)
 	lwkt_switch();
 }
 
-void lwkt_setpri_self(int pri)
-{
-	struct globaldata *gd = mycpu();
-	struct thread *td = gd->gd_curthread;
-	KASSERT(pri > TDPRI_IDLE && pri <= TDPRI_MAX, "bad priority %d", pri);
-	unsigned long s = local_irq_save();
-	if (td->td_flags & TDF_RUNQ) {
-		runq_remove(&gd->gd_runq, td);
-		td->td_pri = pri;
-		runq_insert_head(&gd->gd_runq, td);
-	} else {
-		td->td_pri = pri;
-	}
-	if (runq_top_pri(&gd->gd_runq) > pri)
-		gd->gd_reqflags |= RQF_RESCHED;
-	local_irq_restore(s);
-	lwkt_preempt_check();
-}
-
 void lwkt_setpri_local(struct thread *td, int pri)
 {
 	struct globaldata *gd = mycpu();
@@ -349,6 +330,48 @@ void lwkt_setpri_local(struct thread *td, int pri)
 	}
 	if (runq_top_pri(&gd->gd_runq) > gd->gd_curthread->td_pri)
 		gd->gd_reqflags |= RQF_RESCHED;
+}
+
+/* Is td still the live thread `id`? (td may be a stale pointer: it is only compared
+ * until found on all_threads.) */
+static bool thread_alive(struct thread *td, uint32_t id)
+{
+	bool found = false;
+	struct list *it;
+	unsigned long s = spin_lock_irqsave(&all_threads_lock);
+	list_foreach(it, &all_threads)
+		if (list_entry(it, struct thread, td_allq) == td) {
+			found = td->td_id == id && !(td->td_flags & (TDF_EXITING | TDF_IDLE));
+			break;
+		}
+	spin_unlock_irqrestore(&all_threads_lock, s);
+	return found;
+}
+
+/* lwkt_boost on td's own hart (interrupts off). */
+static void boost_local(struct thread *td, uint32_t id, int pri)
+{
+	if (thread_alive(td, id) && td->td_pri < pri)
+		lwkt_setpri_local(td, pri);
+}
+
+static void boost_remote(void *a, void *b)
+{
+	uintptr_t v = (uintptr_t)b;
+	boost_local(a, (uint32_t)(v >> 16), (int)(v & 0xffff));
+}
+
+void lwkt_boost(struct thread *td, uint32_t id, int cpu, int pri)
+{
+	struct globaldata *gd = globaldata_find(cpu);
+	if (gd == mycpu()) {
+		unsigned long s = local_irq_save();
+		boost_local(td, id, pri);
+		local_irq_restore(s);
+		lwkt_preempt_check();
+	} else {
+		ipiq_send(gd, boost_remote, td, (void *)(((uintptr_t)id << 16) | (uintptr_t)pri));
+	}
 }
 
 void lwkt_sleep(uint64_t ticks)

@@ -50,8 +50,7 @@
  * Kernel-call handlers return the result, or -errno.
  *
  * Not yet (issue 3 continues): unblock and thread-death pulses,
- * timeouts and signals, priority boost of a busy server at send time,
- * multi-threaded processes (ConnectAttach's sharing decision would then need
+ * timeouts and signals, multi-threaded processes (ConnectAttach's sharing decision would then need
  * rechecking after the server side is made).
  */
 #include <skimmer/channel.h>
@@ -404,13 +403,34 @@ static void sendq_insert(struct channel *ch, struct ipc_wait *w)
 	list_insert_before(it, &w->iw_link);
 }
 
-/* Priority inheritance: the receiving thread runs at the priority of what it received.
- * The priority rides on the reply to its receive request (ms_pri), and is applied on
- * its own hart before it is woken. */
+/* Priority inheritance: the receiving thread runs at the priority of what it received
+ * (at its own base priority on a FIXED_PRIORITY channel, so what it inherited before
+ * ends either way). The priority rides on the reply to its receive request (ms_pri),
+ * and is applied on its own hart before it is woken. */
 static void inherit(struct channel *ch, struct ipc_wait *r, int pri)
 {
-	if (!(ch->ch_flags & _NTO_CHF_FIXED_PRIORITY))
-		r->iw_msg.ms_pri = pri;
+	r->iw_msg.ms_pri = (ch->ch_flags & _NTO_CHF_FIXED_PRIORITY) ? r->iw_td->td_basepri : pri;
+	/* Remember who serves this channel, for the send-time boost. */
+	ch->ch_srv = r->iw_td;
+	ch->ch_srv_id = r->iw_td->td_id;
+	ch->ch_srv_cpu = r->iw_td->td_gd->gd_cpuid;
+	ch->ch_srv_pri = r->iw_msg.ms_pri;
+}
+
+/*
+ * Priority inheritance at send time (qnx-api.md): a sender that has to queue because
+ * no server thread is receiving raises the thread that last received on the channel
+ * (before any receive, the thread that created it) to its own priority, so a busy low-priority server cannot be starved by medium
+ * work while a high-priority client waits for it. Decided under ch_lock; returns the
+ * priority to boost to (0: none), and the caller boosts after unlocking.
+ */
+static int send_boost_locked(struct channel *ch, struct ipc_wait *w)
+{
+	if ((ch->ch_flags & _NTO_CHF_FIXED_PRIORITY) || ch->ch_srv == NULL ||
+	    w->iw_pri <= ch->ch_srv_pri)
+		return 0;
+	ch->ch_srv_pri = w->iw_pri;
+	return w->iw_pri;
 }
 
 /* The _msg_info of client s's message on ch (for MsgReceive's info and MsgInfo). */
@@ -665,6 +685,13 @@ long kcall_channel_create(const uint64_t *a)
 	list_init(&ch->ch_recvq);
 	list_init(&ch->ch_replyq);
 	list_init(&ch->ch_conns);
+	/* Until some thread receives here, the one that made the channel is taken for
+	 * its server (the send-time boost's candidate). */
+	struct thread *td = curthread();
+	ch->ch_srv = td;
+	ch->ch_srv_id = td->td_id;
+	ch->ch_srv_cpu = td->td_gd->gd_cpuid;
+	ch->ch_srv_pri = td->td_basepri;
 	if (flags & CHF_DEATH) {
 		unsigned long s = spin_lock_irqsave(&p->p_lock);
 		bool busy = p->p_deathch != NULL;
@@ -965,18 +992,18 @@ static struct channel *port_channel(struct lwkt_port *port)
 	return (struct channel *)((char *)port - offsetof(struct channel, ch_port));
 }
 
-/* A send on ch. ch_lock held. */
-static void chan_send_locked(struct channel *ch, struct ipc_wait *w)
+/* A send on ch. ch_lock held. Returns the send-time boost to apply (0: none). */
+static int chan_send_locked(struct channel *ch, struct ipc_wait *w)
 {
 	if (!conn_live_locked(w->iw_conn, w->iw_scoid)) {
 		ipc_complete(w, -EBADF);
-		return;
+		return 0;
 	}
 	struct ipc_wait *r = list_first_entry(&ch->ch_recvq, struct ipc_wait, iw_link);
 	if (r == NULL) {
 		w->iw_state = IPC_SEND;
 		sendq_insert(ch, w);
-		return;
+		return send_boost_locked(ch, w);
 	}
 	list_remove(&r->iw_link);
 	long rcvid = rendezvous_locked(ch, w, r);
@@ -984,6 +1011,7 @@ static void chan_send_locked(struct channel *ch, struct ipc_wait *w)
 		ipc_complete(r, rcvid);
 	else if (rcvid == 0)
 		list_insert_head(&ch->ch_recvq, &r->iw_link);	/* ours failed: r waits on */
+	return 0;
 }
 
 /* A receive on ch: take what is queued (a pulse is freed through *freep, after the
@@ -1003,6 +1031,12 @@ static bool chan_receive_locked(struct channel *ch, struct ipc_wait *w, bool blo
 				return false;
 			w->iw_state = IPC_RECEIVE;
 			list_insert_tail(&ch->ch_recvq, &w->iw_link);
+			/* Done with what we inherited: wait at our own priority (the next
+			 * message sets it). Only now: dropping before a queued message is
+			 * taken would let medium work run ahead of its sender. */
+			KASSERT(w->iw_td == curthread(), "receive on behalf of another thread");
+			if (w->iw_td->td_pri != w->iw_td->td_basepri)
+				lwkt_setpri_local(w->iw_td, w->iw_td->td_basepri);
 			return true;
 		}
 		list_remove(&q->iw_link);
@@ -1024,13 +1058,19 @@ static void chanport_putport(struct lwkt_port *port, struct lwkt_msg *msg)
 {
 	struct channel *ch = port_channel(port);
 	struct ipc_wait *w = (struct ipc_wait *)msg, *pulse = NULL;
+	int boost = 0;
 	unsigned long s = chan_lock(ch);
 	if (msg->ms_cmd == IPC_CMD_SEND)
-		chan_send_locked(ch, w);
+		boost = chan_send_locked(ch, w);
 	else
 		chan_receive_locked(ch, w, true, &pulse);
+	struct thread *srv = ch->ch_srv;
+	uint32_t srv_id = ch->ch_srv_id;
+	int srv_cpu = ch->ch_srv_cpu;
 	chan_unlock(ch, s);
 	kfree(pulse);
+	if (boost)
+		lwkt_boost(srv, srv_id, srv_cpu, boost);
 }
 
 /* Receive on the channel: the caller's receive request (curthread's td_ipc) goes in
@@ -1167,9 +1207,6 @@ long kcall_msg_receivev(const uint64_t *a)
 	chan_ref(ch);
 	w.iw_chan = ch;
 	td->td_ipc = &w;
-	/* Done with what we inherited: wait at our own priority (the next message sets it). */
-	if (td->td_pri != td->td_basepri)
-		lwkt_setpri_self(td->td_basepri);
 	long result = lwkt_waitport(&ch->ch_port)->ms_error;
 	chan_unref(ch);
 	/* With a pulse, info is left alone (qnx-api.md). */

@@ -26,6 +26,7 @@ static const struct selftest selftests[] = {
 	{ "ustorm", ustorm_run, false },
 	{ "chanstorm", chanstorm_run, false },
 	{ "fastpath", fastpath_run, true },
+	{ "boost", boost_run, true },
 	{ "crash", crash_run, true },
 };
 

@@ -18,20 +18,26 @@
 extern struct bootfs boot_fs;
 extern bool have_bootfs;
 
-int selftest_spawn(const char *name, int cpu, long arg, struct lwkt_msg *exitmsg,
-		   struct proc **out)
+int selftest_spawn_pri(const char *name, int cpu, int pri, long arg, struct lwkt_msg *exitmsg,
+		       struct proc **out)
 {
 	struct bootfs_file f;
 	if (!have_bootfs || bootfs_lookup(&boot_fs, name, &f) != 0)
 		return ENOENT;
 	lwkt_initmsg(exitmsg, NULL, 0);
-	return proc_spawn(f.data, f.size, name, cpu, 100, arg, exitmsg, out);
+	return proc_spawn(f.data, f.size, name, cpu, pri, arg, exitmsg, out);
 }
 
-int selftest_spawn_server(const char *name, int cpu, long arg, struct lwkt_msg *exitmsg,
-			  struct proc **out)
+int selftest_spawn(const char *name, int cpu, long arg, struct lwkt_msg *exitmsg,
+		   struct proc **out)
 {
-	if (selftest_spawn(name, cpu, arg, exitmsg, out))
+	return selftest_spawn_pri(name, cpu, 100, arg, exitmsg, out);
+}
+
+int selftest_spawn_server_pri(const char *name, int cpu, int pri, long arg,
+			      struct lwkt_msg *exitmsg, struct proc **out)
+{
+	if (selftest_spawn_pri(name, cpu, pri, arg, exitmsg, out))
 		return 0;
 	int chid = 0;
 	for (int i = 0; i < 500 && chid == 0; i++) {
@@ -39,6 +45,12 @@ int selftest_spawn_server(const char *name, int cpu, long arg, struct lwkt_msg *
 		chid = msg_first_chid(*out);
 	}
 	return chid;
+}
+
+int selftest_spawn_server(const char *name, int cpu, long arg, struct lwkt_msg *exitmsg,
+			  struct proc **out)
+{
+	return selftest_spawn_server_pri(name, cpu, 100, arg, exitmsg, out);
 }
 
 struct user_case {

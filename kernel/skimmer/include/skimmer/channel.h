@@ -30,6 +30,12 @@ struct channel {
 	struct list ch_recvq;		/* RECEIVE-blocked threads, FIFO */
 	struct list ch_replyq;		/* REPLY-blocked threads */
 	struct list ch_conns;		/* connections whose scoid is live (cn_chlink) */
+	/* The thread that last received here (a hint for the send-time boost: it may
+	 * have exited since, so lwkt_boost looks it up by id), and the priority it was
+	 * given then or boosted to since. */
+	struct thread *ch_srv;
+	uint32_t ch_srv_id;
+	int ch_srv_cpu, ch_srv_pri;
 };
 
 /* The channel flags that make a process's one death channel (EBUSY for a second). */

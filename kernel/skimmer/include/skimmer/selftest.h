@@ -25,6 +25,7 @@ bool user_run(void);
 bool ustorm_run(void);
 bool chanstorm_run(void);
 bool fastpath_run(void);
+bool boost_run(void);
 
 /* Report one check: prints "check NAME: PASS|FAIL[ detail]" and returns ok. */
 bool selftest_check(const char *name, bool ok, const char *fmt, ...)
@@ -39,9 +40,12 @@ struct lwkt_port;
 void selftest_report(struct lwkt_port *collector, void *ctx);	/* blocks until collected */
 void *selftest_collect(void);	/* on the collector's own port: the next ctx, replied */
 
-/* Start the boot-image program `name` on cpu with main's argument arg; its end is
- * reported on *exitmsg (see proc_spawn). Returns 0 or an errno. */
+/* Start the boot-image program `name` on cpu with main's argument arg (at priority
+ * 100, or pri); its end is reported on *exitmsg (see proc_spawn). Returns 0 or an
+ * errno. */
 struct proc;
+int selftest_spawn_pri(const char *name, int cpu, int pri, long arg, struct lwkt_msg *exitmsg,
+		       struct proc **out);
 int selftest_spawn(const char *name, int cpu, long arg, struct lwkt_msg *exitmsg,
 		   struct proc **out);
 /* Start a server program (main's argument arg) and wait (up to ~5 s) until it has
@@ -49,6 +53,8 @@ int selftest_spawn(const char *name, int cpu, long arg, struct lwkt_msg *exitmsg
  * running: wait for it). */
 int selftest_spawn_server(const char *name, int cpu, long arg, struct lwkt_msg *exitmsg,
 			  struct proc **out);
+int selftest_spawn_server_pri(const char *name, int cpu, int pri, long arg,
+			      struct lwkt_msg *exitmsg, struct proc **out);
 
 void selftest_start(void);	/* kmain: start the harness thread */
 #endif

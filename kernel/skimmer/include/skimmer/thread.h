@@ -75,8 +75,10 @@ void lwkt_yield(void);
 /* End the current thread; its stack is freed once another thread runs. */
 void lwkt_exit(void) __noreturn;
 
-/* Change the current thread's priority; switches if something higher is now runnable. */
-void lwkt_setpri_self(int pri);
+/* Raise thread td (id, on hart cpu) to at least pri, on its hart. td may have exited
+ * meanwhile: it is found by id among the live threads first. Thread context, no
+ * spinlock held (may send an IPI). Priority inheritance at send time. */
+void lwkt_boost(struct thread *td, uint32_t id, int cpu, int pri);
 /* Set the priority of td, a thread of this hart, run queue and all. Interrupts off. */
 void lwkt_setpri_local(struct thread *td, int pri);
 
