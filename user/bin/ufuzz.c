@@ -1,7 +1,8 @@
 /* ufuzz: random kernel calls (its argument: how many, default 200000) with hostile arguments (kernel, device, unmapped and
  * wrapping addresses, huge and negative sizes). The kernel must answer each with a
  * result or an errno, never panic, and leak nothing (the harness's no-leaks check).
- * ThreadDestroy on itself is skipped (it would end the run), and so are calls that
+ * ThreadDestroy on itself is skipped (it would end the run), ThreadCreate never gets a
+ * user-space func (the thread would fault and end the run), and so are calls that
  * would block this single thread forever (see below). */
 #include <sys/neutrino.h>
 #include "qsys.h"
@@ -50,8 +51,13 @@ int main(long calls)
 			num = (long)next();		/* any number at all */
 		for (int k = 0; k < 6; k++)
 			a[k] = next() % 4 == 0 ? (long)next() : pool[next() % (sizeof pool / sizeof pool[0])];
-		if (num == __KER_THREAD_DESTROY && (int)a[0] == 0)
+		/* ThreadDestroy of ourselves (0, our tid 1) or of all (-1) ends the run; a
+		 * thread started at a user address would fault and kill the process: keep
+		 * ThreadCreate's func out of user space (its checks are still exercised). */
+		if (num == __KER_THREAD_DESTROY && (int)a[0] >= -1 && (int)a[0] <= 1)
 			continue;
+		if (num == __KER_THREAD_CREATE)
+			a[1] |= (long)0x8000000000000000UL;
 		/* A single-threaded caller that receives on its own channel, or sends on a
 		 * connection to it, waits forever (until TimerTimeout exists): keep live-looking
 		 * chids (generation << 12 | index) out of the two calls that could get one. */

@@ -18,7 +18,7 @@ static int server(unsigned flags)
 	int chid = ChannelCreate(flags);
 	if (chid < 0)
 		return 1;
-	spin(2000000);			/* busy: a client that sends now must queue */
+	spin(20000000);			/* busy: a client that sends now must queue */
 	int rcvid = MsgReceive(chid, buf, sizeof buf, NULL);
 	if (rcvid <= 0)
 		return 2;

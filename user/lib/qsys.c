@@ -4,11 +4,25 @@
 #include <stdarg.h>
 #include "qsys.h"
 
-static int the_errno;	/* one thread per process so far */
+static int the_errno;	/* one per process until libc brings per-thread errno */
 
 int *__get_errno_ptr(void)
 {
 	return &the_errno;
+}
+
+void qs_thread_exit(void *status)
+{
+	ThreadDestroy_r(0, -1, status);
+	for (;;)
+		;
+}
+
+int qs_thread_create(void *(*func)(void *), void *arg)
+{
+	struct _thread_attr attr = { 0 };
+	attr.__exitfunc = qs_thread_exit;
+	return ThreadCreate_r(0, func, arg, &attr);
 }
 
 size_t qs_strlen(const char *s)

@@ -1,4 +1,4 @@
-/* The first kernel calls: the null call, console output for early programs, thread exit. */
+/* The first kernel calls: the null call and console output for early programs. */
 #include <skimmer/kern.h>
 #include <skimmer/errno.h>
 #include <skimmer/usercopy.h>
@@ -31,10 +31,3 @@ long kcall_debug_write(const uint64_t *a)
 	return len;
 }
 
-/* ThreadDestroy(tid, priority, status): only "the caller" (tid 0) for now. */
-long kcall_thread_destroy(const uint64_t *a)
-{
-	if ((int)a[0] != 0)
-		return -ENOSYS;
-	proc_thread_exit(PEXIT_NORMAL, (long)a[2]);
-}

@@ -275,6 +275,18 @@ struct thread *lwkt_create_stopped(void (*fn)(void *), void *arg, int pri, int c
 	return td;
 }
 
+void lwkt_destroy_stopped(struct thread *td)
+{
+	KASSERT(!(td->td_flags & (TDF_RUNQ | TDF_SLEEPING)) && td->td_switches == 0,
+		"lwkt_destroy_stopped: thread %u has run", td->td_id);
+	unsigned long s = spin_lock_irqsave(&all_threads_lock);
+	list_remove(&td->td_allq);
+	spin_unlock_irqrestore(&all_threads_lock, s);
+	page_free(td->td_kstack, kstack_order());
+	kfree(td);
+	__atomic_fetch_sub(&nthreads, 1, __ATOMIC_RELEASE);
+}
+
 struct thread *lwkt_create(void (*fn)(void *), void *arg, int pri, int cpu, const char *name)
 {
 	struct thread *td = lwkt_create_stopped(fn, arg, pri, cpu, name);
@@ -334,7 +346,7 @@ void lwkt_setpri_local(struct thread *td, int pri)
 
 /* Is td still the live thread `id`? (td may be a stale pointer: it is only compared
  * until found on all_threads.) */
-static bool thread_alive(struct thread *td, uint32_t id)
+bool lwkt_thread_alive(struct thread *td, uint32_t id)
 {
 	bool found = false;
 	struct list *it;
@@ -351,7 +363,7 @@ static bool thread_alive(struct thread *td, uint32_t id)
 /* lwkt_boost on td's own hart (interrupts off). */
 static void boost_local(struct thread *td, uint32_t id, int pri)
 {
-	if (thread_alive(td, id) && td->td_pri < pri)
+	if (lwkt_thread_alive(td, id) && td->td_pri < pri)
 		lwkt_setpri_local(td, pri);
 }
 

@@ -980,6 +980,61 @@ long kcall_connect_detach(const uint64_t *a)
 	return 0;
 }
 
+/* --- Unblocking ---------------------------------------------------------------------------
+ * A killed thread (TDF_KILLED, kern/uthread.c) must not stay blocked in a message call.
+ * msg_unblock ends the call it is blocked in now; killed_locked stops it from blocking
+ * in a new one. Both run on the thread's own hart with interrupts off, so one of them
+ * always sees the other's work: the flag is set before msg_unblock looks, and a call
+ * checks it under ch_lock before it queues (putport and the fast path). */
+
+/* The caller's own call w, in putport: if its thread has been killed, end the call with
+ * EINTR instead of queueing it. ch_lock held. */
+static bool killed_locked(struct ipc_wait *w)
+{
+	if (!(w->iw_td->td_flags & TDF_KILLED))
+		return false;
+	ipc_complete(w, -EINTR);
+	return true;
+}
+
+void msg_unblock(struct thread *td, int err)
+{
+	KASSERT(!local_irq_enabled() && td->td_gd == mycpu(), "msg_unblock context");
+	struct ipc_wait *w = td->td_ipc;	/* set only while td is inside a call */
+	if (w == NULL || w->iw_chan == NULL)
+		return;
+	struct channel *ch = w->iw_chan;	/* referenced for the call's length */
+	unsigned long s = chan_lock(ch);
+	switch (w->iw_state) {
+	case IPC_REPLY:
+		idtable_remove(&ch->ch_owner->p_rcvids, w->iw_rcvid);
+		/* fall through */
+	case IPC_SEND:
+	case IPC_RECEIVE:
+		list_remove(&w->iw_link);
+		ipc_complete(w, -err);
+		break;
+	default:		/* not queued: done, or not yet in (killed_locked stops it) */
+		break;
+	}
+	chan_unlock(ch, s);
+}
+
+void channel_thread_death(struct proc *p, int tid)
+{
+	unsigned long s = spin_lock_irqsave(&p->p_lock);
+	struct channel *dch = p->p_deathch;
+	if (dch && (dch->ch_flags & _NTO_CHF_THREAD_DEATH))
+		chan_ref(dch);
+	else
+		dch = NULL;
+	spin_unlock_irqrestore(&p->p_lock, s);
+	if (dch) {
+		kernel_pulse(dch, _PULSE_CODE_THREADDEATH, tid, 0);
+		chan_unref(dch);
+	}
+}
+
 /* --- The channel port ----------------------------------------------------------------------
  * putport takes a caller's ipc_wait message: IPC_CMD_SEND, a client's message, meets
  * a RECEIVE-blocked server thread or queues by priority; IPC_CMD_RECEIVE, a server
@@ -1060,7 +1115,9 @@ static void chanport_putport(struct lwkt_port *port, struct lwkt_msg *msg)
 	struct ipc_wait *w = (struct ipc_wait *)msg, *pulse = NULL;
 	int boost = 0;
 	unsigned long s = chan_lock(ch);
-	if (msg->ms_cmd == IPC_CMD_SEND)
+	if (killed_locked(w))
+		boost = 0;		/* ended with EINTR: a killed thread blocks in no call */
+	else if (msg->ms_cmd == IPC_CMD_SEND)
 		boost = chan_send_locked(ch, w);
 	else
 		chan_receive_locked(ch, w, true, &pulse);
@@ -1140,7 +1197,8 @@ static bool send_fast(struct channel *ch, struct ipc_wait *w)
 {
 	unsigned long s = chan_lock(ch);
 	struct ipc_wait *r = list_first_entry(&ch->ch_recvq, struct ipc_wait, iw_link);
-	if (r == NULL || !conn_live_locked(w->iw_conn, w->iw_scoid)) {
+	if (r == NULL || !conn_live_locked(w->iw_conn, w->iw_scoid) ||
+	    (w->iw_td->td_flags & TDF_KILLED)) {
 		chan_unlock(ch, s);
 		return false;
 	}
@@ -1184,6 +1242,7 @@ long kcall_msg_sendv(const uint64_t *a)
 	w.iw_td->td_ipc = &w;
 	if (!msg_fastpath || !send_fast(w.iw_chan, &w))
 		lwkt_domsg(&w.iw_chan->ch_port, &w.iw_msg);
+	w.iw_td->td_ipc = NULL;
 	conn_unref(cn);
 	return w.iw_msg.ms_error;
 }
@@ -1208,6 +1267,7 @@ long kcall_msg_receivev(const uint64_t *a)
 	w.iw_chan = ch;
 	td->td_ipc = &w;
 	long result = lwkt_waitport(&ch->ch_port)->ms_error;
+	td->td_ipc = NULL;
 	chan_unref(ch);
 	/* With a pulse, info is left alone (qnx-api.md). */
 	if (result > 0 && uinfo && copyout(uinfo, &w.iw_info, sizeof w.iw_info))
@@ -1453,6 +1513,21 @@ long kcall_msg_deliver_event(const uint64_t *a)
 }
 
 /* --- Process setup and teardown ------------------------------------------------------------ */
+
+int msg_sendq_len(struct proc *p, int chid)
+{
+	struct channel *ch = idtable_lookup_if(&p->p_chids, chid, chan_hold);
+	if (ch == NULL)
+		return -1;
+	int n = 0;
+	struct list *it;
+	unsigned long s = chan_lock(ch);
+	list_foreach(it, &ch->ch_sendq)
+		n++;
+	chan_unlock(ch, s);
+	chan_unref(ch);
+	return n;
+}
 
 int msg_first_chid(struct proc *p)
 {

@@ -28,7 +28,7 @@ struct proc *proc_find(uint32_t pid)
 	return NULL;
 }
 
-void arch_enter_user(uint64_t pc, uint64_t sp, uint64_t arg) __noreturn;
+void arch_enter_user(uint64_t pc, uint64_t sp, uint64_t arg, uint64_t ra) __noreturn;
 
 static uint32_t next_pid = 2;	/* 1 is the process manager's, when it exists */
 
@@ -54,7 +54,7 @@ static int load_segment(struct pmap *pm, const uint8_t *file, const struct elf_s
 static void user_thread_start(void *arg)
 {
 	struct proc *p = arg;
-	arch_enter_user(p->p_entry, USER_STACK_TOP, (uint64_t)p->p_arg);
+	arch_enter_user(p->p_entry, USER_STACK_TOP, (uint64_t)p->p_arg, 0);
 }
 
 /* td_reapfn: runs on the exited thread's hart after it has switched away for good. */
@@ -69,8 +69,7 @@ int proc_spawn(const void *image, size_t size, const char *name, int cpu, int pr
 	       struct lwkt_msg *exitmsg, struct proc **out)
 {
 	struct elf_image img;
-	int err = elf_parse(image, size, USER_VA_LO, USER_STACK_TOP - USER_STACK_PAGES * PAGE_SIZE,
-			    &img);
+	int err = elf_parse(image, size, USER_VA_LO, USER_STACKS_LO, &img);
 	if (err)
 		return err;
 	struct proc *p = kmalloc(sizeof *p);
@@ -82,8 +81,7 @@ int proc_spawn(const void *image, size_t size, const char *name, int cpu, int pr
 	}
 	for (int i = 0; i < img.nsegs && !err; i++)
 		err = load_segment(&p->p_pmap, image, &img.segs[i]);
-	for (uint64_t va = USER_STACK_TOP - USER_STACK_PAGES * PAGE_SIZE; !err && va < USER_STACK_TOP;
-	     va += PAGE_SIZE)
+	for (uint64_t va = USTACK_SLOT_LO(0); !err && va < USTACK_SLOT_TOP(0); va += PAGE_SIZE)
 		err = pmap_enter_new(&p->p_pmap, va, PROT_R | PROT_W, NULL);
 	struct thread *td = err ? NULL : lwkt_create_stopped(user_thread_start, p, pri, cpu, name);
 	if (td == NULL) {
@@ -106,6 +104,7 @@ int proc_spawn(const void *image, size_t size, const char *name, int cpu, int pr
 	td->td_proc = p;
 	td->td_satp = p->p_pmap.pm_satp;
 	td->td_reapfn = proc_thread_reaped;
+	uthread_proc_init(p, td);
 	*out = p;
 	lwkt_schedule(td);
 	return 0;
@@ -118,15 +117,4 @@ void proc_free(struct proc *p)
 	spin_unlock_irqrestore(&proc_lock, s);
 	pmap_destroy(&p->p_pmap);
 	kfree(p);
-}
-
-void proc_thread_exit(int how, long status)
-{
-	struct proc *p = curthread()->td_proc;
-	KASSERT(p != NULL, "proc_thread_exit from a kernel thread");
-	p->p_how = how;
-	p->p_status = status;
-	if (__atomic_load_n(&p->p_nthreads, __ATOMIC_ACQUIRE) == 1)
-		channel_proc_exit(p);	/* the last thread: release everyone waiting on us */
-	lwkt_exit();
 }

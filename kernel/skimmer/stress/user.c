@@ -55,14 +55,18 @@ int selftest_spawn_server(const char *name, int cpu, long arg, struct lwkt_msg *
 
 struct user_case {
 	const char *name;
+	long arg;		/* main's argument */
 	int how;		/* expected PEXIT_* */
 	long status;		/* expected exit status or scause */
 };
 
 static const struct user_case cases[] = {
-	{ "uhello", PEXIT_NORMAL, 0 },
-	{ "ufault", PEXIT_FAULT, 13 },	/* load page fault */
-	{ "ufuzz", PEXIT_NORMAL, 0 },
+	{ "uhello", 0, PEXIT_NORMAL, 0 },
+	{ "ufault", 0, PEXIT_FAULT, 13 },	/* load page fault */
+	{ "ufuzz", 0, PEXIT_NORMAL, 0 },
+	{ "uthreads", 0, PEXIT_NORMAL, 0 },	/* conformance */
+	{ "uthreads", 1, PEXIT_FAULT, 13 },	/* one thread's fault kills them all */
+	{ "uthreads", 2, PEXIT_NORMAL, 7 },	/* ThreadDestroy(-1, .., 7) */
 };
 
 static bool run_one(const struct user_case *c, int cpu)
@@ -71,8 +75,11 @@ static bool run_one(const struct user_case *c, int cpu)
 	struct proc *p;
 	char check[48];
 
-	ksnprintf(check, sizeof check, "user-%s-ends-as-expected", c->name);
-	long arg = strcmp(c->name, "ufuzz") == 0 ? bootarg_num("ufuzz.calls", 0) : 0;
+	if (c->arg)
+		ksnprintf(check, sizeof check, "user-%s-%ld-ends-as-expected", c->name, c->arg);
+	else
+		ksnprintf(check, sizeof check, "user-%s-ends-as-expected", c->name);
+	long arg = strcmp(c->name, "ufuzz") == 0 ? bootarg_num("ufuzz.calls", 0) : c->arg;
 	int err = selftest_spawn(c->name, cpu, arg, &exitmsg, &p);
 	if (err)
 		return selftest_check(check, false, "(spawn failed: error %d)", err);

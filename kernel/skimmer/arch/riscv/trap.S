@@ -18,6 +18,7 @@
 #define GD_KSTACK_TOP 8		/* offsets in struct globaldata (static-asserted there) */
 #define GD_USCRATCH   16
 #define GD_REQFLAGS   40
+#define GD_AST        56
 #define EXC_ECALL_U   8
 #define SSTATUS_SIE   2
 
@@ -179,6 +180,8 @@ kcall_entry:
 	csrci	sstatus, SSTATUS_SIE
 	sd	a0, TF_REG(10)(sp)
 	lw	t0, GD_REQFLAGS(tp)
+	lw	t1, GD_AST(tp)
+	or	t0, t0, t1
 	beqz	t0, trap_return
 	call	trap_kcall_resched
 	j	trap_return

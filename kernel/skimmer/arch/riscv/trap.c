@@ -46,10 +46,13 @@ static bool is_memory_fault(uint64_t cause)
 	       cause == EXC_STORE_ACCESS;
 }
 
-/* The end of a kernel call that left a reschedule pending (trap.S kcall_entry). */
+/* The end of a kernel call that left a reschedule pending, or on a hart with killed
+ * threads still to end (trap.S kcall_entry). Interrupts off. */
 void trap_kcall_resched(void)
 {
 	lwkt_preempt_check();
+	if (unlikely(mycpu()->gd_ast))
+		uthread_ast();
 }
 
 /* An exception in user mode other than a kernel call (trap.S takes those): a fault
@@ -103,11 +106,14 @@ void trap_handler(struct trapframe *tf)
 
 	/* The preemption point: a higher-priority thread woke, or the slice ended. */
 	lwkt_preempt_check();
+	/* Back to user mode: a killed thread ends here instead (kern/uthread.c). */
+	if (unlikely(gd->gd_ast) && !(tf->tf_sstatus & SSTATUS_SPP))
+		uthread_ast();
 }
 
 /* Leave the kernel for user mode at pc with stack sp and a0 = arg, from the top
  * of the current thread's kernel stack. The thread's address space is live. */
-void __noreturn arch_enter_user(uint64_t pc, uint64_t sp, uint64_t arg)
+void __noreturn arch_enter_user(uint64_t pc, uint64_t sp, uint64_t arg, uint64_t ra)
 {
 	struct thread *td = curthread();
 	struct trapframe *tf =
@@ -117,6 +123,7 @@ void __noreturn arch_enter_user(uint64_t pc, uint64_t sp, uint64_t arg)
 	tf->tf_sepc = pc;
 	tf->tf_x[2] = sp;
 	tf->tf_x[10] = arg;
+	tf->tf_x[1] = ra;
 	/* User mode, interrupts on after sret, no FP state (FS off: FP use traps). */
 	tf->tf_sstatus = (csr_read(sstatus) & ~(SSTATUS_SPP | SSTATUS_SIE | SSTATUS_FS |
 						SSTATUS_SUM)) | SSTATUS_SPIE;

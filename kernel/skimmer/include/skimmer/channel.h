@@ -97,6 +97,15 @@ struct ipc_wait {
 void msg_init(void);			/* boot: reads msg.fast= */
 void channel_proc_init(struct proc *p);
 int msg_first_chid(struct proc *p);	/* lowest-index live chid of p, or 0 (tests) */
+int msg_sendq_len(struct proc *p, int chid);	/* queued senders and pulses, -1: no chid (tests) */
 void channel_proc_exit(struct proc *p);	/* destroys channels, drops connections */
+/* Thread tid of p has ended (not its last): a THREAD_DEATH pulse on p's death channel
+ * if it asked for them. No spinlock held. */
+void channel_thread_death(struct proc *p, int tid);
+/* End the message call td is blocked in, if any, with -err: SEND-, RECEIVE- and
+ * REPLY-blocked alike, at once (no unblock pulse: for a dying thread). td's own hart,
+ * interrupts off. */
+struct thread;
+void msg_unblock(struct thread *td, int err);
 
 #endif

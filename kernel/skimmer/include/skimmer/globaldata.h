@@ -26,6 +26,8 @@ struct globaldata {
 	int gd_intr_nesting;		/* > 0 while in a trap handler */
 	uint32_t gd_ipiq_pending;	/* an IPI is on its way (set by senders, cleared by us) */
 	volatile int gd_online;		/* finished hart init */
+	uint32_t gd_ast;		/* > 0: killed threads of this hart still to end;
+					 * the returns to user mode check theirs (trap.S) */
 	uint64_t gd_ticks;		/* timer ticks on this hart */
 	uint64_t gd_next_tick;		/* rdtime deadline of the next tick */
 	struct list gd_sleepq;		/* sleeping threads, by wakeup tick */
@@ -42,6 +44,7 @@ struct globaldata {
 _Static_assert(offsetof(struct globaldata, gd_kstack_top) == 8, "trap.S GD_KSTACK_TOP");
 _Static_assert(offsetof(struct globaldata, gd_uscratch) == 16, "trap.S GD_USCRATCH");
 _Static_assert(offsetof(struct globaldata, gd_reqflags) == 40, "trap.S GD_REQFLAGS");
+_Static_assert(offsetof(struct globaldata, gd_ast) == 56, "trap.S GD_AST");
 
 extern struct globaldata cpu_globals[MAXCPU];
 extern int ncpus;

@@ -15,6 +15,8 @@
 #define TDF_IDLE     0x0002	/* the hart's idle thread */
 #define TDF_EXITING  0x0004	/* lwkt_exit called; stack freed by the next switch */
 #define TDF_SLEEPING 0x0008	/* on the hart's sleep list (lwkt_sleep) */
+#define TDF_KILLED   0x0010	/* its process is being killed: end at the next
+				 * return to user mode, block in no message call */
 
 #define TD_STACK_CANARY 0x5ca1ab1edeadc0deULL
 
@@ -43,6 +45,9 @@ struct thread {
 	uint64_t td_satp;		/* address space to run in; 0: the kernel's */
 	uintptr_t td_onfault;		/* usercopy fault recovery address, or 0 */
 	struct proc *td_proc;		/* owning process for user threads, else NULL */
+	int td_tid;			/* user threads: the id within td_proc (1: main) */
+	int td_stack_slot;		/* user threads: the stack slot it runs on, or -1 */
+	struct list td_plink;		/* on td_proc's p_threads (its p_lock) */
 	struct ipc_wait *td_ipc;	/* the message call this thread is blocked in */
 	void (*td_reapfn)(struct thread *); /* called when the exited thread is reaped */
 	struct list td_allq;		/* on the global thread list (all_threads_lock) */
@@ -55,6 +60,9 @@ struct thread *lwkt_create(void (*fn)(void *), void *arg, int pri, int cpu, cons
 /* The same, but not yet runnable: the caller finishes setting it up, then lwkt_schedule(). */
 struct thread *lwkt_create_stopped(void (*fn)(void *), void *arg, int pri, int cpu,
 				   const char *name);
+
+/* Free a thread lwkt_create_stopped made that was never scheduled. Thread context. */
+void lwkt_destroy_stopped(struct thread *td);
 
 /* Make td runnable on its own hart; any hart, any context (remote via IPIQ). */
 void lwkt_schedule(struct thread *td);
@@ -79,6 +87,9 @@ void lwkt_exit(void) __noreturn;
  * meanwhile: it is found by id among the live threads first. Thread context, no
  * spinlock held (may send an IPI). Priority inheritance at send time. */
 void lwkt_boost(struct thread *td, uint32_t id, int cpu, int pri);
+/* Is td (maybe a stale pointer, only compared) still the live thread `id`? Run it on
+ * td's hart with interrupts off for the answer to hold: a thread is reaped there. */
+bool lwkt_thread_alive(struct thread *td, uint32_t id);
 /* Set the priority of td, a thread of this hart, run queue and all. Interrupts off. */
 void lwkt_setpri_local(struct thread *td, int pri);
 

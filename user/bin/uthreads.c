@@ -1,0 +1,238 @@
+/*
+ * uthreads: multi-threaded processes (ThreadCreate, ThreadDestroy, THREAD_DEATH
+ * pulses, a process ended by its last thread or killed by one thread's fault). The
+ * kernel's test=user runs it three times, by argument:
+ *   0  conformance checks, printed one per rule; exits 0 when all pass;
+ *   1  three threads (blocked in MsgReceive, blocked in MsgSend, spinning), then a
+ *      fourth that faults: the whole process must end killed by the fault;
+ *   2  the same three, then ThreadDestroy(-1, .., 7) from main: it must exit with 7.
+ * Threads use the _r calls: errno is one per process until libc.
+ */
+#include <sys/neutrino.h>
+#include <stdint.h>
+#include "qsys.h"
+
+#define ESRCH  3
+#define EAGAIN 11
+#define EPERM  1
+#define EINTR  4
+
+#define WORKERS 8
+#define ROUNDS  200
+
+static int chid;			/* main's channel: messages and THREAD_DEATH pulses */
+static int quiet_chid;			/* a channel nobody ever sends to */
+static int deaf_chid;			/* a channel nobody ever receives on */
+static volatile int spinning;
+
+struct work {
+	int id;
+	int bad;			/* replies that were not what was sent + 1 */
+};
+
+static void *worker(void *arg)
+{
+	struct work *w = arg;
+	int coid = ConnectAttach_r(0, 0, chid, 0, 0);
+	if (coid < 0) {
+		w->bad = ROUNDS;
+		return (void *)1;
+	}
+	for (int i = 0; i < ROUNDS; i++) {
+		int v = w->id * 1000 + i, r = -1;
+		if (MsgSend_r(coid, &v, sizeof v, &r, sizeof r) != 0 || r != v + 1)
+			w->bad++;
+	}
+	ConnectDetach_r(coid);
+	return (void *)0;
+}
+
+static volatile int woke;		/* killed threads that got back to user code */
+
+static void *receiver(void *arg)	/* blocks in MsgReceive for ever */
+{
+	char buf[8] = { 0 };
+	MsgReceive_r(quiet_chid, buf, sizeof buf, NULL);
+	__atomic_fetch_add(&woke, 1, __ATOMIC_RELAXED);
+	return (void *)2;
+}
+
+static void *sender(void *arg)		/* blocks SEND on a channel nobody serves */
+{
+	int coid = ConnectAttach_r(0, 0, deaf_chid, 0, 0);
+	MsgSend_r(coid, "x", 1, NULL, 0);
+	__atomic_fetch_add(&woke, 1, __ATOMIC_RELAXED);
+	return (void *)3;
+}
+
+static void *spinner(void *arg)		/* runs user code for ever */
+{
+	spinning = 1;
+	for (volatile unsigned long i = 0;; i++)
+		;
+	return (void *)4;
+}
+
+static void *faulter(void *arg)
+{
+	for (volatile int i = 0; i < 200000; i++)	/* let the others block first */
+		;
+	volatile uintptr_t bad = 8;
+	return (void *)(long)*(volatile int *)bad;	/* load page fault */
+}
+
+static void *returner(void *arg)
+{
+	return arg;
+}
+
+/* Receive until `want` THREAD_DEATH pulses came (serving messages meanwhile);
+ * returns the OR of (1 << tid) of those that came. */
+static unsigned long deaths(int want)
+{
+	unsigned long seen = 0;
+	int n = 0;
+	while (n < want) {
+		union {
+			int v;
+			struct _pulse p;
+		} m;
+		int rcvid = MsgReceive_r(chid, &m, sizeof m, NULL);
+		if (rcvid == 0 && m.p.code == _PULSE_CODE_THREADDEATH) {
+			seen |= 1UL << (m.p.value.sival_int & 63);
+			n++;
+		} else if (rcvid > 0) {
+			int r = m.v + 1;
+			MsgReply_r(rcvid, 0, &r, sizeof r);
+		} else if (rcvid < 0) {
+			qs_printf("uthreads: MsgReceive failed %d\n", rcvid);
+			return seen;
+		}
+	}
+	return seen;
+}
+
+static void start_blockers(int *tids)
+{
+	quiet_chid = ChannelCreate_r(0);
+	deaf_chid = ChannelCreate_r(0);
+	tids[0] = qs_thread_create(receiver, NULL);
+	tids[1] = qs_thread_create(sender, NULL);
+	tids[2] = qs_thread_create(spinner, NULL);
+	while (!spinning)
+		;
+	for (volatile int i = 0; i < 100000; i++)	/* the two blockers block */
+		;
+}
+
+static int conformance(void)
+{
+	int fails = 0;
+	chid = ChannelCreate_r(_NTO_CHF_THREAD_DEATH);
+	fails += !CHECK_EQ("thread-death-channel", chid > 0, 1);
+
+	/* Workers on several harts send to main, which serves them and counts deaths. */
+	static struct work w[WORKERS];
+	int tids[WORKERS];
+	unsigned long want = 0;
+	for (int i = 0; i < WORKERS; i++) {
+		w[i].id = i;
+		tids[i] = qs_thread_create(worker, &w[i]);
+		want |= 1UL << (tids[i] & 63);
+	}
+	fails += !CHECK_EQ("thread-create-tids-count-up", tids[WORKERS - 1] - tids[0], WORKERS - 1);
+	fails += !CHECK_EQ("thread-create-first-tid-is-2", tids[0], 2);
+	unsigned long got = deaths(WORKERS);
+	fails += !CHECK_EQ("thread-death-pulse-per-thread-value-tid", got, want);
+	int bad = 0;
+	for (int i = 0; i < WORKERS; i++)
+		bad += w[i].bad;
+	fails += !CHECK_EQ("threads-message-round-trips", bad, 0);
+
+	/* Argument checks: each fails and creates nothing. */
+	struct _thread_attr at = { 0 };
+	at.__exitfunc = qs_thread_exit;
+	fails += !CHECK_EQ("thread-create-other-pid-esrch", ThreadCreate_r(999999, returner, 0, &at), -ESRCH);
+	fails += !CHECK_EQ("thread-create-null-func-einval", ThreadCreate_r(0, NULL, 0, &at), -EINVAL);
+	fails += !CHECK_EQ("thread-create-kernel-func-einval",
+			   ThreadCreate_r(0, (void *(*)(void *))0x80200000UL, 0, &at), -EINVAL);
+	fails += !CHECK_EQ("thread-create-bad-attr-efault",
+			   ThreadCreate_r(0, returner, 0, (void *)0x80200000UL), -EFAULT);
+	at.__flags = 0x100;
+	fails += !CHECK_EQ("thread-create-unknown-flag-einval", ThreadCreate_r(0, returner, 0, &at), -EINVAL);
+	at.__flags = 0x2;	/* PTHREAD_EXPLICIT_SCHED */
+	at.__policy = SCHED_FIFO;
+	at.__priority = 0;
+	fails += !CHECK_EQ("thread-create-priority-0-einval", ThreadCreate_r(0, returner, 0, &at), -EINVAL);
+	at.__priority = 256;
+	fails += !CHECK_EQ("thread-create-priority-256-einval", ThreadCreate_r(0, returner, 0, &at), -EINVAL);
+	at.__priority = 20;
+	at.__policy = 99;
+	fails += !CHECK_EQ("thread-create-bad-policy-einval", ThreadCreate_r(0, returner, 0, &at), -EINVAL);
+	at.__flags = 0;
+	at.__stacksize = 1 << 20;
+	fails += !CHECK_EQ("thread-create-huge-stack-einval", ThreadCreate_r(0, returner, 0, &at), -EINVAL);
+	static char own_stack[8192] __attribute__((aligned(16)));
+	at.__stackaddr = own_stack;
+	at.__stacksize = 16;
+	fails += !CHECK_EQ("thread-create-tiny-own-stack-einval", ThreadCreate_r(0, returner, 0, &at), -EINVAL);
+	fails += !CHECK_EQ("thread-destroy-no-such-tid-esrch", ThreadDestroy_r(1000, -1, 0), -ESRCH);
+	fails += !CHECK_EQ("thread-destroy-tid-minus-2-einval", ThreadDestroy_r(-2, -1, 0), -EINVAL);
+
+	/* A thread on a stack of our own, at an explicit priority. */
+	at.__stacksize = sizeof own_stack;
+	at.__flags = 0x2;
+	at.__policy = SCHED_RR;
+	at.__priority = 150;	/* not below ours: its death pulse sets our priority to its */
+	int t = ThreadCreate_r(0, returner, (void *)5, &at);
+	fails += !CHECK_EQ("thread-create-own-stack", t > 0, 1);
+	fails += !CHECK_EQ("thread-own-stack-death-pulse", deaths(1), 1UL << (t & 63));
+
+	/* At most 64 threads at once, main included; slots come back when threads end. */
+	int made = 0;
+	for (int i = 0; i < 100; i++) {
+		int s = qs_thread_create(spinner, NULL);
+		if (s > 0 && ThreadDestroy_r(s, -1, 0) == 0 && deaths(1) == 1UL << (s & 63))
+			made++;
+	}
+	fails += !CHECK_EQ("thread-create-destroy-100-spinners", made, 100);
+	quiet_chid = ChannelCreate_r(0);
+	int many[64], n = 0;
+	while (n < 64 && (many[n] = qs_thread_create(receiver, NULL)) > 0)
+		n++;
+	fails += !CHECK_EQ("thread-create-limit-eagain", many[n], -EAGAIN);
+	fails += !CHECK_EQ("thread-create-limit-is-63-more", n, 63);
+	for (int i = 0; i < n; i++)
+		ThreadDestroy_r(many[i], -1, 0);
+	deaths(n);
+
+	/* ThreadDestroy of another thread, whatever it is doing. */
+	int b[3];
+	start_blockers(b);
+	for (int i = 0; i < 3; i++)
+		fails += !CHECK_EQ("thread-destroy-other-returns-0", ThreadDestroy_r(b[i], -1, 0), 0);
+	got = deaths(3);
+	fails += !CHECK_EQ("thread-destroy-receive-send-running-threads",
+			   got, (1UL << (b[0] & 63)) | (1UL << (b[1] & 63)) | (1UL << (b[2] & 63)));
+	fails += !CHECK_EQ("thread-destroy-stale-tid-esrch", ThreadDestroy_r(b[0], -1, 0), -ESRCH);
+	fails += !CHECK_EQ("killed-threads-never-return-to-user", woke, 0);
+
+	qs_printf("uthreads: %d failures\n", fails);
+	return fails ? 1 : 0;
+}
+
+int main(long arg)
+{
+	if (arg == 0)
+		return conformance();
+	chid = ChannelCreate_r(_NTO_CHF_THREAD_DEATH);
+	int b[3];
+	start_blockers(b);
+	if (arg == 1) {
+		qs_thread_create(faulter, NULL);
+		deaths(100);		/* never: the fault ends us all */
+		return 1;
+	}
+	ThreadDestroy_r(-1, -1, (void *)7);
+	return 1;		/* never */
+}
