@@ -26,6 +26,9 @@ static const struct selftest selftests[] = {
 	{ "ustorm", ustorm_run, false },
 	{ "chanstorm", chanstorm_run, false },
 	{ "fastpath", fastpath_run, true },
+#ifdef CONFIG_SELFTEST_FPU
+	{ "fpu", fpu_run, false },
+#endif
 	{ "crash", crash_run, true },
 };
 
