@@ -11,11 +11,11 @@
  * One thread's FP registers while it does not hold its hart's FPU: f0..f31 (D: 64
  * bits each) and fcsr (frm and fflags). Allocated from the heap the first time the
  * thread uses FP (td_fpu, zero-filled: a first use starts from +0.0 everywhere and
- * fcsr 0), freed when the thread is reaped. Why not inside struct thread: it is
- * exactly 256 bytes, one kmalloc class; 264 more bytes would put every thread,
- * kernel threads and idle threads included, in the 1024-byte class (or 512 after
- * squeezing the padding), while only threads that use FP need this. An area costs
- * an FP thread one 512-byte heap object, once.
+ * fcsr 0), freed when the thread is reaped. Why not inside struct thread: that is
+ * exactly 256 bytes, a kmalloc class, and 264 more would move every thread, kernel
+ * threads included, to the 512-byte class at best (1024 as laid out), while only
+ * threads that use FP need the area. An FP thread pays one 512-byte heap object,
+ * once; a first-use allocation that fails kills it (fpu_trap).
  */
 struct fpstate {
 	uint64_t fps_f[32];
