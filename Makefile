@@ -103,13 +103,15 @@ kernel: $(KERNEL_IMG) $(BOOTFS)
 
 # --- User programs and the boot image --------------------------------------------------------
 # Until libc arrives, programs link a tiny system layer (user/lib) and the generated stubs.
-UCFLAGS := -march=rv64imac -mabi=lp64 -mcmodel=medany -ffreestanding -nostdlib -static -fno-pic \
+UCFLAGS := -march=rv64imafdc -mabi=lp64d -mcmodel=medany -ffreestanding -nostdlib -static -fno-pic \
 	-g -O2 -Wall -Wextra -Werror -Wno-unused-parameter -std=gnu11 \
 	-Iabi/include -I$(KCALL_GEN) -Iuser/lib
 ULIB := user/crt0.S user/lib/qsys.c $(KCALL_GEN)/kcall_stubs.S $(KCALL_GEN)/kcall_errno.c
 USER_BINS := $(patsubst user/bin/%.c,$(BUILD)/user/%,$(wildcard user/bin/*.c))
 
-$(BUILD)/user/%: user/bin/%.c $(ULIB) user/user.ld $(wildcard user/lib/*.h) abi/include/sys/neutrino.h
+# They also rebuild when this Makefile changes (UCFLAGS: the ABI); they are small.
+$(BUILD)/user/%: user/bin/%.c $(ULIB) user/user.ld $(wildcard user/lib/*.h) abi/include/sys/neutrino.h \
+		Makefile
 	@mkdir -p $(@D)
 	@echo "  USER    $@"
 	@$(CC) $(UCFLAGS) -T user/user.ld -o $@ $< $(ULIB) -lgcc

@@ -2,7 +2,9 @@
  * qemu -icount shift=0, where rdcycle counts instructions). With no argument: the null
  * call. With (where << 62 | server pid << 32 | chid): MsgSend/Receive/Reply round trips
  * to ubsrv at 16 B, 4 KiB and 64 KiB, and pulse delivery; `where` 0 = the server is on
- * our hart, 1 = on another. Returns how many figures it printed. */
+ * our hart, 1 = on another. With bit 61 set as well (ubsrv writing an FP register after
+ * each receive, on our hart): the cost of one FPU hand-over between two processes.
+ * Returns how many figures it printed. */
 #include <sys/neutrino.h>
 #include "qsys.h"
 
@@ -72,8 +74,36 @@ static int messages(long arg)
 	return 4;
 }
 
+/* The server dirties an FP register on every message. While we use no FP it keeps the
+ * FPU; once we write one too before every send, each round trip hands the FPU over
+ * twice (trap, save of the dirty registers, load). Half the difference is one. */
+static int fpu_handover(long arg)
+{
+	int coid = ConnectAttach(0, (pid_t)((arg >> 32) & 0x1fffffff), (int)(arg & 0xffffffff), 0, 0);
+	if (coid < 0)
+		return 0;
+	unsigned long plain = roundtrip(coid, 16, 200);
+	unsigned long batch[BATCHES];
+	char reply[16];
+	for (int b = 0; b < BATCHES; b++) {
+		unsigned long t0 = cycles();
+		for (int i = 0; i < 200; i++) {
+			__asm__ __volatile__("fmv.d.x ft0, %0" :: "r"(i) : "ft0");
+			MsgSend(coid, msg, 16, reply, sizeof reply);
+		}
+		batch[b] = (cycles() - t0) / 200;
+	}
+	unsigned long fp = median(batch, BATCHES);
+	qs_printf("bench fpu_handover %lu insns\n", fp > plain ? (fp - plain) / 2 : 0);
+	*(unsigned *)msg = 0xdead;
+	MsgSend(coid, msg, 16, reply, sizeof reply);
+	return 1;
+}
+
 int main(long arg)
 {
+	if ((arg >> 61) & 1)
+		return fpu_handover(arg);
 	if (arg)
 		return messages(arg);
 	unsigned long batch[BATCHES];

@@ -2,8 +2,10 @@
  * LWKT threads and the per-hart scheduler.
  *
  * Each hart runs its own scheduler over its own run queue; a thread belongs to
- * one hart for life (td_gd). Nothing here takes a cross-hart lock: scheduling a
- * thread owned by another hart is sent to that hart through the IPIQ.
+ * one hart for life (td_gd, set in lwkt_create_stopped and never changed: no
+ * thread migrates). Nothing here takes a cross-hart lock: scheduling a thread
+ * owned by another hart is sent to that hart through the IPIQ. Per-hart state
+ * about a thread relies on this too: the lazy FPU owner (arch fpu.c).
  *
  * Rules that keep this race-free (seed 003, v0.2 and v0.5):
  *  - Every run-queue mutation happens with interrupts off on the owning hart:
@@ -86,6 +88,7 @@ static void lwkt_reap(struct globaldata *gd)
 		list_remove(&td->td_runq);
 		if (td->td_reapfn)
 			td->td_reapfn(td);
+		arch_thread_free(td);
 		unsigned long s = spin_lock_irqsave(&all_threads_lock);
 		list_remove(&td->td_allq);
 		spin_unlock_irqrestore(&all_threads_lock, s);
@@ -311,6 +314,7 @@ void __noreturn lwkt_exit(void)
 		list_remove(&td->td_sleepq);
 	}
 	td->td_flags |= TDF_EXITING;
+	arch_thread_exit(td);
 	list_insert_tail(&gd->gd_zombies, &td->td_runq);
 	trace(TR_EXIT, td->td_id, 0);
 	lwkt_switch();

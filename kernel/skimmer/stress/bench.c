@@ -127,18 +127,19 @@ static uint64_t run_trace(void)
 }
 
 /* Run ubench: server_cpu < 0 means no server (null call only); otherwise start ubsrv
- * on server_cpu and measure messages to it from cpu 0. Returns figures printed. */
-static int run_user_bench(int server_cpu, int remote)
+ * on server_cpu and measure messages to it from cpu 0 (fp: the FPU hand-over figure
+ * instead, server_cpu 0). Returns figures printed. */
+static int run_user_bench(int server_cpu, int remote, int fp)
 {
 	struct lwkt_msg xs, xc;
 	struct proc *ps = NULL, *pc;
 	long arg = 0;
 	int figures = 0;
 	if (server_cpu >= 0) {
-		int chid = selftest_spawn_server("ubsrv", server_cpu, 0, &xs, &ps);
+		int chid = selftest_spawn_server("ubsrv", server_cpu, fp, &xs, &ps);
 		if (chid <= 0)
 			goto out;
-		arg = ((long)remote << 62) | ((long)ps->p_pid << 32) | chid;
+		arg = ((long)remote << 62) | ((long)fp << 61) | ((long)ps->p_pid << 32) | chid;
 	}
 	if (selftest_spawn("ubench", 0, arg, &xc, &pc) == 0) {
 		lwkt_waitmsg(&xc);
@@ -167,10 +168,11 @@ bool bench_run(void)
 	kprintf("bench trace_record %lu insns\n", (unsigned long)run_trace());
 	n++;
 	/* User-mode figures come from ubench in the boot image, which prints its own. */
-	n += run_user_bench(-1, 0);			/* the null kernel call */
-	n += run_user_bench(0, 0);			/* messages, both on cpu 0 */
+	n += run_user_bench(-1, 0, 0);			/* the null kernel call */
+	n += run_user_bench(0, 0, 0);			/* messages, both on cpu 0 */
 	if (ncpus > 1)
-		n += run_user_bench(1, 1);		/* messages across harts */
+		n += run_user_bench(1, 1, 0);		/* messages across harts */
+	n += run_user_bench(0, 0, 1);			/* one FPU hand-over */
 	kprintf("bench: %d figures, PASS\n", n);
 	return true;
 }

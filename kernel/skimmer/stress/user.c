@@ -4,7 +4,8 @@
  * unmapped memory and must be killed with a page fault, without a panic;
  * ufuzz makes 200000 (ufuzz.calls=) random kernel calls with hostile arguments;
  * umsgcli/umsgsrv are the message-passing conformance pair, and udeath checks the
- * pulses that process deaths cause.
+ * pulses that process deaths cause. None of them uses FP, so none may have been
+ * given an FPU (lazy FP: arch fpu.c).
  * Each runs on another hart than the harness where there is one. The address
  * spaces are freed afterwards, so the no-leaks check covers them.
  */
@@ -139,9 +140,18 @@ static bool run_death(void)
 	return selftest_check("user-death-pulses", ok, "(server chid %d)", chid);
 }
 
+static uint64_t fpu_grants(void)
+{
+	uint64_t n = 0;
+	for (int c = 0; c < ncpus; c++)
+		n += __atomic_load_n(&globaldata_find(c)->gd_fpu_grants, __ATOMIC_RELAXED);
+	return n;
+}
+
 bool user_run(void)
 {
 	int pass = 0, total = 0;
+	uint64_t grants0 = fpu_grants();
 	if (!have_bootfs) {
 		kprintf("user: no boot image (QEMU -initrd), FAIL\n");
 		return false;
@@ -154,7 +164,9 @@ bool user_run(void)
 	pass += run_msg_pair();
 	total++;
 	pass += run_death();
+	uint64_t grants = fpu_grants() - grants0;
+	bool nofp = selftest_check("user-no-fpu-grants", grants == 0, "(%lu)", (unsigned long)grants);
 	kprintf("user: %d/%d programs ended as expected, %s\n", pass, total,
-		pass == total ? "PASS" : "FAIL");
-	return pass == total;
+		pass == total && nofp ? "PASS" : "FAIL");
+	return pass == total && nofp;
 }

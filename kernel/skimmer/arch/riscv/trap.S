@@ -10,7 +10,9 @@
  *    thread's kernel stack (gd_kstack_top), the user's sp and tp are saved into
  *    it, and gp is reloaded (user code may use it for anything).
  * trap_return goes back to the mode the frame's sstatus.SPP names; on the way
- * to user mode it puts the globaldata back in sscratch.
+ * to user mode it puts the globaldata back in sscratch. The sstatus it writes
+ * carries the user's FP state bits (FS): the lazy FP code (fpu.c) keeps them On
+ * in the FPU owner's frame only, so no FP work is needed here.
  */
 #include <arch/frame.h>
 #include <kcall_nums.h>

@@ -4,6 +4,7 @@
 #include <skimmer/proc.h>
 #include <arch/frame.h>
 #include <arch/csr.h>
+#include <arch/fpu.h>
 
 void timer_intr(void);	/* timer.c */
 extern void trap_entry(void);
@@ -75,7 +76,10 @@ void trap_handler(struct trapframe *tf)
 	if (!(cause & SCAUSE_INTR)) {
 		struct thread *td = gd->gd_curthread;
 		if (!(tf->tf_sstatus & SSTATUS_SPP)) {
-			user_exception(tf);
+			/* With FS Off an FP instruction is illegal: the first one takes the
+			 * FPU (fpu.c) and runs again. */
+			if (cause != EXC_ILLEGAL || !fpu_trap(tf))
+				user_exception(tf);
 		} else if (td->td_onfault && is_memory_fault(cause)) {
 			tf->tf_sepc = td->td_onfault;	/* a usercopy hit a bad user page */
 		} else {
@@ -119,12 +123,14 @@ void __noreturn arch_enter_user(uint64_t pc, uint64_t sp, uint64_t arg, uint64_t
 	struct trapframe *tf =
 		(struct trapframe *)((char *)td->td_kstack + td->td_kstack_size - TF_SIZE);
 	local_irq_disable();
+	KASSERT(td->td_gd->gd_fpowner != td, "td %u owns the FPU before entering user", td->td_id);
 	memset(tf, 0, sizeof *tf);
 	tf->tf_sepc = pc;
 	tf->tf_x[2] = sp;
 	tf->tf_x[10] = arg;
 	tf->tf_x[1] = ra;
-	/* User mode, interrupts on after sret, no FP state (FS off: FP use traps). */
+	/* User mode, interrupts on after sret, FS Off: its first FP instruction traps and
+	 * takes the FPU (fpu.c). */
 	tf->tf_sstatus = (csr_read(sstatus) & ~(SSTATUS_SPP | SSTATUS_SIE | SSTATUS_FS |
 						SSTATUS_SUM)) | SSTATUS_SPIE;
 	__asm__ __volatile__("mv sp, %0\n\tj trap_return" :: "r"(tf) : "memory");

@@ -38,6 +38,10 @@ struct globaldata {
 	uint64_t gd_ipis_recv;
 	uint64_t gd_ipiq_full;		/* times a sender found a ring full */
 	uint64_t gd_handoffs;		/* lwkt_reply_handoff switches straight to the waiter */
+	/* Lazy FP (arch fpu.c): this hart only, interrupts off. */
+	struct thread *gd_fpowner;	/* whose registers the FPU holds, or NULL */
+	uint64_t gd_fpu_grants;		/* times a thread was given the FPU (first FP use) */
+	uint64_t gd_fpu_saves;		/* times a dirty owner's registers were saved */
 	struct trace_ring gd_trace;
 };
 

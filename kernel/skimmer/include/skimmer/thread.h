@@ -23,6 +23,7 @@
 struct globaldata;
 struct proc;
 struct ipc_wait;
+struct fpstate;
 
 struct thread {
 	uintptr_t td_sp;		/* saved sp while switched out (switch.S uses offset 0) */
@@ -32,6 +33,7 @@ struct thread {
 	int td_pri;			/* current priority, 0..255 */
 	int td_basepri;			/* priority without inheritance */
 	int td_slice;			/* ticks run in the current time slice */
+	uint32_t td_id;
 	struct list td_runq;		/* on gd_runq when TDF_RUNQ */
 	struct list td_sleepq;		/* on gd_sleepq when TDF_SLEEPING */
 	uint64_t td_wakeup_tick;	/* when TDF_SLEEPING: gd_ticks value to wake at */
@@ -40,7 +42,6 @@ struct thread {
 	size_t td_kstack_size;
 	void (*td_func)(void *);
 	void *td_arg;
-	uint32_t td_id;
 	uint64_t td_switches;		/* times switched in */
 	uint64_t td_satp;		/* address space to run in; 0: the kernel's */
 	uintptr_t td_onfault;		/* usercopy fault recovery address, or 0 */
@@ -50,6 +51,8 @@ struct thread {
 	struct list td_plink;		/* on td_proc's p_threads (its p_lock) */
 	struct ipc_wait *td_ipc;	/* the message call this thread is blocked in */
 	void (*td_reapfn)(struct thread *); /* called when the exited thread is reaped */
+	struct fpstate *td_fpu;		/* FP save area (arch): allocated on first FP use, freed
+					 * by the reaper; NULL for threads that never used FP */
 	struct list td_allq;		/* on the global thread list (all_threads_lock) */
 	char td_name[24];
 };

@@ -22,6 +22,7 @@ enum trace_event {
 	TR_TICK,	/* a = ticks */
 	TR_EXIT,	/* a = td_id */
 	TR_TEST,	/* free for self-tests */
+	TR_FPU,		/* a = td_id given the FPU, b = previous owner's (0: none) | 1 << 32 if saved */
 	TR_NEVENTS
 };
 

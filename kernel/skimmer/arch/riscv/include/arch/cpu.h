@@ -66,5 +66,9 @@ static inline uintptr_t cpu_frame_pointer(void)
 /* Called by lwkt_switch just before switching to td (interrupts off): load its
  * address space and note its kernel stack for traps from user mode. */
 void arch_thread_switch_in(struct globaldata *gd, struct thread *td);
+/* lwkt_exit, on td's hart with interrupts off: td gives up per-hart arch state (the FPU). */
+void arch_thread_exit(struct thread *td);
+/* lwkt_reap: free td's arch state (its FP save area, if it has one). */
+void arch_thread_free(struct thread *td);
 
 #endif

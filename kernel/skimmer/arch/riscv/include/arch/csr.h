@@ -5,7 +5,11 @@
 #define SSTATUS_SIE   (1UL << 1)
 #define SSTATUS_SPIE  (1UL << 5)
 #define SSTATUS_SPP   (1UL << 8)
-#define SSTATUS_FS    (3UL << 13)
+#define SSTATUS_FS    (3UL << 13)	/* FP state: Off, Initial, Clean, Dirty */
+#define SSTATUS_FS_OFF     (0UL << 13)	/* any FP instruction traps (illegal instruction) */
+#define SSTATUS_FS_INITIAL (1UL << 13)
+#define SSTATUS_FS_CLEAN   (2UL << 13)	/* registers match the save area */
+#define SSTATUS_FS_DIRTY   (3UL << 13)	/* changed since: the hart sets this on any FP write */
 #define SSTATUS_SUM   (1UL << 18)
 
 #define SIE_SSIE      (1UL << 1)
