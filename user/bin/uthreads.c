@@ -16,6 +16,7 @@
 #define EAGAIN 11
 #define EPERM  1
 #define EINTR  4
+#define EBADF  9
 
 #define WORKERS 8
 #define ROUNDS  200
@@ -84,6 +85,140 @@ static void *faulter(void *arg)
 static void *returner(void *arg)
 {
 	return arg;
+}
+
+static unsigned long deaths(int want);
+
+/* A client thread for the unblock checks: one MsgSend on *coid, its result kept. */
+struct call {
+	int coid;
+	volatile int started, done, result;
+	int tid;
+};
+
+static void *caller(void *arg)
+{
+	struct call *c = arg;
+	int v = 1, r = 0;
+	c->started = 1;
+	int st = MsgSend_r(c->coid, &v, sizeof v, &r, sizeof r);
+	c->result = st;
+	c->done = 1;
+	return (void *)0;
+}
+
+static void settle(void)	/* let other threads run into their blocking calls */
+{
+	for (volatile int i = 0; i < 300000; i++)
+		;
+}
+
+/* A server thread: receive one message on *chid, hand its rcvid to main, and end. */
+struct handoff {
+	int chid;
+	volatile int rcvid;
+	struct _msg_info info;
+};
+
+static void *receive_one(void *arg)
+{
+	struct handoff *h = arg;
+	int v;
+	h->rcvid = MsgReceive_r(h->chid, &v, sizeof v, &h->info);
+	return (void *)0;
+}
+
+/* ConnectDetach under blocked threads of our own, and two server threads. */
+static int unblock_checks(void)
+{
+	int fails = 0;
+	union {
+		int v;
+		struct _pulse p;
+	} m;
+	struct _msg_info info;
+
+	/* _NTO_CHF_UNBLOCK: REPLY-blocked client on a detached coid -> one UNBLOCK pulse
+	 * (value = rcvid), _NTO_MI_UNBLOCK_REQ, and the client waits for the reply. */
+	int u = ChannelCreate_r(_NTO_CHF_UNBLOCK);
+	static struct call c1;
+	c1.coid = ConnectAttach_r(0, 0, u, 0, 0);
+	c1.tid = qs_thread_create(caller, &c1);
+	int rcvid = MsgReceive_r(u, &m, sizeof m, &info);
+	fails += !CHECK_EQ("info-tid-is-the-client-thread", info.tid, c1.tid);
+	fails += !CHECK_EQ("info-flags-no-unblock-req-yet", info.flags & _NTO_MI_UNBLOCK_REQ, 0);
+	fails += !CHECK_EQ("detach-under-reply-blocked-thread", ConnectDetach_r(c1.coid), 0);
+	fails += !CHECK_EQ("unblock-pulse-received", MsgReceive_r(u, &m, sizeof m, NULL), 0);
+	fails += !CHECK_EQ("unblock-pulse-code", m.p.code, _PULSE_CODE_UNBLOCK);
+	fails += !CHECK_EQ("unblock-pulse-value-is-rcvid", m.p.value.sival_int, rcvid);
+	fails += !CHECK_EQ("msginfo-unblock-req", MsgInfo_r(rcvid, &info), 0);
+	fails += !CHECK_EQ("msginfo-unblock-req-flag", info.flags & _NTO_MI_UNBLOCK_REQ,
+			   _NTO_MI_UNBLOCK_REQ);
+	settle();
+	fails += !CHECK_EQ("unblock-client-still-reply-blocked", c1.done, 0);
+	int r = 42;
+	fails += !CHECK_EQ("reply-after-unblock-pulse", MsgReply_r(rcvid, 42, &r, sizeof r), 0);
+	while (!c1.done)
+		;
+	fails += !CHECK_EQ("unblock-client-gets-the-reply", c1.result, 42);
+	deaths(1);
+
+	/* Without _NTO_CHF_UNBLOCK: no pulse, no flag, the reply still gets through. */
+	int nu = ChannelCreate_r(0);
+	int marker = ConnectAttach_r(0, 0, nu, _NTO_SIDE_CHANNEL, 0);
+	static struct call c2;
+	c2.coid = ConnectAttach_r(0, 0, nu, 0, 0);
+	qs_thread_create(caller, &c2);
+	rcvid = MsgReceive_r(nu, &m, sizeof m, NULL);
+	fails += !CHECK_EQ("detach-without-unblock-flag", ConnectDetach_r(c2.coid), 0);
+	MsgSendPulse_r(marker, -1, 5, 0);
+	fails += !CHECK_EQ("no-unblock-pulse-without-flag",
+			   MsgReceive_r(nu, &m, sizeof m, NULL) == 0 && m.p.code == 5, 1);
+	MsgInfo_r(rcvid, &info);
+	fails += !CHECK_EQ("no-unblock-req-without-flag", info.flags & _NTO_MI_UNBLOCK_REQ, 0);
+	fails += !CHECK_EQ("reply-after-detach", MsgReply_r(rcvid, 7, NULL, 0), 0);
+	while (!c2.done)
+		;
+	fails += !CHECK_EQ("client-gets-reply-after-detach", c2.result, 7);
+	deaths(1);
+
+	/* SEND-blocked on a coid another thread detaches: EBADF at once. */
+	int deaf = ChannelCreate_r(0);
+	static struct call c3;
+	c3.coid = ConnectAttach_r(0, 0, deaf, 0, 0);
+	qs_thread_create(caller, &c3);
+	while (!c3.started)
+		;
+	settle();
+	fails += !CHECK_EQ("send-blocked-not-done-before-detach", c3.done, 0);
+	fails += !CHECK_EQ("detach-under-send-blocked-thread", ConnectDetach_r(c3.coid), 0);
+	while (!c3.done)
+		;
+	fails += !CHECK_EQ("send-blocked-on-detached-coid-ebadf", c3.result, -EBADF);
+	deaths(1);
+
+	/* Two server threads: one receives, another (main) replies to its rcvid. */
+	static struct handoff h;
+	static struct call c4;
+	h.chid = ChannelCreate_r(0);
+	c4.coid = ConnectAttach_r(0, 0, h.chid, 0, 0);
+	qs_thread_create(receive_one, &h);
+	qs_thread_create(caller, &c4);
+	deaths(1);				/* the receiver ended after receiving */
+	fails += !CHECK_EQ("another-thread-received", h.rcvid > 0, 1);
+	fails += !CHECK_EQ("any-thread-may-reply", MsgReply_r(h.rcvid, 9, NULL, 0), 0);
+	fails += !CHECK_EQ("reply-once-only-esrch", MsgReply_r(h.rcvid, 9, NULL, 0), -ESRCH);
+	while (!c4.done)
+		;
+	fails += !CHECK_EQ("client-of-two-thread-server", c4.result, 9);
+	deaths(1);
+	ConnectDetach_r(c4.coid);
+	ConnectDetach_r(marker);
+	ChannelDestroy_r(h.chid);
+	ChannelDestroy_r(deaf);
+	ChannelDestroy_r(nu);
+	ChannelDestroy_r(u);
+	return fails;
 }
 
 /* Receive until `want` THREAD_DEATH pulses came (serving messages meanwhile);
@@ -205,6 +340,8 @@ static int conformance(void)
 	for (int i = 0; i < n; i++)
 		ThreadDestroy_r(many[i], -1, 0);
 	deaths(n);
+
+	fails += unblock_checks();
 
 	/* ThreadDestroy of another thread, whatever it is doing. */
 	int b[3];

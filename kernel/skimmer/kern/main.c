@@ -153,8 +153,11 @@ void __noreturn kmain(unsigned long hartid, void *fdt)
 		lwkt_init_hart(sgd, stack, KSTACK_SIZE);
 		long e = arch_start_hart(sgd, (char *)stack + KSTACK_SIZE,
 					 10 * bootinfo.timebase_hz);
+		if (e > 0)
+			panic("hart %lu (cpu %d) did not report online within 10 s of its start",
+			      sgd->gd_hartid, c);
 		if (e)
-			panic("hart %lu (cpu %d) did not start: error %ld", sgd->gd_hartid, c, e);
+			panic("hart %lu (cpu %d) did not start: SBI error %ld", sgd->gd_hartid, c, e);
 	}
 	gd->gd_online = 1;
 	if (harts_entered_late)

@@ -380,6 +380,7 @@ static void ipc_wait_init(struct ipc_wait *w, uint32_t cmd)
 	w->iw_sparts = w->iw_rparts = 0;
 	w->iw_slen = w->iw_rlen = 0;
 	w->iw_coid = w->iw_scoid = w->iw_rcvid = 0;
+	w->iw_unblock_req = false;
 	w->iw_want_info = false;
 }
 
@@ -438,7 +439,7 @@ static void msg_info_fill(struct channel *ch, const struct ipc_wait *s, struct _
 {
 	memset(mi, 0, sizeof *mi);
 	mi->pid = (pid_t)s->iw_td->td_proc->p_pid;
-	mi->tid = (int32_t)s->iw_td->td_id;
+	mi->tid = (int32_t)s->iw_td->td_tid;
 	mi->chid = ch->ch_chid;
 	mi->scoid = s->iw_scoid;
 	mi->coid = s->iw_coid;
@@ -446,6 +447,7 @@ static void msg_info_fill(struct channel *ch, const struct ipc_wait *s, struct _
 	mi->srcmsglen = (int32_t)s->iw_slen;
 	mi->dstmsglen = (int32_t)s->iw_rlen;
 	mi->priority = (int16_t)s->iw_pri;
+	mi->flags = s->iw_unblock_req ? _NTO_MI_UNBLOCK_REQ : 0;
 }
 
 /*
@@ -949,6 +951,41 @@ static long scoid_detach(struct conn *cn, int scoid)
 	return ret;
 }
 
+/*
+ * After ConnectDetach(coid) by a client: its threads SEND-blocked on that coid fail
+ * EBADF; for each one REPLY-blocked on it, a channel with _NTO_CHF_UNBLOCK gets one
+ * UNBLOCK pulse (value = rcvid, at the client's priority; lost without memory, like
+ * MsgSendPulse's EAGAIN) and MsgInfo shows _NTO_MI_UNBLOCK_REQ; the client stays
+ * REPLY-blocked until the server replies (qnx-api.md). cn: still held by the caller.
+ */
+static void coid_detach_waiters(struct conn *cn, int coid)
+{
+	struct channel *ch = cn->cn_chan;
+	unsigned long s = chan_lock(ch);
+	struct list *it = ch->ch_sendq.next;
+	while (it != &ch->ch_sendq) {
+		struct ipc_wait *w = list_entry(it, struct ipc_wait, iw_link);
+		it = it->next;
+		if (!w->iw_is_pulse && w->iw_conn == cn && w->iw_coid == coid) {
+			list_remove(&w->iw_link);
+			ipc_complete(w, -EBADF);
+		}
+	}
+	if (ch->ch_flags & _NTO_CHF_UNBLOCK) {
+		list_foreach(it, &ch->ch_replyq) {
+			struct ipc_wait *w = list_entry(it, struct ipc_wait, iw_link), *pw;
+			if (w->iw_conn != cn || w->iw_coid != coid || w->iw_unblock_req ||
+			    (pw = kmalloc(sizeof *pw)) == NULL)
+				continue;
+			pulse_init(pw, w->iw_pri, _PULSE_CODE_UNBLOCK, w->iw_rcvid, w->iw_scoid);
+			w->iw_unblock_req = true;
+			pulse_queue_locked(ch, &pw);
+			kfree(pw);		/* NULL when queued; else delivered, a copy */
+		}
+	}
+	chan_unlock(ch, s);
+}
+
 /* ConnectDetach(coid), or ConnectDetach(scoid) from the server (scoid_detach). */
 long kcall_connect_detach(const uint64_t *a)
 {
@@ -975,6 +1012,7 @@ long kcall_connect_detach(const uint64_t *a)
 	spin_unlock_irqrestore(&p->p_lock, s);
 	if (cn == NULL)
 		return -EINVAL;
+	coid_detach_waiters(cn, coid);
 	if (last)
 		conn_client_end(cn, true);
 	return 0;

@@ -20,7 +20,7 @@ void arch_send_ipi(struct globaldata *target)
  * and timer interrupts enabled in sie. The wait sleeps in wfi rather than
  * spinning: under qemu -icount a spinning hart is never descheduled, so the
  * hart being started would never run. An SBI timer bounds the wait.
- * Returns 0, or an SBI error / -1 on timeout.
+ * Returns 0, an SBI error (< 0), or 1 when the hart did not report within timeout.
  */
 long arch_start_hart(struct globaldata *gd, void *stack_top, uint64_t timeout)
 {
@@ -36,7 +36,7 @@ long arch_start_hart(struct globaldata *gd, void *stack_top, uint64_t timeout)
 		if (__atomic_load_n(&gd->gd_online, __ATOMIC_ACQUIRE))
 			return 0;
 		if (cpu_time() >= deadline)
-			return -1;
+			return 1;
 		cpu_wfi();
 	}
 }

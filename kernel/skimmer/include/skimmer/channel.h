@@ -87,6 +87,7 @@ struct ipc_wait {
 	size_t iw_slen, iw_rlen;
 	int iw_coid, iw_scoid;
 	int iw_rcvid;			/* while REPLY-blocked */
+	bool iw_unblock_req;		/* REPLY-blocked: the server was sent an UNBLOCK pulse */
 	size_t iw_msglen;		/* bytes the receiver got */
 	/* receiver */
 	bool iw_want_info;		/* MsgReceive was given an info pointer */
