@@ -1587,7 +1587,7 @@ void msg_init(void)
 void channel_proc_init(struct proc *p)
 {
 	p->p_lock = (struct spinlock)SPINLOCK_INIT("proc");
-	idtable_init(&p->p_chids, 1024);
+	idtable_init(&p->p_chids, IDT_MAX_INDEX + 1);	/* grows by doubling: small processes stay small */
 	idtable_init(&p->p_rcvids, IDT_MAX_INDEX + 1);
 	idtable_init(&p->p_side, IDT_MAX_INDEX + 1);	/* side coids and scoids */
 	p->p_coids = NULL;

@@ -58,16 +58,18 @@ bool ustorm_run(void)
 
 bool chanstorm_run(void)
 {
-	struct lwkt_msg x[NCLIENTS];
-	struct proc *ps[NCLIENTS];
+	struct lwkt_msg x;
+	struct proc *p = NULL;
 	long rounds = bootarg_num("chanstorm.rounds", ROUNDS), fails = 0;
-	for (int i = 0; i < NCLIENTS; i++) {
-		ps[i] = NULL;
-		selftest_spawn("uchanstorm", i % ncpus, (rounds << 8) | i, &x[i], &ps[i]);
+	long threads = bootarg_num("chanstorm.threads", NCLIENTS);
+	if (threads < 1 || threads > 32 || rounds < 1 || rounds > 100000) {
+		kprintf("chanstorm: chanstorm.threads must be 1..32 and chanstorm.rounds 1..100000, FAIL\n");
+		return false;
 	}
-	int dead = reap_all(ps, x, NCLIENTS, &fails);
+	selftest_spawn("uchanstorm", 0, (rounds << 16) | (threads << 8), &x, &p);
+	int dead = reap_all(&p, &x, 1, &fails);
 	bool ok = dead == 0 && fails == 0;
-	kprintf("chanstorm: %ld channel create/destroy pairs in %d processes, %ld errors, %s\n",
-		rounds * 128 * NCLIENTS, NCLIENTS, fails + dead, ok ? "PASS" : "FAIL");
+	kprintf("chanstorm: %ld channel create/destroy pairs in %ld threads of one process, "
+		"%ld errors, %s\n", rounds * 128 * threads, threads, fails + dead, ok ? "PASS" : "FAIL");
 	return ok;
 }
