@@ -36,6 +36,11 @@ struct globaldata {
 	uint64_t gd_ipis_recv;
 	uint64_t gd_ipiq_full;		/* times a sender found a ring full */
 	uint64_t gd_handoffs;		/* lwkt_reply_handoff switches straight to the waiter */
+	uint64_t gd_fast_send;		/* msg_fast.c: calls each fast path finished */
+	uint64_t gd_fast_receive;
+	uint64_t gd_fast_reply;
+	struct thread *gd_last_sched;	/* the thread lwkt_schedule_local last queued here
+					 * (lwkt_switch's O(1) pick; cleared when it exits) */
 	struct trace_ring gd_trace;
 };
 
