@@ -162,8 +162,8 @@ void lwkt_switch(void)
 	gd->gd_reqflags = 0;
 	/* The only queued thread is the one last queued, if that is still queued: no
 	 * search. (gd_last_sched is this hart's, and cleared when it exits.) */
-	ntd = gd->gd_last_sched;
-	if (gd->gd_runq.rq_count != 1 || ntd == NULL || !(ntd->td_flags & TDF_RUNQ))
+	if (gd->gd_runq.rq_count != 1 || (ntd = gd->gd_last_sched) == NULL ||
+	    !(ntd->td_flags & TDF_RUNQ))
 		ntd = runq_choose(&gd->gd_runq);
 	if (ntd == NULL)
 		ntd = &gd->gd_idlethread;

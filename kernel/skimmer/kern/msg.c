@@ -391,7 +391,7 @@ void ipc_wait_init(struct ipc_wait *w, uint32_t cmd)
 
 /* End w's call with `status` (>= 0 or -errno): reply its message, which wakes its thread
  * on the thread's own hart. w is off every queue. ch_lock held. */
-static void ipc_complete(struct ipc_wait *w, long status)
+void ipc_complete(struct ipc_wait *w, long status)
 {
 	w->iw_state = IPC_DONE;
 	lwkt_replymsg(&w->iw_msg, (int)status);
@@ -1021,8 +1021,8 @@ static int chan_send_locked(struct channel *ch, struct ipc_wait *w)
 /* A receive on ch: take what is queued (a pulse is freed through *freep, after the
  * unlock), or queue w if `block`. Returns false if nothing was queued and w was not
  * either. ch_lock held. */
-static bool chan_receive_locked(struct channel *ch, struct ipc_wait *w, bool block,
-				struct ipc_wait **freep)
+bool chan_receive_locked(struct channel *ch, struct ipc_wait *w, bool block,
+			 struct ipc_wait **freep)
 {
 	for (;;) {
 		if (ch->ch_dead) {

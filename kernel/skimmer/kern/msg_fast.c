@@ -33,6 +33,7 @@
 #include <skimmer/thread2.h>
 #include <skimmer/errno.h>
 #include <skimmer/usercopy.h>
+#include <skimmer/kmem.h>
 
 /* A flat buffer (parts = -bytes, as MsgSend passes it) inside user space. */
 static inline bool flat_buf(uint64_t va, int parts, size_t *len)
@@ -118,7 +119,7 @@ long msg_fast_send(const uint64_t *a)
 	crit_enter();
 	spin_lock(&ch->ch_lock);
 	struct ipc_wait *r = list_first_entry(&ch->ch_recvq, struct ipc_wait, iw_link);
-	if (r == NULL || !conn_live_locked(cn, scoid) || r->iw_sparts != 1 || !waits_here(r, gd))
+	if (r == NULL || !conn_live_locked(cn, scoid) || r->iw_sparts != 1)
 		goto miss;
 	struct ipc_wait w;
 	ipc_wait_init(&w, IPC_CMD_SEND);
@@ -152,16 +153,27 @@ long msg_fast_send(const uint64_t *a)
 	list_insert_tail(&ch->ch_replyq, &w.iw_link);
 	inherit(ch, r, w.iw_pri);
 	struct thread *ntd = r->iw_td;
-	reply_in_place(r, rcvid);
-	if (r->iw_msg.ms_pri)
-		ntd->td_pri = r->iw_msg.ms_pri;	/* stopped: on no run queue */
-	wait_for(td, &w);
-	spin_unlock(&ch->ch_lock);
-	/* The hart goes to ntd, unless something queued here outranks it (then it is
-	 * scheduled and we switch as lwkt_switch does: still the slow path's result). */
-	if (lwkt_handoff(ntd))
-		gd->gd_fast_send++;
-	int ret = end_wait(&w, s);
+	int ret;
+	if (waits_here(r, gd)) {
+		reply_in_place(r, rcvid);
+		if (r->iw_msg.ms_pri)
+			ntd->td_pri = r->iw_msg.ms_pri;	/* stopped: on no run queue */
+		wait_for(td, &w);
+		spin_unlock(&ch->ch_lock);
+		/* The hart goes to ntd, unless something queued here outranks it (then it
+		 * is scheduled and we switch as lwkt_switch would: the slow path's result). */
+		if (lwkt_handoff(ntd))
+			gd->gd_fast_send++;
+		ret = end_wait(&w, s);
+	} else {
+		/* The receiver is another hart's (or not stopped yet): it is woken the
+		 * ordinary way, as chan_send_locked does, and we wait as lwkt_domsg does. */
+		lwkt_msg_prepare_sync(&w.iw_msg);
+		ipc_complete(r, rcvid);
+		spin_unlock_irqrestore(&ch->ch_lock, s);
+		crit_exit();
+		ret = lwkt_waitmsg(&w.iw_msg);
+	}
 	conn_unref(cn);
 	return ret;
 
@@ -184,15 +196,6 @@ long msg_fast_receive(const uint64_t *a)
 	if (ch == NULL)
 		return MSG_FAST_MISS;
 
-	crit_enter();
-	unsigned long s = spin_lock_irqsave(&ch->ch_lock);
-	if (ch->ch_dead || !list_empty(&ch->ch_sendq) || !(td->td_flags & TDF_RUNQ)) {
-		spin_unlock_irqrestore(&ch->ch_lock, s);
-		crit_exit();
-		chan_unref(ch);
-		return MSG_FAST_MISS;
-	}
-	/* Nothing queued: RECEIVE-blocked, as chan_receive_locked queues a receiver. */
 	struct ipc_wait w;
 	ipc_wait_init(&w, IPC_CMD_RECEIVE);
 	w.iw_siov[0].iov_base = (void *)(uintptr_t)a[1];
@@ -201,9 +204,25 @@ long msg_fast_receive(const uint64_t *a)
 	w.iw_slen = len;
 	w.iw_want_info = uinfo != 0;
 	w.iw_chan = ch;
-	w.iw_state = IPC_RECEIVE;
 	w.iw_msg.ms_target_port = &ch->ch_port;
 	td->td_ipc = &w;
+	long result;
+	crit_enter();
+	unsigned long s = spin_lock_irqsave(&ch->ch_lock);
+	if (ch->ch_dead || !list_empty(&ch->ch_sendq) || !(td->td_flags & TDF_RUNQ)) {
+		/* Something to take (or the channel has died): the slow path's own step, as
+		 * chanport_putport and thread_waitmsg take it. */
+		struct ipc_wait *pulse = NULL;
+		lwkt_msg_prepare_sync(&w.iw_msg);
+		chan_receive_locked(ch, &w, true, &pulse);
+		spin_unlock_irqrestore(&ch->ch_lock, s);
+		crit_exit();
+		kfree(pulse);
+		result = lwkt_waitmsg(&w.iw_msg);
+		goto out;
+	}
+	/* Nothing queued: RECEIVE-blocked, as chan_receive_locked queues a receiver. */
+	w.iw_state = IPC_RECEIVE;
 	list_insert_tail(&ch->ch_recvq, &w.iw_link);
 	/* Done with what we inherited, now that we block (chan_receive_locked). */
 	if (td->td_pri != td->td_basepri)
@@ -212,7 +231,8 @@ long msg_fast_receive(const uint64_t *a)
 	spin_unlock(&ch->ch_lock);
 	td->td_gd->gd_fast_receive++;
 	lwkt_block_switch();
-	long result = end_wait(&w, s);
+	result = end_wait(&w, s);
+out:
 	chan_unref(ch);
 	/* With a pulse, info is left alone (qnx-api.md). */
 	if (result > 0 && uinfo && copyout(uinfo, &w.iw_info, sizeof w.iw_info))
@@ -237,7 +257,7 @@ long msg_fast_reply(const uint64_t *a)
 	crit_enter();
 	unsigned long s = spin_lock_irqsave(&ch->ch_lock);
 	struct ipc_wait *cw = list_first_entry(&ch->ch_replyq, struct ipc_wait, iw_link);
-	if (cw == NULL || cw->iw_rcvid != rcvid || cw->iw_rparts != 1 || !waits_here(cw, gd) ||
+	if (cw == NULL || cw->iw_rcvid != rcvid || cw->iw_rparts != 1 ||
 	    msg_copy_flat(cw->iw_pmap, (uint64_t)(uintptr_t)cw->iw_riov[0].iov_base, &p->p_pmap,
 			  a[2], MIN(len, cw->iw_rlen), &n)) {
 		spin_unlock_irqrestore(&ch->ch_lock, s);
@@ -250,12 +270,16 @@ long msg_fast_reply(const uint64_t *a)
 	idtable_remove(&p->p_rcvids, rcvid);
 	list_remove(&cw->iw_link);
 	struct thread *ctd = cw->iw_td;
-	reply_in_place(cw, status);
-	if (cw->iw_msg.ms_pri && cw->iw_msg.ms_pri != ctd->td_pri)
-		lwkt_setpri_local(ctd, cw->iw_msg.ms_pri);
-	lwkt_schedule_local(ctd);
+	if (waits_here(cw, gd)) {
+		reply_in_place(cw, status);
+		if (cw->iw_msg.ms_pri && cw->iw_msg.ms_pri != ctd->td_pri)
+			lwkt_setpri_local(ctd, cw->iw_msg.ms_pri);
+		lwkt_schedule_local(ctd);
+		gd->gd_fast_reply++;
+	} else {
+		ipc_complete(cw, status);	/* another hart's client: through its IPIQ */
+	}
 	spin_unlock_irqrestore(&ch->ch_lock, s);
-	gd->gd_fast_reply++;
 	crit_exit();			/* a more urgent client runs now */
 	chan_unref(ch);
 	return 0;

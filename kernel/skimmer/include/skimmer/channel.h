@@ -113,6 +113,9 @@ long msg_fast_send(const uint64_t *a);		/* MsgSendv's arguments */
 long msg_fast_receive(const uint64_t *a);	/* MsgReceivev's */
 long msg_fast_reply(const uint64_t *a);		/* MsgReplyv's */
 void ipc_wait_init(struct ipc_wait *w, uint32_t cmd);
+void ipc_complete(struct ipc_wait *w, long status);	/* end w's call; ch_lock held */
+bool chan_receive_locked(struct channel *ch, struct ipc_wait *w, bool block,
+			 struct ipc_wait **freep);
 int msg_copy_flat(struct pmap *dpm, uint64_t dva, struct pmap *spm, uint64_t sva, size_t n,
 		  size_t *done);
 void msg_info_fill(struct channel *ch, const struct ipc_wait *s, struct _msg_info *mi);
