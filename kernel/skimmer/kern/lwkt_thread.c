@@ -112,6 +112,7 @@ void lwkt_schedule_local(struct thread *td)
 	}
 	td->td_flags |= TDF_RUNQ;
 	runq_insert_tail(&gd->gd_runq, td);
+	gd->gd_last_sched = td;
 	trace(TR_SCHED, td->td_id, gd->gd_cpuid);
 	if (td->td_pri > gd->gd_curthread->td_pri)
 		gd->gd_reqflags |= RQF_RESCHED;
@@ -162,7 +163,11 @@ void lwkt_switch(void)
 		runq_insert_tail(&gd->gd_runq, td);
 	}
 	gd->gd_reqflags = 0;
-	ntd = runq_choose(&gd->gd_runq);
+	/* The only queued thread is the one last queued, if that is still queued: no
+	 * search. (gd_last_sched is this hart's, and cleared when it exits.) */
+	if (gd->gd_runq.rq_count != 1 || (ntd = gd->gd_last_sched) == NULL ||
+	    !(ntd->td_flags & TDF_RUNQ))
+		ntd = runq_choose(&gd->gd_runq);
 	if (ntd == NULL)
 		ntd = &gd->gd_idlethread;
 	if (ntd != td) {
@@ -182,6 +187,18 @@ void lwkt_switch(void)
 	local_irq_restore(s);
 }
 
+void lwkt_block_switch(void)
+{
+	struct globaldata *gd = mycpu();
+	struct thread *td = gd->gd_curthread;
+	KASSERT(!local_irq_enabled() && td->td_critcount > 0, "lwkt_block_switch context");
+	if (td->td_flags & TDF_RUNQ) {
+		td->td_flags &= ~TDF_RUNQ;
+		runq_remove(&gd->gd_runq, td);
+	}
+	lwkt_switch();
+}
+
 /*
  * Block the current thread and give the hart straight to ntd, a thread of this hart
  * that is not yet runnable (a receiver the caller has just handed a message). The
@@ -189,10 +206,10 @@ void lwkt_switch(void)
  * queue nothing queued here is more urgent than ntd. Then ntd goes to the head of its
  * level and runs at once: no search, one trace record. If a guard fails, ntd is
  * scheduled the ordinary way and the hart switches as lwkt_switch does. Either way
- * the caller is off the run queue and must have arranged its own wakeup.
- * Interrupts off; the caller is in a critical section.
+ * the caller is off the run queue and must have arranged its own wakeup. Returns true
+ * if ntd got the hart directly. Interrupts off; the caller is in a critical section.
  */
-void lwkt_handoff(struct thread *ntd)
+bool lwkt_handoff(struct thread *ntd)
 {
 	struct globaldata *gd = mycpu();
 	struct thread *td = gd->gd_curthread;
@@ -209,7 +226,7 @@ void lwkt_handoff(struct thread *ntd)
 		else
 			ipiq_send(ntd->td_gd, lwkt_schedule_remote, ntd, NULL);
 		lwkt_switch();
-		return;
+		return false;
 	}
 	ntd->td_flags |= TDF_RUNQ;
 	runq_insert_head(&gd->gd_runq, ntd);
@@ -226,6 +243,7 @@ void lwkt_handoff(struct thread *ntd)
 	if (unlikely(!list_empty(&gd->gd_zombies)))
 		lwkt_reap(gd);
 	--td->td_critcount;
+	return true;
 }
 
 /* First code a new thread runs (from lwkt_trampoline), with interrupts off and
@@ -315,6 +333,8 @@ void __noreturn lwkt_exit(void)
 	}
 	td->td_flags |= TDF_EXITING;
 	arch_thread_exit(td);
+	if (gd->gd_last_sched == td)
+		gd->gd_last_sched = NULL;
 	list_insert_tail(&gd->gd_zombies, &td->td_runq);
 	trace(TR_EXIT, td->td_id, 0);
 	lwkt_switch();

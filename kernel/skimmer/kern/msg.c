@@ -105,12 +105,12 @@ static bool is_coid_obj(void *obj)
 
 /* --- References and lookups -------------------------------------------------------- */
 
-static void chan_ref(struct channel *ch)
+void chan_ref(struct channel *ch)
 {
 	__atomic_fetch_add(&ch->ch_refs, 1, __ATOMIC_RELAXED);
 }
 
-static void chan_unref(struct channel *ch)
+void chan_unref(struct channel *ch)
 {
 	if (__atomic_sub_fetch(&ch->ch_refs, 1, __ATOMIC_ACQ_REL) == 0) {
 		KASSERT(ch->ch_dead && list_empty(&ch->ch_sendq) && list_empty(&ch->ch_recvq) &&
@@ -160,13 +160,13 @@ static struct conn *coid_conn(int coid, int *scoid)
 
 /* Is cn still the connection the server knows as scoid (not cut meanwhile), on a live
  * channel? ch_lock held. */
-static bool conn_live_locked(struct conn *cn, int scoid)
+bool conn_live_locked(struct conn *cn, int scoid)
 {
 	return !cn->cn_chan->ch_dead && cn->cn_scoid == scoid;
 }
 
 /* Drop one reference to cn; the last frees it and its channel reference. */
-static void conn_unref(struct conn *cn)
+void conn_unref(struct conn *cn)
 {
 	if (__atomic_sub_fetch(&cn->cn_refs, 1, __ATOMIC_ACQ_REL) == 0) {
 		struct channel *ch = cn->cn_chan;
@@ -187,8 +187,6 @@ static bool conn_hold_scoid(void *obj)
 
 /* --- Copying between address spaces --------------------------------------------------- */
 
-#define COPY_SRC_FAULT 1
-#define COPY_DST_FAULT 2
 
 struct iovcur {
 	struct pmap *pm;
@@ -303,27 +301,33 @@ static int iov_copy_at(struct pmap *dpm, const iov_t *diov, int dparts, size_t d
 	return 0;
 }
 
+/* n bytes from sva in spm (NULL: a kernel address) to dva in dpm, both flat. Returns 0
+ * or COPY_SRC_FAULT / COPY_DST_FAULT (*done counts the bytes copied). */
+int msg_copy_flat(struct pmap *dpm, uint64_t dva, struct pmap *spm, uint64_t sva, size_t n,
+		  size_t *done)
+{
+	/* Short messages stay within one page on each side: one translation each. */
+	if (n && ((dva ^ (dva + n - 1)) | (sva ^ (sva + n - 1))) < PAGE_SIZE) {
+		char *sp = spm ? pmap_user_addr(spm, sva, false) : (char *)(uintptr_t)sva;
+		if (sp == NULL)
+			return COPY_SRC_FAULT;
+		char *dp = pmap_user_addr(dpm, dva, true);
+		if (dp == NULL)
+			return COPY_DST_FAULT;
+		memcpy(dp, sp, n);
+		*done = n;
+		return 0;
+	}
+	return copy_flat(dpm, dva, spm, sva, n, done);
+}
+
 static int iov_copy(struct pmap *dpm, const iov_t *diov, int dparts, struct pmap *spm,
 		    const iov_t *siov, int sparts, size_t max, size_t *done)
 {
-	if (dparts == 1 && sparts == 1) {
-		uint64_t dva = (uint64_t)(uintptr_t)diov->iov_base;
-		uint64_t sva = (uint64_t)(uintptr_t)siov->iov_base;
-		size_t n = MIN(max, MIN(diov->iov_len, siov->iov_len));
-		/* Short messages stay within one page on each side: one walk each. */
-		if (n && ((dva ^ (dva + n - 1)) | (sva ^ (sva + n - 1))) < PAGE_SIZE) {
-			char *sp = spm ? pmap_user_addr(spm, sva, false) : (char *)(uintptr_t)sva;
-			if (sp == NULL)
-				return COPY_SRC_FAULT;
-			char *dp = pmap_user_addr(dpm, dva, true);
-			if (dp == NULL)
-				return COPY_DST_FAULT;
-			memcpy(dp, sp, n);
-			*done = n;
-			return 0;
-		}
-		return copy_flat(dpm, dva, spm, sva, n, done);
-	}
+	if (dparts == 1 && sparts == 1)
+		return msg_copy_flat(dpm, (uint64_t)(uintptr_t)diov->iov_base, spm,
+				     (uint64_t)(uintptr_t)siov->iov_base,
+				     MIN(max, MIN(diov->iov_len, siov->iov_len)), done);
 	return iov_copy_at(dpm, diov, dparts, 0, spm, siov, sparts, 0, max, done);
 }
 
@@ -366,7 +370,7 @@ static inline int iov_fetch(uint64_t uiov, int *parts, iov_t *iov, size_t *total
 /* A fresh ipc_wait for the calling thread. Only the header is cleared: the iov arrays
  * and info are written before they are read (clearing all ~650 bytes cost ~80 stores
  * per call). */
-static void ipc_wait_init(struct ipc_wait *w, uint32_t cmd)
+void ipc_wait_init(struct ipc_wait *w, uint32_t cmd)
 {
 	lwkt_initmsg(&w->iw_msg, NULL, cmd);
 	w->iw_link.next = w->iw_link.prev = NULL;
@@ -388,7 +392,7 @@ static void ipc_wait_init(struct ipc_wait *w, uint32_t cmd)
 
 /* End w's call with `status` (>= 0 or -errno): reply its message, which wakes its thread
  * on the thread's own hart. w is off every queue. ch_lock held. */
-static void ipc_complete(struct ipc_wait *w, long status)
+void ipc_complete(struct ipc_wait *w, long status)
 {
 	w->iw_state = IPC_DONE;
 	lwkt_replymsg(&w->iw_msg, (int)status);
@@ -408,7 +412,7 @@ static void sendq_insert(struct channel *ch, struct ipc_wait *w)
  * (at its own base priority on a FIXED_PRIORITY channel, so what it inherited before
  * ends either way). The priority rides on the reply to its receive request (ms_pri),
  * and is applied on its own hart before it is woken. */
-static void inherit(struct channel *ch, struct ipc_wait *r, int pri)
+void inherit(struct channel *ch, struct ipc_wait *r, int pri)
 {
 	r->iw_msg.ms_pri = (ch->ch_flags & _NTO_CHF_FIXED_PRIORITY) ? r->iw_td->td_basepri : pri;
 	/* Remember who serves this channel, for the send-time boost. */
@@ -435,7 +439,7 @@ static int send_boost_locked(struct channel *ch, struct ipc_wait *w)
 }
 
 /* The _msg_info of client s's message on ch (for MsgReceive's info and MsgInfo). */
-static void msg_info_fill(struct channel *ch, const struct ipc_wait *s, struct _msg_info *mi)
+void msg_info_fill(struct channel *ch, const struct ipc_wait *s, struct _msg_info *mi)
 {
 	memset(mi, 0, sizeof *mi);
 	mi->pid = (pid_t)s->iw_td->td_proc->p_pid;
@@ -1110,8 +1114,8 @@ static int chan_send_locked(struct channel *ch, struct ipc_wait *w)
 /* A receive on ch: take what is queued (a pulse is freed through *freep, after the
  * unlock), or queue w if `block`. Returns false if nothing was queued and w was not
  * either. ch_lock held. */
-static bool chan_receive_locked(struct channel *ch, struct ipc_wait *w, bool block,
-				struct ipc_wait **freep)
+bool chan_receive_locked(struct channel *ch, struct ipc_wait *w, bool block,
+			 struct ipc_wait **freep)
 {
 	for (;;) {
 		if (ch->ch_dead) {
@@ -1265,6 +1269,9 @@ long kcall_msg_sendv(const uint64_t *a)
 {
 	struct ipc_wait w;
 	int err;
+	long ret;
+	if (msg_fastpath && (ret = msg_fast_send(a)) != MSG_FAST_MISS)
+		return ret;
 	ipc_wait_init(&w, IPC_CMD_SEND);
 	w.iw_sparts = (int)a[2];
 	w.iw_rparts = (int)a[4];
@@ -1291,6 +1298,9 @@ long kcall_msg_receivev(const uint64_t *a)
 	struct thread *td = curthread();
 	int err;
 	uint64_t uinfo = a[3];
+	long ret;
+	if (msg_fastpath && (ret = msg_fast_receive(a)) != MSG_FAST_MISS)
+		return ret;
 	ipc_wait_init(&w, IPC_CMD_RECEIVE);
 	w.iw_sparts = (int)a[2];	/* the receive buffers, in iw_siov */
 	if ((err = iov_fetch(a[1], &w.iw_sparts, w.iw_siov, &w.iw_slen)))
@@ -1314,7 +1324,7 @@ long kcall_msg_receivev(const uint64_t *a)
 }
 
 /* idtable_lookup_if's take: a reference to the channel an rcvid names. */
-static bool chan_hold(void *obj)
+bool chan_hold(void *obj)
 {
 	chan_ref(obj);
 	return true;
@@ -1363,7 +1373,9 @@ long kcall_msg_replyv(const uint64_t *a)
 	iov_t siov[IPC_MAXIOV];
 	size_t slen, n;
 	int rcvid = (int)a[0], sparts = (int)a[3], err;
-	long status = (long)(int)a[1];
+	long status = (long)(int)a[1], ret;
+	if (msg_fastpath && (ret = msg_fast_reply(a)) != MSG_FAST_MISS)
+		return ret;
 	if ((err = iov_fetch(a[2], &sparts, siov, &slen)))
 		return -err;
 	if (status < 0 && status >= -4095)	/* would read as an errno: use MsgError */

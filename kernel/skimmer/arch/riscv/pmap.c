@@ -174,6 +174,8 @@ int pmap_create(struct pmap *pm)
 	pm->pm_satp = SATP_SV39 | ((uint64_t)asid << 44) | ((uintptr_t)root >> PAGE_SHIFT);
 	pm->pm_pages = 0;
 	pm->pm_tables = 0;
+	for (unsigned i = 0; i < PMAP_XLAT; i++)
+		pm->pm_xlat[i] = 0;
 	return 0;
 }
 
@@ -200,9 +202,10 @@ int pmap_enter_new(struct pmap *pm, uint64_t va, int prot, void **kva)
 	return 0;
 }
 
-void *pmap_user_addr(struct pmap *pm, uint64_t va, bool write)
+void *pmap_user_addr_walk(struct pmap *pm, uint64_t va, bool write)
 {
-	/* The message copies' hot path: one straight walk, no generic helper. */
+	/* pmap_user_addr's miss: one straight walk, no generic helper; the result goes
+	 * into pm_xlat. */
 	uint64_t need = PTE_V | PTE_U | PTE_R | (write ? PTE_W : 0);
 	if (va - USER_VA_LO >= USER_VA_HI - USER_VA_LO)
 		return NULL;
@@ -215,7 +218,13 @@ void *pmap_user_addr(struct pmap *pm, uint64_t va, bool write)
 	pte = pte_table(pte)[vpn(va, 0)];
 	if ((pte & need) != need)
 		return NULL;
-	return (char *)pte_table(pte) + (va & (PAGE_SIZE - 1));
+	uint64_t upn = (va - USER_VA_LO) >> PAGE_SHIFT;
+	uint64_t kpage = (uintptr_t)pte_table(pte);
+	KASSERT(kpage < USER_VA_LO, "user page at %#lx outside the identity map", (unsigned long)kpage);
+	__atomic_store_n(&pm->pm_xlat[upn % PMAP_XLAT],
+			 ((kpage >> PAGE_SHIFT) << 27) | (upn << 2) | ((pte & PTE_W) ? 2 : 0) | 1,
+			 __ATOMIC_RELAXED);
+	return (char *)kpage + (va & (PAGE_SIZE - 1));
 }
 
 /* Free a user subtree: leaves' pages and the tables themselves. */

@@ -24,15 +24,15 @@
 #define EXC_ECALL_U   8
 #define SSTATUS_SIE   2
 
-	/* Every register but sp (x2) and tp (x4), which each path saves itself. */
-	.macro SAVE_REGS
+	/* Every register but sp (x2), tp (x4), which each path saves itself, and the
+	 * callee-saved s1..s11: a kernel call's C handler keeps those for us. */
+	.macro SAVE_SCRATCH
 	sd	x1, TF_REG(1)(sp)
 	sd	x3, TF_REG(3)(sp)
 	sd	x5, TF_REG(5)(sp)
 	sd	x6, TF_REG(6)(sp)
 	sd	x7, TF_REG(7)(sp)
 	sd	x8, TF_REG(8)(sp)
-	sd	x9, TF_REG(9)(sp)
 	sd	x10, TF_REG(10)(sp)
 	sd	x11, TF_REG(11)(sp)
 	sd	x12, TF_REG(12)(sp)
@@ -41,6 +41,15 @@
 	sd	x15, TF_REG(15)(sp)
 	sd	x16, TF_REG(16)(sp)
 	sd	x17, TF_REG(17)(sp)
+	sd	x28, TF_REG(28)(sp)
+	sd	x29, TF_REG(29)(sp)
+	sd	x30, TF_REG(30)(sp)
+	sd	x31, TF_REG(31)(sp)
+	.endm
+
+	/* s1..s11 (x9, x18..x27): saved for every trap but a kernel call. */
+	.macro SAVE_CALLEE
+	sd	x9, TF_REG(9)(sp)
 	sd	x18, TF_REG(18)(sp)
 	sd	x19, TF_REG(19)(sp)
 	sd	x20, TF_REG(20)(sp)
@@ -51,10 +60,34 @@
 	sd	x25, TF_REG(25)(sp)
 	sd	x26, TF_REG(26)(sp)
 	sd	x27, TF_REG(27)(sp)
-	sd	x28, TF_REG(28)(sp)
-	sd	x29, TF_REG(29)(sp)
-	sd	x30, TF_REG(30)(sp)
-	sd	x31, TF_REG(31)(sp)
+	.endm
+
+	/* Every register but sp and tp. */
+	.macro SAVE_REGS
+	SAVE_SCRATCH
+	SAVE_CALLEE
+	.endm
+
+	/* The registers SAVE_SCRATCH saved (kernel calls restore only these). */
+	.macro RESTORE_SCRATCH
+	ld	x1, TF_REG(1)(sp)
+	ld	x3, TF_REG(3)(sp)
+	ld	x5, TF_REG(5)(sp)
+	ld	x6, TF_REG(6)(sp)
+	ld	x7, TF_REG(7)(sp)
+	ld	x8, TF_REG(8)(sp)
+	ld	x10, TF_REG(10)(sp)
+	ld	x11, TF_REG(11)(sp)
+	ld	x12, TF_REG(12)(sp)
+	ld	x13, TF_REG(13)(sp)
+	ld	x14, TF_REG(14)(sp)
+	ld	x15, TF_REG(15)(sp)
+	ld	x16, TF_REG(16)(sp)
+	ld	x17, TF_REG(17)(sp)
+	ld	x28, TF_REG(28)(sp)
+	ld	x29, TF_REG(29)(sp)
+	ld	x30, TF_REG(30)(sp)
+	ld	x31, TF_REG(31)(sp)
 	.endm
 
 	.section .text
@@ -76,7 +109,7 @@ trap_from_user:
 	sd	sp, GD_USCRATCH(tp)
 	ld	sp, GD_KSTACK_TOP(tp)
 	addi	sp, sp, -TF_SIZE
-	SAVE_REGS
+	SAVE_SCRATCH
 	ld	t0, GD_USCRATCH(tp)
 	sd	t0, TF_REG(2)(sp)		/* the user's sp */
 	csrrw	t0, sscratch, zero		/* sscratch = 0: we are in the kernel now */
@@ -88,6 +121,7 @@ trap_from_user:
 	csrr	t2, scause
 	li	t3, EXC_ECALL_U
 	beq	t2, t3, kcall_entry
+	SAVE_CALLEE				/* anything else may want the whole frame */
 
 trap_common:
 	csrr	t0, sepc
@@ -158,7 +192,10 @@ trap_return:
 	 * are saved (scause is known; stval is meaningless). The handler gets a pointer to
 	 * the saved a0..a5 and runs with interrupts on; its result goes back in a0. On the
 	 * way out, a reschedule requested meanwhile (gd_reqflags) is taken here, as at the
-	 * end of every trap.
+	 * end of every trap. s1..s11 are neither saved nor restored: the handler (and any
+	 * switch inside it) preserves them by the calling convention, so they still hold the
+	 * user's values when we sret, and their frame slots are stale (never read: nothing
+	 * builds a kernel call's return from its frame but kcall_return).
 	 */
 kcall_entry:
 	csrr	t0, sepc
@@ -184,6 +221,16 @@ kcall_entry:
 	lw	t0, GD_REQFLAGS(tp)
 	lw	t1, GD_AST(tp)
 	or	t0, t0, t1
-	beqz	t0, trap_return
+	beqz	t0, kcall_return
 	call	trap_kcall_resched
-	j	trap_return
+kcall_return:
+	/* trap_return for a kernel call: back to user mode, SIE already clear. */
+	ld	t0, TF_SEPC(sp)
+	ld	t1, TF_SSTATUS(sp)
+	csrw	sepc, t0
+	csrw	sstatus, t1
+	csrw	sscratch, tp			/* to user mode: sscratch = globaldata */
+	RESTORE_SCRATCH
+	ld	x4, TF_REG(4)(sp)
+	ld	x2, TF_REG(2)(sp)
+	sret

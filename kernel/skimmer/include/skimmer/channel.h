@@ -96,6 +96,7 @@ struct ipc_wait {
 };
 
 void msg_init(void);			/* boot: reads msg.fast= */
+extern bool msg_fastpath;		/* msg.fast=: every fast path on (the default) or off */
 void channel_proc_init(struct proc *p);
 int msg_first_chid(struct proc *p);	/* lowest-index live chid of p, or 0 (tests) */
 int msg_sendq_len(struct proc *p, int chid);	/* queued senders and pulses, -1: no chid (tests) */
@@ -108,5 +109,31 @@ void channel_thread_death(struct proc *p, int tid);
  * interrupts off. */
 struct thread;
 void msg_unblock(struct thread *td, int err);
+
+/*
+ * Shared by msg.c and the fast paths in msg_fast.c, nobody else. The fast paths return
+ * MSG_FAST_MISS when a guard fails, having changed nothing; the slow path (msg.c) then
+ * does the whole call and defines its semantics.
+ */
+#define MSG_FAST_MISS ((long)INT64_MIN)	/* never a kernel-call result */
+#define COPY_SRC_FAULT 1
+#define COPY_DST_FAULT 2
+struct pmap;
+long msg_fast_send(const uint64_t *a);		/* MsgSendv's arguments */
+long msg_fast_receive(const uint64_t *a);	/* MsgReceivev's */
+long msg_fast_reply(const uint64_t *a);		/* MsgReplyv's */
+void ipc_wait_init(struct ipc_wait *w, uint32_t cmd);
+void ipc_complete(struct ipc_wait *w, long status);	/* end w's call; ch_lock held */
+bool chan_receive_locked(struct channel *ch, struct ipc_wait *w, bool block,
+			 struct ipc_wait **freep);
+int msg_copy_flat(struct pmap *dpm, uint64_t dva, struct pmap *spm, uint64_t sva, size_t n,
+		  size_t *done);
+void msg_info_fill(struct channel *ch, const struct ipc_wait *s, struct _msg_info *mi);
+void inherit(struct channel *ch, struct ipc_wait *r, int pri);
+bool conn_live_locked(struct conn *cn, int scoid);
+void conn_unref(struct conn *cn);
+void chan_ref(struct channel *ch);
+void chan_unref(struct channel *ch);
+bool chan_hold(void *obj);			/* idtable_lookup_if's take: chan_ref */
 
 #endif

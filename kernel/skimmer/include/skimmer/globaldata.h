@@ -42,6 +42,11 @@ struct globaldata {
 	struct thread *gd_fpowner;	/* whose registers the FPU holds, or NULL */
 	uint64_t gd_fpu_grants;		/* times a thread was given the FPU (first FP use) */
 	uint64_t gd_fpu_saves;		/* times a dirty owner's registers were saved */
+	uint64_t gd_fast_send;		/* msg_fast.c: calls each fast path finished */
+	uint64_t gd_fast_receive;
+	uint64_t gd_fast_reply;
+	struct thread *gd_last_sched;	/* the thread lwkt_schedule_local last queued here
+					 * (lwkt_switch's O(1) pick; cleared when it exits) */
 	struct trace_ring gd_trace;
 };
 

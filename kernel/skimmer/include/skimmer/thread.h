@@ -78,7 +78,11 @@ void lwkt_deschedule_self(void);
 void lwkt_switch(void);
 /* Block and run ntd (stopped, just handed work) in our place if it is the most urgent
  * thread here, else schedule it and switch as usual (lwkt_thread.c). Interrupts off. */
-void lwkt_handoff(struct thread *ntd);
+bool lwkt_handoff(struct thread *ntd);	/* true: ntd got the hart directly */
+
+/* Block: take the current thread off the run queue and switch (lwkt_switch). The caller
+ * has arranged its own wakeup; interrupts off, in a critical section. */
+void lwkt_block_switch(void);
 
 /* Go to the back of this priority level and switch. */
 void lwkt_yield(void);

@@ -13,6 +13,8 @@
 #define USER_VA_LO 0x2000000000ULL
 #define USER_VA_HI 0x4000000000ULL
 
+#define PMAP_XLAT 32	/* pm_xlat entries: a 64 KiB buffer on each side hits */
+
 #define PROT_R 1
 #define PROT_W 2
 #define PROT_X 4
@@ -23,6 +25,15 @@ struct pmap {
 	uint32_t pm_asid;
 	size_t pm_pages;	/* user pages mapped (and owned) */
 	size_t pm_tables;	/* page-table pages below the root */
+	/* Translations of user pages the message copies touched lately (pmap_user_addr),
+	 * one 64-bit word each, direct-mapped by page number: the kernel page >> 12 in
+	 * bits 27..51, the user page number (from USER_VA_LO) in bits 2..26, writable in
+	 * bit 1, valid in bit 0. Any hart reads and fills them (relaxed atomics: a word
+	 * is always one whole translation). Only successful walks are kept, and a user
+	 * mapping never changes or goes while its pmap lives (there is no unmap or
+	 * protect yet): whatever removes or downgrades a mapping must clear pm_xlat
+	 * first. */
+	uint64_t pm_xlat[PMAP_XLAT];
 };
 
 void pmap_bootstrap(void);			/* boot hart: build the kernel map */
@@ -34,8 +45,22 @@ uint64_t pmap_kernel_satp(void);
 int pmap_create(struct pmap *pm);
 /* Map one fresh zeroed page at user va with prot; returns its kernel address via *kva. */
 int pmap_enter_new(struct pmap *pm, uint64_t va, int prot, void **kva);
-/* The kernel address of user va if user-readable (and writable when `write`), else NULL. */
-void *pmap_user_addr(struct pmap *pm, uint64_t va, bool write);
+/* The kernel address of user va if user-readable (and writable when `write`), else NULL.
+ * Any hart, any context; never faults. pm_xlat first, then a page walk (which fills it). */
+void *pmap_user_addr_walk(struct pmap *pm, uint64_t va, bool write);
+static inline void *pmap_user_addr(struct pmap *pm, uint64_t va, bool write)
+{
+	uint64_t off = va - USER_VA_LO;
+	if (off < USER_VA_HI - USER_VA_LO) {
+		uint64_t upn = off >> 12;
+		uint64_t e = __atomic_load_n(&pm->pm_xlat[upn % PMAP_XLAT], __ATOMIC_RELAXED);
+		uint64_t want = (upn << 2) | 1 | ((uint64_t)write << 1);
+		uint64_t mask = write ? 0x7ffffffULL : 0x7fffffdULL;
+		if ((e & mask) == want)
+			return (char *)(uintptr_t)((e >> 27) << 12) + (va & 0xfff);
+	}
+	return pmap_user_addr_walk(pm, va, write);
+}
 void pmap_destroy(struct pmap *pm);	/* frees every user page and table; no hart may use it */
 
 /* Load satp if it differs from this hart's; lwkt_switch calls it. Interrupts off. */
