@@ -89,6 +89,50 @@ static void *returner(void *arg)
 
 static unsigned long deaths(int want);
 
+static void settle(void)	/* let other threads run into their blocking calls */
+{
+	for (volatile int i = 0; i < 300000; i++)
+		;
+}
+
+/* Racing attaches: threads released together all ConnectAttach to one channel. */
+static volatile int attach_go;
+static int attach_chid;
+
+static void *attacher(void *arg)
+{
+	while (!attach_go)
+		;
+	int coid = ConnectAttach_r(0, 0, attach_chid, 0, 0);
+	int v = 0;
+	MsgSend_r(coid, &v, sizeof v, NULL, 0);
+	return (void *)0;
+}
+
+static int attach_race(void)
+{
+	attach_chid = ChannelCreate_r(0);
+	for (int i = 0; i < WORKERS; i++)
+		qs_thread_create(attacher, NULL);
+	settle();
+	attach_go = 1;
+	int first = 0, same = 0;
+	for (int i = 0; i < WORKERS; i++) {
+		struct _msg_info info;
+		int v;
+		int rcvid = MsgReceive_r(attach_chid, &v, sizeof v, &info);
+		if (rcvid <= 0)
+			continue;
+		if (i == 0)
+			first = info.scoid;
+		same += info.scoid == first;
+		MsgReply_r(rcvid, 0, NULL, 0);
+	}
+	deaths(WORKERS);
+	ChannelDestroy_r(attach_chid);
+	return !CHECK_EQ("racing-attaches-share-one-connection", same, WORKERS);
+}
+
 /* A client thread for the unblock checks: one MsgSend on *coid, its result kept. */
 struct call {
 	int coid;
@@ -105,12 +149,6 @@ static void *caller(void *arg)
 	c->result = st;
 	c->done = 1;
 	return (void *)0;
-}
-
-static void settle(void)	/* let other threads run into their blocking calls */
-{
-	for (volatile int i = 0; i < 300000; i++)
-		;
 }
 
 /* A server thread: receive one message on *chid, hand its rcvid to main, and end. */
@@ -342,6 +380,7 @@ static int conformance(void)
 	deaths(n);
 
 	fails += unblock_checks();
+	fails += attach_race();
 
 	/* ThreadDestroy of another thread, whatever it is doing. */
 	int b[3];

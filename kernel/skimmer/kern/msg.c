@@ -49,9 +49,13 @@
  * Every call copies in and checks its arguments before it changes anything.
  * Kernel-call handlers return the result, or -errno.
  *
- * Not yet (issue 3 continues): unblock and thread-death pulses,
- * timeouts and signals, multi-threaded processes (ConnectAttach's sharing decision would then need
- * rechecking after the server side is made).
+ * Threads: any thread of the receiving process may reply; a killed thread's call ends
+ * with EINTR (msg_unblock) and it blocks in no new one (killed_locked, uthread.c).
+ * ConnectDetach ends the caller's own SEND-blocked calls on that coid (EBADF) and,
+ * on _NTO_CHF_UNBLOCK channels, asks for its REPLY-blocked ones with an UNBLOCK pulse.
+ *
+ * Not yet: kernel timeouts and signals (issue 4), which will unblock through the
+ * same two hooks.
  */
 #include <skimmer/channel.h>
 #include <skimmer/proc.h>
@@ -901,19 +905,24 @@ long kcall_connect_attach(const uint64_t *a)
 	chan_unlock(ch, s);
 	if (err)
 		goto out;
-	ch = NULL;		/* its reference now belongs to the connection */
-
+	/* Another thread of ours may have connected to ch meanwhile: then its connection
+	 * is the one (one per process and channel) and ours, which nobody has used, ends
+	 * without a pulse. The second look is under the p_lock the install takes. */
 	s = spin_lock_irqsave(&me->p_lock);
-	coid = coid_install_locked(me, cn, side, index);
-	if (coid >= 0) {
+	struct conn *other = conn_find_locked(me, ch);
+	ch = NULL;		/* its reference now belongs to the connection */
+	coid = coid_install_locked(me, other ? other : cn, side, index);
+	if (coid >= 0 && other) {
+		other->cn_users++;
+	} else if (coid >= 0) {
 		cn->cn_users = 1;
 		list_insert_tail(&me->p_conns, &cn->cn_link);
 	}
 	spin_unlock_irqrestore(&me->p_lock, s);
-	if (coid < 0) {
+	if (coid < 0)
 		err = coid;
+	if (coid < 0 || other)
 		conn_client_end(cn, false);
-	}
 	cn = NULL;
 out:
 	kfree(cn);

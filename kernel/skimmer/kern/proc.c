@@ -28,7 +28,6 @@ struct proc *proc_find(uint32_t pid)
 	return NULL;
 }
 
-void arch_enter_user(uint64_t pc, uint64_t sp, uint64_t arg, uint64_t ra) __noreturn;
 
 static uint32_t next_pid = 2;	/* 1 is the process manager's, when it exists */
 
@@ -54,7 +53,7 @@ static int load_segment(struct pmap *pm, const uint8_t *file, const struct elf_s
 static void user_thread_start(void *arg)
 {
 	struct proc *p = arg;
-	arch_enter_user(p->p_entry, USER_STACK_TOP, (uint64_t)p->p_arg, 0);
+	arch_enter_user(p->p_entry, USER_STACK_TOP, (uint64_t)p->p_arg, 0, 0);	/* crt0 sets gp */
 }
 
 /* td_reapfn: runs on the exited thread's hart after it has switched away for good. */

@@ -36,7 +36,6 @@
 #define PTHREAD_EXPLICIT_SCHED  0x2
 #define UTHREAD_MIN_STACK       256	/* bytes: a caller-provided stack at least this big */
 
-void arch_enter_user(uint64_t pc, uint64_t sp, uint64_t arg, uint64_t ra) __noreturn;
 
 static struct proc *curproc(void)
 {
@@ -172,7 +171,7 @@ void proc_thread_exit(int how, long status)
 /* --- ThreadCreate ------------------------------------------------------------------------- */
 
 struct uthread_start {
-	uint64_t us_pc, us_sp, us_arg, us_ra;
+	uint64_t us_pc, us_sp, us_arg, us_ra, us_gp;
 };
 
 static void uthread_entry(void *arg)
@@ -181,7 +180,7 @@ static void uthread_entry(void *arg)
 	kfree(arg);
 	if (curthread()->td_flags & TDF_KILLED)
 		proc_thread_exit(PEXIT_NORMAL, 0);	/* killed before it ever ran */
-	arch_enter_user(st.us_pc, st.us_sp, st.us_arg, st.us_ra);
+	arch_enter_user(st.us_pc, st.us_sp, st.us_arg, st.us_ra, st.us_gp);
 }
 
 /* A free stack slot (its pages mapped) for a new thread of p, or -1 with *err set. */
@@ -292,7 +291,7 @@ long kcall_thread_create(const uint64_t *a)
 			stack_slot_put(p, slot);
 		return -ENOMEM;
 	}
-	*st = (struct uthread_start){ func, sp, arg, (uint64_t)at.__exitfunc };
+	*st = (struct uthread_start){ func, sp, arg, (uint64_t)at.__exitfunc, arch_user_gp() };
 	td->td_proc = p;
 	td->td_satp = p->p_pmap.pm_satp;
 	td->td_reapfn = curthread()->td_reapfn;

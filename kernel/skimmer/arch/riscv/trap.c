@@ -117,7 +117,18 @@ void trap_handler(struct trapframe *tf)
 
 /* Leave the kernel for user mode at pc with stack sp and a0 = arg, from the top
  * of the current thread's kernel stack. The thread's address space is live. */
-void __noreturn arch_enter_user(uint64_t pc, uint64_t sp, uint64_t arg, uint64_t ra)
+/* The user's global pointer (gp) in the current thread's trap frame, saved at its
+ * kernel-call entry: a new thread of the process starts with it (its code may reach
+ * small data gp-relative, and only the program's crt0 sets gp). */
+uint64_t arch_user_gp(void)
+{
+	struct thread *td = curthread();
+	const struct trapframe *tf =
+		(const struct trapframe *)((char *)td->td_kstack + td->td_kstack_size - TF_SIZE);
+	return tf->tf_x[3];
+}
+
+void __noreturn arch_enter_user(uint64_t pc, uint64_t sp, uint64_t arg, uint64_t ra, uint64_t gp)
 {
 	struct thread *td = curthread();
 	struct trapframe *tf =
@@ -129,6 +140,7 @@ void __noreturn arch_enter_user(uint64_t pc, uint64_t sp, uint64_t arg, uint64_t
 	tf->tf_x[2] = sp;
 	tf->tf_x[10] = arg;
 	tf->tf_x[1] = ra;
+	tf->tf_x[3] = gp;
 	/* User mode, interrupts on after sret, FS Off: its first FP instruction traps and
 	 * takes the FPU (fpu.c). */
 	tf->tf_sstatus = (csr_read(sstatus) & ~(SSTATUS_SPP | SSTATUS_SIE | SSTATUS_FS |

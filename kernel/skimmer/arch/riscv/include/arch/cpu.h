@@ -70,5 +70,12 @@ void arch_thread_switch_in(struct globaldata *gd, struct thread *td);
 void arch_thread_exit(struct thread *td);
 /* lwkt_reap: free td's arch state (its FP save area, if it has one). */
 void arch_thread_free(struct thread *td);
+/* Leave the kernel for user mode at pc with stack sp, a0 = arg, ra = ra and gp = gp,
+ * from the top of the current thread's kernel stack; FP off (fpu.c). Never returns. */
+void arch_enter_user(uint64_t pc, uint64_t sp, uint64_t arg, uint64_t ra, uint64_t gp)
+	__attribute__((noreturn));
+/* The current thread's user gp, as saved at its kernel-call entry (ThreadCreate hands
+ * it to the new thread). */
+uint64_t arch_user_gp(void);
 
 #endif
