@@ -1541,19 +1541,35 @@ coid users counts and the satp agree (WARNING lines)."""
                      int(p["p_nthreads"]), "yes" if int(p["p_dead"]) else "no", self.how(p),
                      _int(p["p_exitmsg"])))
         gdb.write("  p_lock %s\n" % _lock_text(p["p_lock"])[0])
+        gdb.write("  p_nlive %d  p_next_tid %d  p_killed %s  stack slots busy %#x mapped %#x\n"
+                  % (int(p["p_nlive"]), int(p["p_next_tid"]),
+                     "yes" if int(p["p_killed"]) else "no",
+                     int(p["p_stack_busy"]), int(p["p_stack_mapped"])))
 
-        # Threads, and what each one waits for.
+        # Threads, and what each one waits for. p_threads holds those that have not
+        # ended; all_threads also has ended ones not yet reaped.
         waiting = ipc.waiting()
         mine = [td for td in ipc.threads.values() if _int(td["td_proc"]) == pa]
-        gdb.write("  threads: %d on all_threads\n" % len(mine))
+        live = set()
+        it, head, n = p["p_threads"]["next"], _int(p["p_threads"].address), 0
+        off = _offsetof("struct thread", "td_plink")
+        while _int(it) != head and n < 1024:
+            live.add(_int(it) - off)
+            it, n = it["next"], n + 1
+        gdb.write("  threads: %d on all_threads, %d on p_threads\n" % (len(mine), len(live)))
+        if len(live) != int(p["p_nlive"]):
+            warns.append("p_threads has %d threads, p_nlive says %d" % (len(live), int(p["p_nlive"])))
         for td in mine:
             ta = _int(td)
             extra = ""
             if ta in waiting:
                 f, ca, iwa = waiting[ta]
                 extra = "  %s-blocked on %s" % (_BLOCKED_HOW[f], ipc.chan_name(ca))
-            gdb.write("    %-24s cpu %-2d %-7s pri %d%s\n"
-                      % (_td_desc(td), _td_cpu(td), _td_state(td), int(td["td_pri"]), extra))
+            if ta not in live:
+                extra += "  (ended, not yet reaped)"
+            gdb.write("    tid %-3d %-24s cpu %-2d %-7s pri %d%s\n"
+                      % (int(td["td_tid"]), _td_desc(td), _td_cpu(td), _td_state(td),
+                         int(td["td_pri"]), extra))
 
         # Channels.
         chans = [(cid, ch) for (q, cid, ch) in ipc.chans if _int(q) == pa]
