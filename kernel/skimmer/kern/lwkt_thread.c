@@ -77,6 +77,18 @@ void lwkt_init_hart(struct globaldata *gd, void *boot_stack, size_t boot_stack_s
 	gd->gd_curthread = td;
 }
 
+/* The end of a thread's memory: off all_threads, stack and struct freed. The count
+ * drops last (see lwkt_reap). */
+static void thread_free(struct thread *td)
+{
+	unsigned long s = spin_lock_irqsave(&all_threads_lock);
+	list_remove(&td->td_allq);
+	spin_unlock_irqrestore(&all_threads_lock, s);
+	page_free(td->td_kstack, kstack_order());
+	kfree(td);
+	__atomic_fetch_sub(&nthreads, 1, __ATOMIC_RELEASE);
+}
+
 /* Free the stacks of threads that exited on this hart. Interrupts off; never
  * called on a zombie's own stack (we only get here after switching off it).
  * The thread count drops only after the memory is back, so a leak check that
@@ -89,12 +101,7 @@ static void lwkt_reap(struct globaldata *gd)
 		if (td->td_reapfn)
 			td->td_reapfn(td);
 		arch_thread_free(td);
-		unsigned long s = spin_lock_irqsave(&all_threads_lock);
-		list_remove(&td->td_allq);
-		spin_unlock_irqrestore(&all_threads_lock, s);
-		page_free(td->td_kstack, kstack_order());
-		kfree(td);
-		__atomic_fetch_sub(&nthreads, 1, __ATOMIC_RELEASE);
+		thread_free(td);
 	}
 }
 
@@ -300,12 +307,7 @@ void lwkt_destroy_stopped(struct thread *td)
 {
 	KASSERT(!(td->td_flags & (TDF_RUNQ | TDF_SLEEPING)) && td->td_switches == 0,
 		"lwkt_destroy_stopped: thread %u has run", td->td_id);
-	unsigned long s = spin_lock_irqsave(&all_threads_lock);
-	list_remove(&td->td_allq);
-	spin_unlock_irqrestore(&all_threads_lock, s);
-	page_free(td->td_kstack, kstack_order());
-	kfree(td);
-	__atomic_fetch_sub(&nthreads, 1, __ATOMIC_RELEASE);
+	thread_free(td);
 }
 
 struct thread *lwkt_create(void (*fn)(void *), void *arg, int pri, int cpu, const char *name)
