@@ -156,10 +156,14 @@ test: kernel unit
 		--unit-dir $(BUILD)/unit --scenarios tests/run/scenarios.txt --timeout $(TIMEOUT) \
 		--script tools/gdb/selftest.sh --log-dir $(BUILD)/logs
 
+# TEST may name several tests ("user ustorm chanstorm"): each gets its BOOTS boots in turn,
+# and the target fails if any of them did.
 stress: kernel
-	@$(PYTHON) tools/runner.py stress --qemu "$(QEMU) -initrd $(BOOTFS)" --image $(KERNEL_IMG) --mem $(MEM) \
-		--boots $(BOOTS) --harts $(HARTS) --test "$(TEST)" --bootargs "$(BOOTARGS)" \
-		--timeout $(TIMEOUT) --log-dir $(BUILD)/logs
+	@fail=0; for t in $(TEST); do \
+		$(PYTHON) tools/runner.py stress --qemu "$(QEMU) -initrd $(BOOTFS)" --image $(KERNEL_IMG) \
+			--mem $(MEM) --boots $(BOOTS) --harts $(HARTS) --test "$$t" --bootargs "$(BOOTARGS)" \
+			--timeout $(TIMEOUT) --log-dir $(BUILD)/logs || fail=1; \
+	done; exit $$fail
 
 bench: kernel
 	@$(PYTHON) tools/runner.py bench --qemu "$(QEMU) -initrd $(BOOTFS)" --image $(KERNEL_IMG) --mem $(MEM) \
