@@ -25,6 +25,20 @@ static int chid;			/* main's channel: messages and THREAD_DEATH pulses */
 static int quiet_chid;			/* a channel nobody ever sends to */
 static int deaf_chid;			/* a channel nobody ever receives on */
 static volatile int spinning;
+static int notify_coid;			/* side-channel coid to chid: "started" pulses */
+
+#define PULSE_STARTED 1
+
+/* A thread about to block (or spin) tells main, which waits in wait_started rather
+ * than spinning: a spin could starve the thread on one hart, since main may be
+ * running at a priority it inherited. */
+static void started(void)
+{
+	MsgSendPulse_r(notify_coid, -1, PULSE_STARTED, 0);
+}
+
+static unsigned long deaths(int want);
+static void wait_started(int n);
 
 struct work {
 	int id;
@@ -53,6 +67,7 @@ static volatile int woke;		/* killed threads that got back to user code */
 static void *receiver(void *arg)	/* blocks in MsgReceive for ever */
 {
 	char buf[8] = { 0 };
+	started();
 	MsgReceive_r(quiet_chid, buf, sizeof buf, NULL);
 	__atomic_fetch_add(&woke, 1, __ATOMIC_RELAXED);
 	return (void *)2;
@@ -61,6 +76,7 @@ static void *receiver(void *arg)	/* blocks in MsgReceive for ever */
 static void *sender(void *arg)		/* blocks SEND on a channel nobody serves */
 {
 	int coid = ConnectAttach_r(0, 0, deaf_chid, 0, 0);
+	started();
 	MsgSend_r(coid, "x", 1, NULL, 0);
 	__atomic_fetch_add(&woke, 1, __ATOMIC_RELAXED);
 	return (void *)3;
@@ -69,6 +85,7 @@ static void *sender(void *arg)		/* blocks SEND on a channel nobody serves */
 static void *spinner(void *arg)		/* runs user code for ever */
 {
 	spinning = 1;
+	started();
 	for (volatile unsigned long i = 0;; i++)
 		;
 	return (void *)4;
@@ -86,8 +103,6 @@ static void *returner(void *arg)
 {
 	return arg;
 }
-
-static unsigned long deaths(int want);
 
 static void settle(void)	/* let other threads run into their blocking calls */
 {
@@ -145,6 +160,7 @@ static void *caller(void *arg)
 	struct call *c = arg;
 	int v = 1, r = 0;
 	c->started = 1;
+	started();
 	int st = MsgSend_r(c->coid, &v, sizeof v, &r, sizeof r);
 	c->result = st;
 	c->done = 1;
@@ -164,6 +180,104 @@ static void *receive_one(void *arg)
 	int v;
 	h->rcvid = MsgReceive_r(h->chid, &v, sizeof v, &h->info);
 	return (void *)0;
+}
+
+/* A thread at an explicit priority above ours (so it runs at once wherever it is). */
+static int create_at(void *(*func)(void *), void *arg, int pri)
+{
+	struct _thread_attr at = { 0 };
+	at.__flags = 0x2;	/* PTHREAD_EXPLICIT_SCHED */
+	at.__policy = SCHED_FIFO;
+	at.__priority = pri;
+	at.__exitfunc = qs_thread_exit;
+	return ThreadCreate_r(0, func, arg, &at);
+}
+
+struct tagged {
+	int coid, tag;
+	volatile int started, done, result;
+};
+
+static void *send_tag(void *arg)
+{
+	struct tagged *t = arg;
+	t->started = 1;
+	t->result = MsgSend_r(t->coid, &t->tag, sizeof t->tag, NULL, 0);
+	t->done = 1;
+	return (void *)0;
+}
+
+static void *receive_dead(void *arg)	/* MsgReceive on a channel that will die */
+{
+	struct tagged *t = arg;
+	int v;
+	t->started = 1;
+	t->result = MsgReceive_r(t->coid, &v, sizeof v, NULL);
+	t->done = 1;
+	return (void *)0;
+}
+
+/* Queue order, channel death under blocked threads, a too-short pulse buffer. */
+static int queue_checks(void)
+{
+	int fails = 0;
+	/* Senders queue by priority, FIFO within a level: 110, 120a, 130, 120b, queued in
+	 * that order while nobody receives, must be received as 130, 120a, 120b, 110.
+	 * FIXED_PRIORITY: no send-time boost lifts us (the server) above the later
+	 * senders, so each one, above our priority, queues as soon as it is made. */
+	int q = ChannelCreate_r(_NTO_CHF_FIXED_PRIORITY);
+	static struct tagged t[4];
+	static const int pri[4] = { 110, 120, 130, 120 };
+	for (int i = 0; i < 4; i++) {
+		t[i].coid = ConnectAttach_r(0, 0, q, 0, 0);
+		t[i].tag = i;
+		create_at(send_tag, &t[i], pri[i]);
+		while (!t[i].started)
+			;
+		settle();
+	}
+	int order = 0;
+	for (int i = 0; i < 4; i++) {
+		int v = -1;
+		int rcvid = MsgReceive_r(q, &v, sizeof v, NULL);
+		order = order * 10 + v;
+		MsgReply_r(rcvid, 0, NULL, 0);
+	}
+	fails += !CHECK_EQ("sendq-priority-order-fifo-within-level", order, 2130);
+	deaths(4);
+	ChannelDestroy_r(q);
+
+	/* ChannelDestroy releases RECEIVE- and SEND-blocked threads with ESRCH. */
+	static struct tagged rd, sd;
+	rd.coid = ChannelCreate_r(0);		/* the receiver's chid */
+	int dch = ChannelCreate_r(0);
+	sd.coid = ConnectAttach_r(0, 0, dch, 0, 0);
+	create_at(receive_dead, &rd, 120);
+	create_at(send_tag, &sd, 120);
+	while (!rd.started || !sd.started)
+		;
+	settle();
+	fails += !CHECK_EQ("blocked-before-destroy", rd.done + sd.done, 0);
+	ChannelDestroy_r(rd.coid);
+	ChannelDestroy_r(dch);
+	deaths(2);
+	fails += !CHECK_EQ("destroy-releases-receive-blocked-esrch", rd.result, -ESRCH);
+	fails += !CHECK_EQ("destroy-releases-send-blocked-esrch", sd.result, -ESRCH);
+	ConnectDetach_r(sd.coid);
+
+	/* A receive buffer shorter than a pulse: EFAULT, and that pulse is lost. */
+	int pc = ChannelCreate_r(0);
+	int self = ConnectAttach_r(0, 0, pc, _NTO_SIDE_CHANNEL, 0);
+	MsgSendPulse_r(self, -1, 3, 0);
+	char small[8];
+	fails += !CHECK_EQ("short-pulse-buffer-efault", MsgReceive_r(pc, small, sizeof small, NULL), -EFAULT);
+	MsgSendPulse_r(self, -1, 4, 0);
+	struct _pulse p;
+	fails += !CHECK_EQ("short-buffer-pulse-lost",
+			   MsgReceive_r(pc, &p, sizeof p, NULL) == 0 && p.code == 4, 1);
+	ConnectDetach_r(self);
+	ChannelDestroy_r(pc);
+	return fails;
 }
 
 /* ConnectDetach under blocked threads of our own, and two server threads. */
@@ -225,8 +339,7 @@ static int unblock_checks(void)
 	static struct call c3;
 	c3.coid = ConnectAttach_r(0, 0, deaf, 0, 0);
 	qs_thread_create(caller, &c3);
-	while (!c3.started)
-		;
+	wait_started(1);
 	settle();
 	fails += !CHECK_EQ("send-blocked-not-done-before-detach", c3.done, 0);
 	fails += !CHECK_EQ("detach-under-send-blocked-thread", ConnectDetach_r(c3.coid), 0);
@@ -285,6 +398,24 @@ static unsigned long deaths(int want)
 	return seen;
 }
 
+/* Receive until n PULSE_STARTED pulses came (serving messages meanwhile). */
+static void wait_started(int n)
+{
+	while (n > 0) {
+		union {
+			int v;
+			struct _pulse p;
+		} m;
+		int rcvid = MsgReceive_r(chid, &m, sizeof m, NULL);
+		if (rcvid == 0 && m.p.code == PULSE_STARTED)
+			n--;
+		else if (rcvid > 0)
+			MsgReply_r(rcvid, 0, NULL, 0);
+		else if (rcvid < 0)
+			return;
+	}
+}
+
 static void start_blockers(int *tids)
 {
 	quiet_chid = ChannelCreate_r(0);
@@ -292,10 +423,8 @@ static void start_blockers(int *tids)
 	tids[0] = qs_thread_create(receiver, NULL);
 	tids[1] = qs_thread_create(sender, NULL);
 	tids[2] = qs_thread_create(spinner, NULL);
-	while (!spinning)
-		;
-	for (volatile int i = 0; i < 100000; i++)	/* the two blockers block */
-		;
+	wait_started(3);
+	settle();				/* the two blockers block */
 }
 
 static int conformance(void)
@@ -303,6 +432,7 @@ static int conformance(void)
 	int fails = 0;
 	chid = ChannelCreate_r(_NTO_CHF_THREAD_DEATH);
 	fails += !CHECK_EQ("thread-death-channel", chid > 0, 1);
+	notify_coid = ConnectAttach_r(0, 0, chid, _NTO_SIDE_CHANNEL, 0);
 
 	/* Workers on several harts send to main, which serves them and counts deaths. */
 	static struct work w[WORKERS];
@@ -381,6 +511,7 @@ static int conformance(void)
 
 	fails += unblock_checks();
 	fails += attach_race();
+	fails += queue_checks();
 
 	/* ThreadDestroy of another thread, whatever it is doing. */
 	int b[3];
@@ -402,6 +533,7 @@ int main(long arg)
 	if (arg == 0)
 		return conformance();
 	chid = ChannelCreate_r(_NTO_CHF_THREAD_DEATH);
+	notify_coid = ConnectAttach_r(0, 0, chid, _NTO_SIDE_CHANNEL, 0);
 	int b[3];
 	start_blockers(b);
 	if (arg == 1) {
