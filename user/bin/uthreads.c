@@ -499,6 +499,14 @@ static int conformance(void)
 			made++;
 	}
 	fails += !CHECK_EQ("thread-create-destroy-100-spinners", made, 100);
+	/* Named again before it has ended: still 0 (one killer on its way), one death. */
+	int sp = qs_thread_create(spinner, NULL);
+	int twice = 0;
+	for (int i = 0; i < 50; i++)
+		twice += ThreadDestroy_r(sp, -1, 0) == 0;
+	fails += !CHECK_EQ("thread-destroy-again-before-end-returns-0", twice > 0, 1);
+	fails += !CHECK_EQ("thread-destroy-again-one-death", deaths(1), 1UL << (sp & 63));
+	fails += !CHECK_EQ("thread-destroy-after-end-esrch", ThreadDestroy_r(sp, -1, 0), -ESRCH);
 	quiet_chid = ChannelCreate_r(0);
 	int many[64], n = 0;
 	while (n < 64 && (many[n] = qs_thread_create(receiver, NULL)) > 0)

@@ -99,6 +99,17 @@ struct victim {
 	int v_cpu;
 };
 
+/* Note td as a victim in *v unless a killer is already on its way to it (one per
+ * victim, however often ThreadDestroy names it). p_lock held. */
+static int victim_locked(struct thread *td, struct victim *v)
+{
+	if (td->td_kill_sent)
+		return 0;
+	td->td_kill_sent = true;
+	*v = (struct victim){ td, td->td_id, td->td_gd->gd_cpuid };
+	return 1;
+}
+
 /* Note every thread of p but the caller, for kill_all. p_lock held. */
 static int victims_locked(struct proc *p, struct victim *v)
 {
@@ -107,7 +118,7 @@ static int victims_locked(struct proc *p, struct victim *v)
 	list_foreach(it, &p->p_threads) {
 		struct thread *td = list_entry(it, struct thread, td_plink);
 		if (td != curthread() && n < UTHREAD_MAX)
-			v[n++] = (struct victim){ td, td->td_id, td->td_gd->gd_cpuid };
+			n += victim_locked(td, &v[n]);
 	}
 	return n;
 }
@@ -340,6 +351,7 @@ long kcall_thread_destroy(const uint64_t *a)
 		proc_thread_exit(PEXIT_NORMAL, status);
 	struct victim v[UTHREAD_MAX];
 	int nv = 0;
+	bool found = false;
 	unsigned long s = spin_lock_irqsave(&p->p_lock);
 	if (tid == -1) {
 		if (!p->p_killed) {
@@ -353,7 +365,8 @@ long kcall_thread_destroy(const uint64_t *a)
 		list_foreach(it, &p->p_threads) {
 			struct thread *td = list_entry(it, struct thread, td_plink);
 			if (td->td_tid == tid) {
-				v[nv++] = (struct victim){ td, td->td_id, td->td_gd->gd_cpuid };
+				found = true;
+				nv = victim_locked(td, v);
 				break;
 			}
 		}
@@ -363,7 +376,16 @@ long kcall_thread_destroy(const uint64_t *a)
 		kill_all(v, nv);
 		proc_thread_exit(PEXIT_NORMAL, status);
 	}
-	if (nv == 0)
+	if (!found)
 		return -ESRCH;
-	return -kill_thread(v[0].v_td, v[0].v_id, v[0].v_cpu);
+	int err = nv ? kill_thread(v[0].v_td, v[0].v_id, v[0].v_cpu) : 0;
+	if (err) {			/* no killer after all: let a later call try again */
+		s = spin_lock_irqsave(&p->p_lock);
+		struct list *it;
+		list_foreach(it, &p->p_threads)
+			if (list_entry(it, struct thread, td_plink) == v[0].v_td)
+				v[0].v_td->td_kill_sent = false;
+		spin_unlock_irqrestore(&p->p_lock, s);
+	}
+	return -err;
 }

@@ -49,6 +49,7 @@ struct thread {
 	int td_tid;			/* user threads: the id within td_proc (1: main) */
 	int td_stack_slot;		/* user threads: the stack slot it runs on, or -1 */
 	struct list td_plink;		/* on td_proc's p_threads (its p_lock) */
+	bool td_kill_sent;		/* a killer is on its way (td_proc's p_lock) */
 	struct ipc_wait *td_ipc;	/* the message call this thread is blocked in */
 	void (*td_reapfn)(struct thread *); /* called when the exited thread is reaped */
 	struct fpstate *td_fpu;		/* FP save area (arch): allocated on first FP use, freed
