@@ -202,6 +202,7 @@ static void *send_tag(void *arg)
 {
 	struct tagged *t = arg;
 	t->started = 1;
+	started();
 	t->result = MsgSend_r(t->coid, &t->tag, sizeof t->tag, NULL, 0);
 	t->done = 1;
 	return (void *)0;
@@ -212,6 +213,7 @@ static void *receive_dead(void *arg)	/* MsgReceive on a channel that will die */
 	struct tagged *t = arg;
 	int v;
 	t->started = 1;
+	started();
 	t->result = MsgReceive_r(t->coid, &v, sizeof v, NULL);
 	t->done = 1;
 	return (void *)0;
@@ -232,8 +234,7 @@ static int queue_checks(void)
 		t[i].coid = ConnectAttach_r(0, 0, q, 0, 0);
 		t[i].tag = i;
 		create_at(send_tag, &t[i], pri[i]);
-		while (!t[i].started)
-			;
+		wait_started(1);
 		settle();
 	}
 	int order = 0;
@@ -254,8 +255,7 @@ static int queue_checks(void)
 	sd.coid = ConnectAttach_r(0, 0, dch, 0, 0);
 	create_at(receive_dead, &rd, 120);
 	create_at(send_tag, &sd, 120);
-	while (!rd.started || !sd.started)
-		;
+	wait_started(2);
 	settle();
 	fails += !CHECK_EQ("blocked-before-destroy", rd.done + sd.done, 0);
 	ChannelDestroy_r(rd.coid);
@@ -310,10 +310,8 @@ static int unblock_checks(void)
 	fails += !CHECK_EQ("unblock-client-still-reply-blocked", c1.done, 0);
 	int r = 42;
 	fails += !CHECK_EQ("reply-after-unblock-pulse", MsgReply_r(rcvid, 42, &r, sizeof r), 0);
-	while (!c1.done)
-		;
+	deaths(1);				/* it has its result when it ends */
 	fails += !CHECK_EQ("unblock-client-gets-the-reply", c1.result, 42);
-	deaths(1);
 
 	/* Without _NTO_CHF_UNBLOCK: no pulse, no flag, the reply still gets through. */
 	int nu = ChannelCreate_r(0);
@@ -329,10 +327,8 @@ static int unblock_checks(void)
 	MsgInfo_r(rcvid, &info);
 	fails += !CHECK_EQ("no-unblock-req-without-flag", info.flags & _NTO_MI_UNBLOCK_REQ, 0);
 	fails += !CHECK_EQ("reply-after-detach", MsgReply_r(rcvid, 7, NULL, 0), 0);
-	while (!c2.done)
-		;
+	deaths(1);				/* it has its result when it ends */
 	fails += !CHECK_EQ("client-gets-reply-after-detach", c2.result, 7);
-	deaths(1);
 
 	/* SEND-blocked on a coid another thread detaches: EBADF at once. */
 	int deaf = ChannelCreate_r(0);
@@ -343,10 +339,8 @@ static int unblock_checks(void)
 	settle();
 	fails += !CHECK_EQ("send-blocked-not-done-before-detach", c3.done, 0);
 	fails += !CHECK_EQ("detach-under-send-blocked-thread", ConnectDetach_r(c3.coid), 0);
-	while (!c3.done)
-		;
+	deaths(1);				/* it has its result when it ends */
 	fails += !CHECK_EQ("send-blocked-on-detached-coid-ebadf", c3.result, -EBADF);
-	deaths(1);
 
 	/* Two server threads: one receives, another (main) replies to its rcvid. */
 	static struct handoff h;
@@ -359,10 +353,8 @@ static int unblock_checks(void)
 	fails += !CHECK_EQ("another-thread-received", h.rcvid > 0, 1);
 	fails += !CHECK_EQ("any-thread-may-reply", MsgReply_r(h.rcvid, 9, NULL, 0), 0);
 	fails += !CHECK_EQ("reply-once-only-esrch", MsgReply_r(h.rcvid, 9, NULL, 0), -ESRCH);
-	while (!c4.done)
-		;
+	deaths(1);				/* it has its result when it ends */
 	fails += !CHECK_EQ("client-of-two-thread-server", c4.result, 9);
-	deaths(1);
 	ConnectDetach_r(c4.coid);
 	ConnectDetach_r(marker);
 	ChannelDestroy_r(h.chid);
