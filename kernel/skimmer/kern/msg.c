@@ -1265,13 +1265,12 @@ static bool send_fast(struct channel *ch, struct ipc_wait *w)
 
 /* --- Messages ------------------------------------------------------------------------------ */
 
-long kcall_msg_sendv(const uint64_t *a)
+/* The kernel calls' slow paths: out of line, so that a call the fast path finishes
+ * does not pay for their frames (a 650-byte ipc_wait and every callee-saved register). */
+static __attribute__((noinline)) long msg_send_slow(const uint64_t *a)
 {
 	struct ipc_wait w;
 	int err;
-	long ret;
-	if (msg_fastpath && (ret = msg_fast_send(a)) != MSG_FAST_MISS)
-		return ret;
 	ipc_wait_init(&w, IPC_CMD_SEND);
 	w.iw_sparts = (int)a[2];
 	w.iw_rparts = (int)a[4];
@@ -1292,15 +1291,20 @@ long kcall_msg_sendv(const uint64_t *a)
 	return w.iw_msg.ms_error;
 }
 
-long kcall_msg_receivev(const uint64_t *a)
+long kcall_msg_sendv(const uint64_t *a)
+{
+	long ret;
+	if (msg_fastpath && (ret = msg_fast_send(a)) != MSG_FAST_MISS)
+		return ret;
+	return msg_send_slow(a);
+}
+
+static __attribute__((noinline)) long msg_receive_slow(const uint64_t *a)
 {
 	struct ipc_wait w;
 	struct thread *td = curthread();
 	int err;
 	uint64_t uinfo = a[3];
-	long ret;
-	if (msg_fastpath && (ret = msg_fast_receive(a)) != MSG_FAST_MISS)
-		return ret;
 	ipc_wait_init(&w, IPC_CMD_RECEIVE);
 	w.iw_sparts = (int)a[2];	/* the receive buffers, in iw_siov */
 	if ((err = iov_fetch(a[1], &w.iw_sparts, w.iw_siov, &w.iw_slen)))
@@ -1321,6 +1325,14 @@ long kcall_msg_receivev(const uint64_t *a)
 	if (result > 0 && uinfo && copyout(uinfo, &w.iw_info, sizeof w.iw_info))
 		return -EFAULT;
 	return result;
+}
+
+long kcall_msg_receivev(const uint64_t *a)
+{
+	long ret;
+	if (msg_fastpath && (ret = msg_fast_receive(a)) != MSG_FAST_MISS)
+		return ret;
+	return msg_receive_slow(a);
 }
 
 /* idtable_lookup_if's take: a reference to the channel an rcvid names. */
@@ -1368,14 +1380,12 @@ static void client_release(struct channel *ch, unsigned long s)
 	chan_unref(ch);
 }
 
-long kcall_msg_replyv(const uint64_t *a)
+static __attribute__((noinline)) long msg_reply_slow(const uint64_t *a)
 {
 	iov_t siov[IPC_MAXIOV];
 	size_t slen, n;
 	int rcvid = (int)a[0], sparts = (int)a[3], err;
-	long status = (long)(int)a[1], ret;
-	if (msg_fastpath && (ret = msg_fast_reply(a)) != MSG_FAST_MISS)
-		return ret;
+	long status = (long)(int)a[1];
 	if ((err = iov_fetch(a[2], &sparts, siov, &slen)))
 		return -err;
 	if (status < 0 && status >= -4095)	/* would read as an errno: use MsgError */
@@ -1392,6 +1402,14 @@ long kcall_msg_replyv(const uint64_t *a)
 	ipc_complete(cw, f == 0 ? status : f == COPY_SRC_FAULT ? -ESRVRFAULT : -EFAULT);
 	client_release(ch, s);
 	return f ? -EFAULT : 0;
+}
+
+long kcall_msg_replyv(const uint64_t *a)
+{
+	long ret;
+	if (msg_fastpath && (ret = msg_fast_reply(a)) != MSG_FAST_MISS)
+		return ret;
+	return msg_reply_slow(a);
 }
 
 /*
