@@ -220,7 +220,7 @@ bool lwkt_handoff(struct thread *ntd)
 		runq_remove(&gd->gd_runq, td);
 	}
 	if (ntd->td_gd != gd || (ntd->td_flags & (TDF_RUNQ | TDF_IDLE | TDF_EXITING | TDF_SLEEPING)) ||
-	    runq_top_pri(&gd->gd_runq) > ntd->td_pri) {
+	    runq_any_above(&gd->gd_runq, ntd->td_pri)) {
 		if (ntd->td_gd == gd)
 			lwkt_schedule_local(ntd);
 		else
@@ -364,7 +364,7 @@ void lwkt_setpri_local(struct thread *td, int pri)
 	} else {
 		td->td_pri = pri;
 	}
-	if (runq_top_pri(&gd->gd_runq) > gd->gd_curthread->td_pri)
+	if (runq_any_above(&gd->gd_runq, gd->gd_curthread->td_pri))
 		gd->gd_reqflags |= RQF_RESCHED;
 }
 
