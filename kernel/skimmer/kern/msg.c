@@ -105,19 +105,13 @@ static bool is_coid_obj(void *obj)
 
 /* --- References and lookups -------------------------------------------------------- */
 
-void chan_ref(struct channel *ch)
+/* chan_unref's last reference (channel.h). */
+void chan_free(struct channel *ch)
 {
-	__atomic_fetch_add(&ch->ch_refs, 1, __ATOMIC_RELAXED);
-}
-
-void chan_unref(struct channel *ch)
-{
-	if (__atomic_sub_fetch(&ch->ch_refs, 1, __ATOMIC_ACQ_REL) == 0) {
-		KASSERT(ch->ch_dead && list_empty(&ch->ch_sendq) && list_empty(&ch->ch_recvq) &&
-				list_empty(&ch->ch_replyq) && list_empty(&ch->ch_conns),
-			"freeing a live channel %d", ch->ch_chid);
-		kfree(ch);
-	}
+	KASSERT(ch->ch_dead && list_empty(&ch->ch_sendq) && list_empty(&ch->ch_recvq) &&
+			list_empty(&ch->ch_replyq) && list_empty(&ch->ch_conns),
+		"freeing a live channel %d", ch->ch_chid);
+	kfree(ch);
 }
 
 static struct proc *curproc(void)
@@ -1353,13 +1347,6 @@ long kcall_msg_receivev(const uint64_t *a)
 	if (msg_fastpath && (ret = msg_fast_receive(a)) != MSG_FAST_MISS)
 		return ret;
 	return msg_receive_slow(a);
-}
-
-/* idtable_lookup_if's take: a reference to the channel an rcvid names. */
-bool chan_hold(void *obj)
-{
-	chan_ref(obj);
-	return true;
 }
 
 /*

@@ -194,7 +194,7 @@ long msg_fast_receive(const uint64_t *a)
 	    (uinfo && !user_range_ok(uinfo, sizeof(struct _msg_info))))
 		return MSG_FAST_MISS;
 	struct thread *td = curthread();
-	struct channel *ch = idtable_lookup_if(&td->td_proc->p_chids, (int)a[0], chan_hold);
+	struct channel *ch = idtable_lookup_if_inline(&td->td_proc->p_chids, (int)a[0], chan_hold);
 	if (ch == NULL)
 		return MSG_FAST_MISS;
 
@@ -259,7 +259,7 @@ long msg_fast_reply(const uint64_t *a)
 	struct thread *td = curthread();
 	struct proc *p = td->td_proc;
 	struct globaldata *gd = td->td_gd;
-	struct channel *ch = idtable_lookup_if(&p->p_rcvids, rcvid, chan_hold);
+	struct channel *ch = idtable_lookup_if_inline(&p->p_rcvids, rcvid, chan_hold);
 	if (ch == NULL)
 		return MSG_FAST_MISS;
 
@@ -276,7 +276,7 @@ long msg_fast_reply(const uint64_t *a)
 	}
 	/* Committed: kcall_msg_replyv's find_client and ipc_complete, the client's thread
 	 * port's reply (thread_replyport_local) and its wakeup, in place. */
-	idtable_remove(&p->p_rcvids, rcvid);
+	idtable_remove_inline(&p->p_rcvids, rcvid);
 	list_remove(&cw->iw_link);
 	struct thread *ctd = cw->iw_td;
 	if (waits_here(cw, gd)) {

@@ -132,8 +132,20 @@ void msg_info_fill(struct channel *ch, const struct ipc_wait *s, struct _msg_inf
 void inherit(struct channel *ch, struct ipc_wait *r, int pri);
 bool conn_live_locked(struct conn *cn, int scoid);
 void conn_unref(struct conn *cn);
-void chan_ref(struct channel *ch);
-void chan_unref(struct channel *ch);
-bool chan_hold(void *obj);			/* idtable_lookup_if's take: chan_ref */
+void chan_free(struct channel *ch);		/* chan_unref's last reference */
+static inline void chan_ref(struct channel *ch)
+{
+	__atomic_fetch_add(&ch->ch_refs, 1, __ATOMIC_RELAXED);
+}
+static inline void chan_unref(struct channel *ch)
+{
+	if (__atomic_sub_fetch(&ch->ch_refs, 1, __ATOMIC_ACQ_REL) == 0)
+		chan_free(ch);
+}
+static inline bool chan_hold(void *obj)		/* idtable_lookup_if's take: chan_ref */
+{
+	chan_ref(obj);
+	return true;
+}
 
 #endif
