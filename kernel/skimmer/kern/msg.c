@@ -381,27 +381,6 @@ static inline int iov_fetch(uint64_t uiov, int *parts, iov_t *iov, size_t *total
 	return user_range_ok(uiov, iov[0].iov_len) ? 0 : EFAULT;
 }
 
-/* A fresh ipc_wait for the calling thread. Only the header is cleared: the iov arrays
- * and info are written before they are read (clearing all ~650 bytes cost ~80 stores
- * per call). */
-void ipc_wait_init(struct ipc_wait *w, uint32_t cmd)
-{
-	lwkt_initmsg(&w->iw_msg, NULL, cmd);
-	w->iw_link.next = w->iw_link.prev = NULL;
-	w->iw_state = IPC_NONE;
-	w->iw_is_pulse = false;
-	w->iw_td = curthread();
-	w->iw_pri = w->iw_td->td_pri;
-	w->iw_pmap = &w->iw_td->td_proc->p_pmap;
-	w->iw_chan = NULL;
-	w->iw_conn = NULL;
-	w->iw_sparts = w->iw_rparts = 0;
-	w->iw_slen = w->iw_rlen = 0;
-	w->iw_coid = w->iw_scoid = w->iw_rcvid = 0;
-	w->iw_unblock_req = false;
-	w->iw_want_info = false;
-}
-
 /* --- Completion ---------------------------------------------------------------------------- */
 
 /* End w's call with `status` (>= 0 or -errno): reply its message, which wakes its thread

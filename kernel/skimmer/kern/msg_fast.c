@@ -127,7 +127,7 @@ long msg_fast_send(const uint64_t *a)
 	if (msg_copy_flat(r->iw_pmap, (uint64_t)(uintptr_t)r->iw_siov[0].iov_base, w.iw_pmap,
 			  a[1], MIN(slen, r->iw_slen), &n))
 		goto miss;			/* the slow path fails it the same way */
-	int rcvid = idtable_alloc_tagged(&ch->ch_owner->p_rcvids, ch, p->p_pid, RCVID_KEEP);
+	int rcvid = idtable_alloc_tagged_inline(&ch->ch_owner->p_rcvids, ch, p->p_pid, RCVID_KEEP);
 	if (rcvid < 0)
 		goto miss;
 

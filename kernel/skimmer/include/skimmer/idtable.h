@@ -98,6 +98,28 @@ static inline __attribute__((always_inline)) void *idtable_remove_inline(struct 
 	return obj;
 }
 
+/* idtable_alloc_tagged's common case inline: the slot at the cursor is free (what the
+ * next-fit search would take first); anything else goes to idtable_alloc_tagged. */
+static inline __attribute__((always_inline)) int
+idtable_alloc_tagged_inline(struct idtable *t, void *obj, uint32_t tag, uint32_t keep)
+{
+	unsigned long s = spin_lock_irqsave(&t->it_lock);
+	uint32_t i = t->it_next;
+	if (likely(i < t->it_size && t->it_slots[i].is_obj == NULL)) {
+		struct idslot *sl = &t->it_slots[i];
+		sl->is_obj = obj;
+		sl->is_tag = tag;
+		sl->is_taggen = sl->is_gen;
+		t->it_count++;
+		t->it_next = i + 1;
+		int id = (int)((sl->is_gen << IDT_INDEX_BITS) | i);
+		spin_unlock_irqrestore(&t->it_lock, s);
+		return id;
+	}
+	spin_unlock_irqrestore(&t->it_lock, s);
+	return idtable_alloc_tagged(t, obj, tag, keep);
+}
+
 /* The id of the first slot at index >= *index that holds obj, and *index moves past
  * it; 0 when there is none. */
 int idtable_find_next(struct idtable *t, const void *obj, uint32_t *index);
