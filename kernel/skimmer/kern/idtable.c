@@ -140,12 +140,18 @@ void *idtable_lookup(struct idtable *t, int id)
 
 void *idtable_remove(struct idtable *t, int id)
 {
-	return idtable_remove_inline(t, id);
+	unsigned long s = local_irq_save();
+	void *obj = idtable_remove_irqoff(t, id);
+	local_irq_restore(s);
+	return obj;
 }
 
 void *idtable_lookup_if(struct idtable *t, int id, bool (*take)(void *obj))
 {
-	return idtable_lookup_if_inline(t, id, take);
+	unsigned long s = local_irq_save();
+	void *obj = idtable_lookup_if_irqoff(t, id, take);
+	local_irq_restore(s);
+	return obj;
 }
 
 void *idtable_remove_if(struct idtable *t, int id, bool (*take)(void *obj))

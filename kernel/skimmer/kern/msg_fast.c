@@ -127,7 +127,7 @@ long msg_fast_send(const uint64_t *a)
 	if (msg_copy_flat(r->iw_pmap, (uint64_t)(uintptr_t)r->iw_siov[0].iov_base, w.iw_pmap,
 			  a[1], MIN(slen, r->iw_slen), &n))
 		goto miss;			/* the slow path fails it the same way */
-	int rcvid = idtable_alloc_tagged_inline(&ch->ch_owner->p_rcvids, ch, p->p_pid, RCVID_KEEP);
+	int rcvid = idtable_alloc_tagged_irqoff(&ch->ch_owner->p_rcvids, ch, p->p_pid, RCVID_KEEP);
 	if (rcvid < 0)
 		goto miss;
 
@@ -194,9 +194,14 @@ long msg_fast_receive(const uint64_t *a)
 	    (uinfo && !user_range_ok(uinfo, sizeof(struct _msg_info))))
 		return MSG_FAST_MISS;
 	struct thread *td = curthread();
-	struct channel *ch = idtable_lookup_if_inline(&td->td_proc->p_chids, (int)a[0], chan_hold);
-	if (ch == NULL)
+	crit_enter();
+	unsigned long s = local_irq_save();	/* through the switch, as in the slow path */
+	struct channel *ch = idtable_lookup_if_irqoff(&td->td_proc->p_chids, (int)a[0], chan_hold);
+	if (ch == NULL) {
+		local_irq_restore(s);
+		crit_exit();
 		return MSG_FAST_MISS;
+	}
 
 	struct ipc_wait w;
 	ipc_wait_init(&w, IPC_CMD_RECEIVE);
@@ -209,8 +214,7 @@ long msg_fast_receive(const uint64_t *a)
 	w.iw_msg.ms_target_port = &ch->ch_port;
 	td->td_ipc = &w;
 	long result;
-	crit_enter();
-	unsigned long s = spin_lock_irqsave(&ch->ch_lock);
+	spin_lock(&ch->ch_lock);
 	if (td->td_flags & TDF_KILLED) {	/* blocks in no call: as killed_locked */
 		spin_unlock_irqrestore(&ch->ch_lock, s);
 		crit_exit();
@@ -259,12 +263,15 @@ long msg_fast_reply(const uint64_t *a)
 	struct thread *td = curthread();
 	struct proc *p = td->td_proc;
 	struct globaldata *gd = td->td_gd;
-	struct channel *ch = idtable_lookup_if_inline(&p->p_rcvids, rcvid, chan_hold);
-	if (ch == NULL)
-		return MSG_FAST_MISS;
-
 	crit_enter();
-	unsigned long s = spin_lock_irqsave(&ch->ch_lock);
+	unsigned long s = local_irq_save();
+	struct channel *ch = idtable_lookup_if_irqoff(&p->p_rcvids, rcvid, chan_hold);
+	if (ch == NULL) {
+		local_irq_restore(s);
+		crit_exit();
+		return MSG_FAST_MISS;
+	}
+	spin_lock(&ch->ch_lock);
 	struct ipc_wait *cw = list_first_entry(&ch->ch_replyq, struct ipc_wait, iw_link);
 	if (cw == NULL || cw->iw_rcvid != rcvid || cw->iw_rparts != 1 ||
 	    msg_copy_flat(cw->iw_pmap, (uint64_t)(uintptr_t)cw->iw_riov[0].iov_base, &p->p_pmap,
@@ -276,7 +283,7 @@ long msg_fast_reply(const uint64_t *a)
 	}
 	/* Committed: kcall_msg_replyv's find_client and ipc_complete, the client's thread
 	 * port's reply (thread_replyport_local) and its wakeup, in place. */
-	idtable_remove_inline(&p->p_rcvids, rcvid);
+	idtable_remove_irqoff(&p->p_rcvids, rcvid);
 	list_remove(&cw->iw_link);
 	struct thread *ctd = cw->iw_td;
 	if (waits_here(cw, gd)) {

@@ -77,33 +77,34 @@ static inline void *idtable_clear_slot_locked(struct idtable *t, struct idslot *
 	return obj;
 }
 
-/* idtable_lookup_if and idtable_remove inline, for the message fast paths (whose take
- * is inline too). Same contracts. */
+/* idtable_lookup_if, idtable_remove and idtable_alloc_tagged inline, for the message
+ * fast paths (whose take is inline too), which call them with interrupts already off:
+ * the same contracts, but interrupts off. The out-of-line ones wrap them. */
 static inline __attribute__((always_inline)) void *
-idtable_lookup_if_inline(struct idtable *t, int id, bool (*take)(void *obj))
+idtable_lookup_if_irqoff(struct idtable *t, int id, bool (*take)(void *obj))
 {
-	unsigned long s = spin_lock_irqsave(&t->it_lock);
+	spin_lock(&t->it_lock);
 	struct idslot *sl = idtable_slot_locked(t, id);
 	void *obj = sl && take(sl->is_obj) ? sl->is_obj : NULL;
-	spin_unlock_irqrestore(&t->it_lock, s);
+	spin_unlock(&t->it_lock);
 	return obj;
 }
 
-static inline __attribute__((always_inline)) void *idtable_remove_inline(struct idtable *t, int id)
+static inline __attribute__((always_inline)) void *idtable_remove_irqoff(struct idtable *t, int id)
 {
-	unsigned long s = spin_lock_irqsave(&t->it_lock);
+	spin_lock(&t->it_lock);
 	struct idslot *sl = idtable_slot_locked(t, id);
 	void *obj = sl ? idtable_clear_slot_locked(t, sl) : NULL;
-	spin_unlock_irqrestore(&t->it_lock, s);
+	spin_unlock(&t->it_lock);
 	return obj;
 }
 
-/* idtable_alloc_tagged's common case inline: the slot at the cursor is free (what the
- * next-fit search would take first); anything else goes to idtable_alloc_tagged. */
+/* The common case (the slot at the cursor is free: what the next-fit search would take
+ * first) here; anything else goes to idtable_alloc_tagged. */
 static inline __attribute__((always_inline)) int
-idtable_alloc_tagged_inline(struct idtable *t, void *obj, uint32_t tag, uint32_t keep)
+idtable_alloc_tagged_irqoff(struct idtable *t, void *obj, uint32_t tag, uint32_t keep)
 {
-	unsigned long s = spin_lock_irqsave(&t->it_lock);
+	spin_lock(&t->it_lock);
 	uint32_t i = t->it_next;
 	if (likely(i < t->it_size && t->it_slots[i].is_obj == NULL)) {
 		struct idslot *sl = &t->it_slots[i];
@@ -113,10 +114,10 @@ idtable_alloc_tagged_inline(struct idtable *t, void *obj, uint32_t tag, uint32_t
 		t->it_count++;
 		t->it_next = i + 1;
 		int id = (int)((sl->is_gen << IDT_INDEX_BITS) | i);
-		spin_unlock_irqrestore(&t->it_lock, s);
+		spin_unlock(&t->it_lock);
 		return id;
 	}
-	spin_unlock_irqrestore(&t->it_lock, s);
+	spin_unlock(&t->it_lock);
 	return idtable_alloc_tagged(t, obj, tag, keep);
 }
 
