@@ -113,7 +113,7 @@ void lwkt_schedule_local(struct thread *td)
 	td->td_flags |= TDF_RUNQ;
 	runq_insert_tail(&gd->gd_runq, td);
 	gd->gd_last_sched = td;
-	trace(TR_SCHED, td->td_id, gd->gd_cpuid);
+	trace_irqoff(TR_SCHED, td->td_id, gd->gd_cpuid);
 	if (td->td_pri > gd->gd_curthread->td_pri)
 		gd->gd_reqflags |= RQF_RESCHED;
 }
@@ -173,7 +173,7 @@ void lwkt_switch(void)
 	if (ntd != td) {
 		check_canary(td);
 		check_canary(ntd);
-		trace(TR_SWITCH, td->td_id, ntd->td_id);
+		trace_irqoff(TR_SWITCH, td->td_id, ntd->td_id);
 		ntd->td_switches++;
 		ntd->td_slice = 0;
 		arch_thread_switch_in(gd, ntd);
@@ -234,7 +234,7 @@ bool lwkt_handoff(struct thread *ntd)
 	++td->td_critcount;
 	check_canary(td);
 	check_canary(ntd);
-	trace(TR_SWITCH, td->td_id, ntd->td_id);
+	trace_irqoff(TR_SWITCH, td->td_id, ntd->td_id);
 	ntd->td_switches++;
 	ntd->td_slice = 0;
 	arch_thread_switch_in(gd, ntd);

@@ -152,21 +152,12 @@ static struct conn *coid_conn(int coid, int *scoid)
 	return cn;
 }
 
-/* Is cn still the connection the server knows as scoid (not cut meanwhile), on a live
- * channel? ch_lock held. */
-bool conn_live_locked(struct conn *cn, int scoid)
+/* conn_unref's last reference (channel.h): frees cn and drops its channel reference. */
+void conn_free(struct conn *cn)
 {
-	return !cn->cn_chan->ch_dead && cn->cn_scoid == scoid;
-}
-
-/* Drop one reference to cn; the last frees it and its channel reference. */
-void conn_unref(struct conn *cn)
-{
-	if (__atomic_sub_fetch(&cn->cn_refs, 1, __ATOMIC_ACQ_REL) == 0) {
-		struct channel *ch = cn->cn_chan;
-		kfree(cn);
-		chan_unref(ch);
-	}
+	struct channel *ch = cn->cn_chan;
+	kfree(cn);
+	chan_unref(ch);
 }
 
 /* idtable_lookup_if: take a reference to the connection behind a scoid. */
@@ -399,20 +390,6 @@ static void sendq_insert(struct channel *ch, struct ipc_wait *w)
 		if (list_entry(it, struct ipc_wait, iw_link)->iw_pri < w->iw_pri)
 			break;
 	list_insert_before(it, &w->iw_link);
-}
-
-/* Priority inheritance: the receiving thread runs at the priority of what it received
- * (at its own base priority on a FIXED_PRIORITY channel, so what it inherited before
- * ends either way). The priority rides on the reply to its receive request (ms_pri),
- * and is applied on its own hart before it is woken. */
-void inherit(struct channel *ch, struct ipc_wait *r, int pri)
-{
-	r->iw_msg.ms_pri = (ch->ch_flags & _NTO_CHF_FIXED_PRIORITY) ? r->iw_td->td_basepri : pri;
-	/* Remember who serves this channel, for the send-time boost. */
-	ch->ch_srv = r->iw_td;
-	ch->ch_srv_id = r->iw_td->td_id;
-	ch->ch_srv_cpu = r->iw_td->td_gd->gd_cpuid;
-	ch->ch_srv_pri = r->iw_msg.ms_pri;
 }
 
 /*

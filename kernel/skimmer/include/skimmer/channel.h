@@ -130,9 +130,31 @@ bool chan_receive_locked(struct channel *ch, struct ipc_wait *w, bool block,
 int msg_copy_flat(struct pmap *dpm, uint64_t dva, struct pmap *spm, uint64_t sva, size_t n,
 		  size_t *done);
 void msg_info_fill(struct channel *ch, const struct ipc_wait *s, struct _msg_info *mi);
-void inherit(struct channel *ch, struct ipc_wait *r, int pri);
-bool conn_live_locked(struct conn *cn, int scoid);
-void conn_unref(struct conn *cn);
+/* Priority inheritance: the receiving thread runs at the priority of what it received
+ * (at its own base priority on a FIXED_PRIORITY channel, so what it inherited before
+ * ends either way). The priority rides on the reply to its receive request (ms_pri),
+ * and is applied on its own hart before it is woken. */
+static inline void inherit(struct channel *ch, struct ipc_wait *r, int pri)
+{
+	r->iw_msg.ms_pri = (ch->ch_flags & _NTO_CHF_FIXED_PRIORITY) ? r->iw_td->td_basepri : pri;
+	/* Remember who serves this channel, for the send-time boost. */
+	ch->ch_srv = r->iw_td;
+	ch->ch_srv_id = r->iw_td->td_id;
+	ch->ch_srv_cpu = r->iw_td->td_gd->gd_cpuid;
+	ch->ch_srv_pri = r->iw_msg.ms_pri;
+}
+/* Is cn still the connection the server knows as scoid (not cut meanwhile), on a live
+ * channel? ch_lock held. */
+static inline bool conn_live_locked(struct conn *cn, int scoid)
+{
+	return !cn->cn_chan->ch_dead && cn->cn_scoid == scoid;
+}
+void conn_free(struct conn *cn);		/* conn_unref's last reference */
+static inline void conn_unref(struct conn *cn)	/* drop one reference to cn */
+{
+	if (__atomic_sub_fetch(&cn->cn_refs, 1, __ATOMIC_ACQ_REL) == 0)
+		conn_free(cn);
+}
 void chan_free(struct channel *ch);		/* chan_unref's last reference */
 static inline void chan_ref(struct channel *ch)
 {
