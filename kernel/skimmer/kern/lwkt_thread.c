@@ -149,13 +149,11 @@ void lwkt_deschedule_self(void)
 	local_irq_restore(s);
 }
 
-void lwkt_switch(void)
+/* lwkt_switch's body, interrupts off: pick the next thread and switch to it. */
+static inline __attribute__((always_inline)) void switch_irqoff(struct globaldata *gd,
+								struct thread *td)
 {
-	struct globaldata *gd = mycpu();
-	struct thread *td = gd->gd_curthread;
 	struct thread *ntd;
-	unsigned long s = local_irq_save();
-
 	KASSERT(gd->gd_intr_nesting == 0, "lwkt_switch inside a trap handler");
 	++td->td_critcount;
 	if ((gd->gd_reqflags & RQF_ROTATE) && (td->td_flags & TDF_RUNQ)) {
@@ -184,6 +182,14 @@ void lwkt_switch(void)
 			lwkt_reap(gd);
 	}
 	--td->td_critcount;
+}
+
+void lwkt_switch(void)
+{
+	struct globaldata *gd = mycpu();
+	struct thread *td = gd->gd_curthread;
+	unsigned long s = local_irq_save();
+	switch_irqoff(gd, td);
 	local_irq_restore(s);
 }
 
@@ -196,7 +202,7 @@ void lwkt_block_switch(void)
 		td->td_flags &= ~TDF_RUNQ;
 		runq_remove(&gd->gd_runq, td);
 	}
-	lwkt_switch();
+	switch_irqoff(gd, td);
 }
 
 /*

@@ -62,13 +62,15 @@ static inline void runq_remove(struct runq *rq, struct thread *td)
  * the search for the highest bit. */
 static inline bool runq_any_above(const struct runq *rq, int pri)
 {
-	int w = pri / 64;
-	if ((rq->rq_bitmap[w] >> (pri % 64)) >> 1)
-		return true;
-	for (w++; w < RUNQ_WORDS; w++)
-		if (rq->rq_bitmap[w])
-			return true;
-	return false;
+	_Static_assert(RUNQ_WORDS == 4, "runq_any_above's word cases");
+	const uint64_t *bm = rq->rq_bitmap;
+	uint64_t above = (bm[pri / 64] >> (pri % 64)) >> 1;
+	switch (pri / 64) {		/* the words above pri's, without a loop */
+	case 0: above |= bm[1];		/* fall through */
+	case 1: above |= bm[2];		/* fall through */
+	case 2: above |= bm[3];
+	}
+	return above != 0;
 }
 
 #endif
