@@ -263,40 +263,59 @@ long msg_fast_reply(const uint64_t *a)
 	struct thread *td = curthread();
 	struct proc *p = td->td_proc;
 	struct globaldata *gd = td->td_gd;
+	/* The rcvid's slot and the channel's lock together, one table lock: while the slot
+	 * is live (its lock held) the call is in progress, so the client's connection keeps
+	 * the channel alive (every path removes an rcvid, under ch_lock, before it ends the
+	 * call). ch_lock comes after the table lock here, against the usual order, so it is
+	 * only tried: if it is busy, this is a miss. */
+	struct idtable *t = &p->p_rcvids;
 	crit_enter();
 	unsigned long s = local_irq_save();
-	struct channel *ch = idtable_lookup_if_irqoff(&p->p_rcvids, rcvid, chan_hold);
-	if (ch == NULL) {
+	spin_lock(&t->it_lock);
+	struct idslot *sl = idtable_slot_locked(t, rcvid);
+	struct channel *ch = sl ? sl->is_obj : NULL;
+	if (ch == NULL || !spin_trylock(&ch->ch_lock)) {
+		spin_unlock(&t->it_lock);
 		local_irq_restore(s);
 		crit_exit();
 		return MSG_FAST_MISS;
 	}
-	spin_lock(&ch->ch_lock);
 	struct ipc_wait *cw = list_first_entry(&ch->ch_replyq, struct ipc_wait, iw_link);
 	if (cw == NULL || cw->iw_rcvid != rcvid || cw->iw_rparts != 1 ||
 	    msg_copy_flat(cw->iw_pmap, (uint64_t)(uintptr_t)cw->iw_riov[0].iov_base, &p->p_pmap,
 			  a[2], MIN(len, cw->iw_rlen), &n)) {
-		spin_unlock_irqrestore(&ch->ch_lock, s);
+		spin_unlock(&ch->ch_lock);
+		spin_unlock(&t->it_lock);
+		local_irq_restore(s);
 		crit_exit();
-		chan_unref(ch);
 		return MSG_FAST_MISS;
 	}
 	/* Committed: kcall_msg_replyv's find_client and ipc_complete, the client's thread
 	 * port's reply (thread_replyport_local) and its wakeup, in place. */
-	idtable_remove_irqoff(&p->p_rcvids, rcvid);
+	idtable_clear_slot_locked(t, sl);
 	list_remove(&cw->iw_link);
 	struct thread *ctd = cw->iw_td;
 	if (waits_here(cw, gd)) {
+		/* The client cannot run (and end its call) before our crit_exit: the channel
+		 * stays alive to the unlock without a reference of ours. */
+		spin_unlock(&t->it_lock);
 		reply_in_place(cw, status);
 		if (cw->iw_msg.ms_pri && cw->iw_msg.ms_pri != ctd->td_pri)
 			lwkt_setpri_local(ctd, cw->iw_msg.ms_pri);
 		lwkt_schedule_local(ctd);
 		gd->gd_fast_reply++;
-	} else {
-		ipc_complete(cw, status);	/* another hart's client: through its IPIQ */
+		spin_unlock(&ch->ch_lock);
+		local_irq_restore(s);
+		crit_exit();		/* a more urgent client runs now */
+		return 0;
 	}
+	/* Another hart's client may end its call as soon as it is woken: hold the channel
+	 * for our unlock. */
+	chan_ref(ch);
+	spin_unlock(&t->it_lock);
+	ipc_complete(cw, status);	/* through its IPIQ */
 	spin_unlock_irqrestore(&ch->ch_lock, s);
-	crit_exit();			/* a more urgent client runs now */
+	crit_exit();
 	chan_unref(ch);
 	return 0;
 }
