@@ -21,6 +21,7 @@
 #include <skimmer/kmem.h>
 #include <skimmer/ipiq.h>
 #include <skimmer/spinlock.h>
+#include <arch/switch.h>
 
 #define KSTACK_SIZE (CONFIG_KSTACK_PAGES * PAGE_SIZE)
 

@@ -3,6 +3,7 @@
 #define ARCH_PMAP_H
 
 #include <skimmer/types.h>
+#include <arch/csr.h>
 
 /*
  * Layout. The kernel identity-maps RAM and the devices it uses, all below
@@ -71,6 +72,13 @@ static inline void *pmap_user_addr(struct pmap *pm, uint64_t va, bool write)
 void pmap_destroy(struct pmap *pm);	/* frees every user page and table; no hart may use it */
 
 /* Load satp if it differs from this hart's; lwkt_switch calls it. Interrupts off. */
-void pmap_switch(uint64_t satp);
+static inline void pmap_switch(uint64_t satp)
+{
+	if (csr_read(satp) != satp) {
+		csr_write(satp, satp);
+		if (((satp >> 44) & 0xffff) == 0)	/* shared ASID: no tag to trust */
+			__asm__ __volatile__("sfence.vma" ::: "memory");
+	}
+}
 
 #endif
