@@ -302,7 +302,7 @@ long msg_fast_reply(const uint64_t *a)
 		reply_in_place(cw, status);
 		if (cw->iw_msg.ms_pri && cw->iw_msg.ms_pri != ctd->td_pri)
 			lwkt_setpri_local(ctd, cw->iw_msg.ms_pri);
-		lwkt_schedule_local(ctd);
+		lwkt_schedule_local_inline(ctd);
 		gd->gd_fast_reply++;
 		spin_unlock(&ch->ch_lock);
 		local_irq_restore(s);
