@@ -6,9 +6,11 @@
  * most bytes copied into a buffer that the slow path then copies again, identically),
  * and the slow path in msg.c does the whole call: it defines the semantics, and
  * test=fastpath checks that both give the same results. Once the guards pass, each
- * path does what the slow path would, in the same order and under the same locks,
- * only without the general machinery: flat buffers only, no lwkt_domsg / putport /
- * waitmsg layers, and the partner's wakeup and the switch done inline.
+ * path does what the slow path would, in the same order and under the same locks
+ * (one exception: the reply holds the rcvid table's lock across the call, and only
+ * tries ch_lock inside it), only without the general machinery: flat buffers only, no
+ * lwkt_domsg / putport / waitmsg layers, and the partner's wakeup and the switch done
+ * inline.
  *
  *  - send: a server thread of this hart is RECEIVE-blocked on the channel, with one
  *    receive buffer, and the connection is live. The client copies its message, takes the rcvid, goes on the reply
