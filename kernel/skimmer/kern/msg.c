@@ -1235,9 +1235,9 @@ static bool send_fast(struct channel *ch, struct ipc_wait *w)
 
 /* --- Messages ------------------------------------------------------------------------------ */
 
-/* The kernel calls' slow paths: out of line, so that a call the fast path finishes
- * does not pay for their frames (a 650-byte ipc_wait and every callee-saved register). */
-static __attribute__((noinline)) long msg_send_slow(const uint64_t *a)
+/* The kernel calls' slow paths (channel.h): kcall_msg_sendv, _receivev and _replyv
+ * (msg_fast.c) call them when the fast path misses or is off. */
+long msg_send_slow(const uint64_t *a)
 {
 	struct ipc_wait w;
 	int err;
@@ -1261,15 +1261,7 @@ static __attribute__((noinline)) long msg_send_slow(const uint64_t *a)
 	return w.iw_msg.ms_error;
 }
 
-long kcall_msg_sendv(const uint64_t *a)
-{
-	long ret;
-	if (msg_fastpath && (ret = msg_fast_send(a)) != MSG_FAST_MISS)
-		return ret;
-	return msg_send_slow(a);
-}
-
-static __attribute__((noinline)) long msg_receive_slow(const uint64_t *a)
+long msg_receive_slow(const uint64_t *a)
 {
 	struct ipc_wait w;
 	struct thread *td = curthread();
@@ -1295,14 +1287,6 @@ static __attribute__((noinline)) long msg_receive_slow(const uint64_t *a)
 	if (result > 0 && uinfo && copyout(uinfo, &w.iw_info, sizeof w.iw_info))
 		return -EFAULT;
 	return result;
-}
-
-long kcall_msg_receivev(const uint64_t *a)
-{
-	long ret;
-	if (msg_fastpath && (ret = msg_fast_receive(a)) != MSG_FAST_MISS)
-		return ret;
-	return msg_receive_slow(a);
 }
 
 /*
@@ -1343,7 +1327,7 @@ static void client_release(struct channel *ch, unsigned long s)
 	chan_unref(ch);
 }
 
-static __attribute__((noinline)) long msg_reply_slow(const uint64_t *a)
+long msg_reply_slow(const uint64_t *a)
 {
 	iov_t siov[IPC_MAXIOV];
 	size_t slen, n;
@@ -1365,14 +1349,6 @@ static __attribute__((noinline)) long msg_reply_slow(const uint64_t *a)
 	ipc_complete(cw, f == 0 ? status : f == COPY_SRC_FAULT ? -ESRVRFAULT : -EFAULT);
 	client_release(ch, s);
 	return f ? -EFAULT : 0;
-}
-
-long kcall_msg_replyv(const uint64_t *a)
-{
-	long ret;
-	if (msg_fastpath && (ret = msg_fast_reply(a)) != MSG_FAST_MISS)
-		return ret;
-	return msg_reply_slow(a);
 }
 
 /*

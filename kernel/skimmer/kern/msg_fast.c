@@ -96,7 +96,7 @@ static inline int end_wait(struct ipc_wait *w, unsigned long s)
 	return lwkt_waitmsg(&w->iw_msg);
 }
 
-long msg_fast_send(const uint64_t *a)
+static inline __attribute__((always_inline)) long msg_fast_send(const uint64_t *a)
 {
 	int coid = (int)a[0];
 	size_t slen, rlen, n;
@@ -188,7 +188,7 @@ miss:
 	return MSG_FAST_MISS;
 }
 
-long msg_fast_receive(const uint64_t *a)
+static inline __attribute__((always_inline)) long msg_fast_receive(const uint64_t *a)
 {
 	size_t len;
 	uint64_t uinfo = a[3];
@@ -255,7 +255,7 @@ out:
 	return result;
 }
 
-long msg_fast_reply(const uint64_t *a)
+static inline __attribute__((always_inline)) long msg_fast_reply(const uint64_t *a)
 {
 	int rcvid = (int)a[0];
 	long status = (long)(int)a[1];
@@ -320,4 +320,33 @@ long msg_fast_reply(const uint64_t *a)
 	crit_exit();
 	chan_unref(ch);
 	return 0;
+}
+
+/*
+ * The kernel calls: the fast path inline, then the slow path (msg.c) if it missed or
+ * msg.fast is off. One frame for both (the fast path's): a call the fast path finishes
+ * pays no dispatch frame, and the slow one's frame sits above it.
+ */
+long kcall_msg_sendv(const uint64_t *a)
+{
+	long ret;
+	if (msg_fastpath && (ret = msg_fast_send(a)) != MSG_FAST_MISS)
+		return ret;
+	return msg_send_slow(a);
+}
+
+long kcall_msg_receivev(const uint64_t *a)
+{
+	long ret;
+	if (msg_fastpath && (ret = msg_fast_receive(a)) != MSG_FAST_MISS)
+		return ret;
+	return msg_receive_slow(a);
+}
+
+long kcall_msg_replyv(const uint64_t *a)
+{
+	long ret;
+	if (msg_fastpath && (ret = msg_fast_reply(a)) != MSG_FAST_MISS)
+		return ret;
+	return msg_reply_slow(a);
 }

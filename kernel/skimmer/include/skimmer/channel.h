@@ -121,9 +121,9 @@ void msg_unblock(struct thread *td, int err);
 #define COPY_SRC_FAULT 1
 #define COPY_DST_FAULT 2
 struct pmap;
-long msg_fast_send(const uint64_t *a);		/* MsgSendv's arguments */
-long msg_fast_receive(const uint64_t *a);	/* MsgReceivev's */
-long msg_fast_reply(const uint64_t *a);		/* MsgReplyv's */
+long msg_send_slow(const uint64_t *a);		/* MsgSendv's arguments */
+long msg_receive_slow(const uint64_t *a);	/* MsgReceivev's */
+long msg_reply_slow(const uint64_t *a);		/* MsgReplyv's */
 void ipc_complete(struct ipc_wait *w, long status);	/* end w's call; ch_lock held */
 bool chan_receive_locked(struct channel *ch, struct ipc_wait *w, bool block,
 			 struct ipc_wait **freep);
