@@ -1,8 +1,9 @@
 /*
  * The message fast paths: MsgSend, MsgReceive and MsgReply between threads of one hart.
  *
- * Each is a chain of guards in front of its kernel call (msg.c calls it first when
- * msg.fast is on). A guard that fails returns MSG_FAST_MISS with nothing changed (at
+ * Each is a chain of guards inline in its kernel call (kcall_msg_sendv and friends, at
+ * the end of this file, run it first when msg.fast is on and call msg.c's slow path if
+ * it misses). A guard that fails returns MSG_FAST_MISS with nothing changed (at
  * most bytes copied into a buffer that the slow path then copies again, identically),
  * and the slow path in msg.c does the whole call: it defines the semantics, and
  * test=fastpath checks that both give the same results. Once the guards pass, each
