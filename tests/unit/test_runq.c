@@ -121,5 +121,12 @@ TEST(random_ops_match_model)
 		for (int k = 0; k < 64; k++)
 			count += onq[k];
 		CHECK_EQ(rq.rq_count, count);
+		int top = runq_top_pri(&rq), probe = step * 37 % RUNQ_LEVELS;
+		CHECK_EQ(runq_any_above(&rq, probe), top > probe);
+		if (top >= 0) {
+			CHECK(!runq_any_above(&rq, top));
+			if (top > 0)
+				CHECK(runq_any_above(&rq, top - 1));
+		}
 	}
 }

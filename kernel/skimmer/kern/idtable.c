@@ -129,61 +129,36 @@ bool idtable_tag(struct idtable *t, int id, uint32_t *tag)
 	return ok;
 }
 
-/* The slot an id names if it is live; lock held. */
-static struct idslot *slot_of(struct idtable *t, int id)
-{
-	if (id <= 0)
-		return NULL;
-	uint32_t index = (uint32_t)id & IDT_MAX_INDEX, gen = (uint32_t)id >> IDT_INDEX_BITS;
-	if (index == 0 || index >= t->it_size)
-		return NULL;
-	struct idslot *s = &t->it_slots[index];
-	return s->is_obj && s->is_gen == gen ? s : NULL;
-}
-
 void *idtable_lookup(struct idtable *t, int id)
 {
 	unsigned long s = spin_lock_irqsave(&t->it_lock);
-	struct idslot *sl = slot_of(t, id);
+	struct idslot *sl = idtable_slot_locked(t, id);
 	void *obj = sl ? sl->is_obj : NULL;
 	spin_unlock_irqrestore(&t->it_lock, s);
 	return obj;
 }
 
-static void *remove_slot(struct idtable *t, struct idslot *sl)
-{
-	void *obj = sl->is_obj;
-	sl->is_obj = NULL;
-	sl->is_gen = (sl->is_gen + 1) & IDT_GEN_MASK;
-	if (sl->is_gen == 0)
-		sl->is_gen = 1;
-	t->it_count--;
-	return obj;
-}
-
 void *idtable_remove(struct idtable *t, int id)
 {
-	unsigned long s = spin_lock_irqsave(&t->it_lock);
-	struct idslot *sl = slot_of(t, id);
-	void *obj = sl ? remove_slot(t, sl) : NULL;
-	spin_unlock_irqrestore(&t->it_lock, s);
+	unsigned long s = local_irq_save();
+	void *obj = idtable_remove_irqoff(t, id);
+	local_irq_restore(s);
 	return obj;
 }
 
 void *idtable_lookup_if(struct idtable *t, int id, bool (*take)(void *obj))
 {
-	unsigned long s = spin_lock_irqsave(&t->it_lock);
-	struct idslot *sl = slot_of(t, id);
-	void *obj = sl && take(sl->is_obj) ? sl->is_obj : NULL;
-	spin_unlock_irqrestore(&t->it_lock, s);
+	unsigned long s = local_irq_save();
+	void *obj = idtable_lookup_if_irqoff(t, id, take);
+	local_irq_restore(s);
 	return obj;
 }
 
 void *idtable_remove_if(struct idtable *t, int id, bool (*take)(void *obj))
 {
 	unsigned long s = spin_lock_irqsave(&t->it_lock);
-	struct idslot *sl = slot_of(t, id);
-	void *obj = sl && take(sl->is_obj) ? remove_slot(t, sl) : NULL;
+	struct idslot *sl = idtable_slot_locked(t, id);
+	void *obj = sl && take(sl->is_obj) ? idtable_clear_slot_locked(t, sl) : NULL;
 	spin_unlock_irqrestore(&t->it_lock, s);
 	return obj;
 }
@@ -215,7 +190,7 @@ void idtable_drain(struct idtable *t, void (*fn)(void *obj, int id, void *arg), 
 			return;
 		}
 		int id = make_id(&t->it_slots[i], i);
-		void *obj = remove_slot(t, &t->it_slots[i]);
+		void *obj = idtable_clear_slot_locked(t, &t->it_slots[i]);
 		spin_unlock_irqrestore(&t->it_lock, s);
 		fn(obj, id, arg);
 	}

@@ -21,6 +21,7 @@
 #include <skimmer/kmem.h>
 #include <skimmer/ipiq.h>
 #include <skimmer/spinlock.h>
+#include <arch/switch.h>
 
 #define KSTACK_SIZE (CONFIG_KSTACK_PAGES * PAGE_SIZE)
 
@@ -107,22 +108,7 @@ static void lwkt_reap(struct globaldata *gd)
 
 void lwkt_schedule_local(struct thread *td)
 {
-	struct globaldata *gd = mycpu();
-	KASSERT(!local_irq_enabled(), "run queue touched with interrupts on");
-	KASSERT(td->td_gd == gd, "td %u belongs to cpu %d, not %d", td->td_id,
-		td->td_gd->gd_cpuid, gd->gd_cpuid);
-	if (td->td_flags & (TDF_RUNQ | TDF_IDLE | TDF_EXITING))
-		return;
-	if (td->td_flags & TDF_SLEEPING) {
-		list_remove(&td->td_sleepq);
-		td->td_flags &= ~TDF_SLEEPING;
-	}
-	td->td_flags |= TDF_RUNQ;
-	runq_insert_tail(&gd->gd_runq, td);
-	gd->gd_last_sched = td;
-	trace(TR_SCHED, td->td_id, gd->gd_cpuid);
-	if (td->td_pri > gd->gd_curthread->td_pri)
-		gd->gd_reqflags |= RQF_RESCHED;
+	lwkt_schedule_local_inline(td);
 }
 
 /* Runs on td's hart, in its IPI handler (interrupts off). */
@@ -156,13 +142,11 @@ void lwkt_deschedule_self(void)
 	local_irq_restore(s);
 }
 
-void lwkt_switch(void)
+/* lwkt_switch's body, interrupts off: pick the next thread and switch to it. */
+static inline __attribute__((always_inline)) void switch_irqoff(struct globaldata *gd,
+								struct thread *td)
 {
-	struct globaldata *gd = mycpu();
-	struct thread *td = gd->gd_curthread;
 	struct thread *ntd;
-	unsigned long s = local_irq_save();
-
 	KASSERT(gd->gd_intr_nesting == 0, "lwkt_switch inside a trap handler");
 	++td->td_critcount;
 	if ((gd->gd_reqflags & RQF_ROTATE) && (td->td_flags & TDF_RUNQ)) {
@@ -180,7 +164,7 @@ void lwkt_switch(void)
 	if (ntd != td) {
 		check_canary(td);
 		check_canary(ntd);
-		trace(TR_SWITCH, td->td_id, ntd->td_id);
+		trace_irqoff(TR_SWITCH, td->td_id, ntd->td_id);
 		ntd->td_switches++;
 		ntd->td_slice = 0;
 		arch_thread_switch_in(gd, ntd);
@@ -191,6 +175,14 @@ void lwkt_switch(void)
 			lwkt_reap(gd);
 	}
 	--td->td_critcount;
+}
+
+void lwkt_switch(void)
+{
+	struct globaldata *gd = mycpu();
+	struct thread *td = gd->gd_curthread;
+	unsigned long s = local_irq_save();
+	switch_irqoff(gd, td);
 	local_irq_restore(s);
 }
 
@@ -203,7 +195,7 @@ void lwkt_block_switch(void)
 		td->td_flags &= ~TDF_RUNQ;
 		runq_remove(&gd->gd_runq, td);
 	}
-	lwkt_switch();
+	switch_irqoff(gd, td);
 }
 
 /*
@@ -227,7 +219,7 @@ bool lwkt_handoff(struct thread *ntd)
 		runq_remove(&gd->gd_runq, td);
 	}
 	if (ntd->td_gd != gd || (ntd->td_flags & (TDF_RUNQ | TDF_IDLE | TDF_EXITING | TDF_SLEEPING)) ||
-	    runq_top_pri(&gd->gd_runq) > ntd->td_pri) {
+	    runq_any_above(&gd->gd_runq, ntd->td_pri)) {
 		if (ntd->td_gd == gd)
 			lwkt_schedule_local(ntd);
 		else
@@ -241,7 +233,7 @@ bool lwkt_handoff(struct thread *ntd)
 	++td->td_critcount;
 	check_canary(td);
 	check_canary(ntd);
-	trace(TR_SWITCH, td->td_id, ntd->td_id);
+	trace_irqoff(TR_SWITCH, td->td_id, ntd->td_id);
 	ntd->td_switches++;
 	ntd->td_slice = 0;
 	arch_thread_switch_in(gd, ntd);
@@ -366,7 +358,7 @@ void lwkt_setpri_local(struct thread *td, int pri)
 	} else {
 		td->td_pri = pri;
 	}
-	if (runq_top_pri(&gd->gd_runq) > gd->gd_curthread->td_pri)
+	if (runq_any_above(&gd->gd_runq, gd->gd_curthread->td_pri))
 		gd->gd_reqflags |= RQF_RESCHED;
 }
 

@@ -109,19 +109,13 @@ static bool is_coid_obj(void *obj)
 
 /* --- References and lookups -------------------------------------------------------- */
 
-void chan_ref(struct channel *ch)
+/* chan_unref's last reference (channel.h). */
+void chan_free(struct channel *ch)
 {
-	__atomic_fetch_add(&ch->ch_refs, 1, __ATOMIC_RELAXED);
-}
-
-void chan_unref(struct channel *ch)
-{
-	if (__atomic_sub_fetch(&ch->ch_refs, 1, __ATOMIC_ACQ_REL) == 0) {
-		KASSERT(ch->ch_dead && list_empty(&ch->ch_sendq) && list_empty(&ch->ch_recvq) &&
-				list_empty(&ch->ch_replyq) && list_empty(&ch->ch_conns),
-			"freeing a live channel %d", ch->ch_chid);
-		kfree(ch);
-	}
+	KASSERT(ch->ch_dead && list_empty(&ch->ch_sendq) && list_empty(&ch->ch_recvq) &&
+			list_empty(&ch->ch_replyq) && list_empty(&ch->ch_conns),
+		"freeing a live channel %d", ch->ch_chid);
+	kfree(ch);
 }
 
 static struct proc *curproc(void)
@@ -162,21 +156,12 @@ static struct conn *coid_conn(int coid, int *scoid)
 	return cn;
 }
 
-/* Is cn still the connection the server knows as scoid (not cut meanwhile), on a live
- * channel? ch_lock held. */
-bool conn_live_locked(struct conn *cn, int scoid)
+/* conn_unref's last reference (channel.h): frees cn and drops its channel reference. */
+void conn_free(struct conn *cn)
 {
-	return !cn->cn_chan->ch_dead && cn->cn_scoid == scoid;
-}
-
-/* Drop one reference to cn; the last frees it and its channel reference. */
-void conn_unref(struct conn *cn)
-{
-	if (__atomic_sub_fetch(&cn->cn_refs, 1, __ATOMIC_ACQ_REL) == 0) {
-		struct channel *ch = cn->cn_chan;
-		kfree(cn);
-		chan_unref(ch);
-	}
+	struct channel *ch = cn->cn_chan;
+	kfree(cn);
+	chan_unref(ch);
 }
 
 /* idtable_lookup_if: take a reference to the connection behind a scoid. */
@@ -305,24 +290,44 @@ static int iov_copy_at(struct pmap *dpm, const iov_t *diov, int dparts, size_t d
 	return 0;
 }
 
+/* msg_copy_flat within one page on each side, translations that pm_xlat may not hold. */
+static __attribute__((noinline)) int copy_one_page(struct pmap *dpm, uint64_t dva,
+						   struct pmap *spm, uint64_t sva, size_t n,
+						   size_t *done)
+{
+	char *sp = spm ? pmap_user_addr(spm, sva, false) : (char *)(uintptr_t)sva;
+	if (sp == NULL)
+		return COPY_SRC_FAULT;
+	char *dp = pmap_user_addr(dpm, dva, true);
+	if (dp == NULL)
+		return COPY_DST_FAULT;
+	memcpy(dp, sp, n);
+	*done = n;
+	return 0;
+}
+
 /* n bytes from sva in spm (NULL: a kernel address) to dva in dpm, both flat. Returns 0
- * or COPY_SRC_FAULT / COPY_DST_FAULT (*done counts the bytes copied). */
+ * or COPY_SRC_FAULT / COPY_DST_FAULT (*done counts the bytes copied). The common short
+ * message (both pages in pm_xlat, whole words, up to 64 bytes) is copied here, in
+ * words, without calls. */
 int msg_copy_flat(struct pmap *dpm, uint64_t dva, struct pmap *spm, uint64_t sva, size_t n,
 		  size_t *done)
 {
 	/* Short messages stay within one page on each side: one translation each. */
-	if (n && ((dva ^ (dva + n - 1)) | (sva ^ (sva + n - 1))) < PAGE_SIZE) {
-		char *sp = spm ? pmap_user_addr(spm, sva, false) : (char *)(uintptr_t)sva;
-		if (sp == NULL)
-			return COPY_SRC_FAULT;
-		char *dp = pmap_user_addr(dpm, dva, true);
-		if (dp == NULL)
-			return COPY_DST_FAULT;
-		memcpy(dp, sp, n);
-		*done = n;
-		return 0;
+	if (n == 0 || ((dva ^ (dva + n - 1)) | (sva ^ (sva + n - 1))) >= PAGE_SIZE)
+		return copy_flat(dpm, dva, spm, sva, n, done);
+	if (n <= 64 && ((dva | sva | n) & 7) == 0) {
+		const uint64_t *sp = spm ? pmap_user_addr_cached(spm, sva, false)
+					 : (const uint64_t *)(uintptr_t)sva;
+		uint64_t *dp = pmap_user_addr_cached(dpm, dva, true);
+		if (likely(sp && dp)) {
+			for (size_t i = 0; i < n / 8; i++)
+				dp[i] = sp[i];
+			*done = n;
+			return 0;
+		}
 	}
-	return copy_flat(dpm, dva, spm, sva, n, done);
+	return copy_one_page(dpm, dva, spm, sva, n, done);
 }
 
 static int iov_copy(struct pmap *dpm, const iov_t *diov, int dparts, struct pmap *spm,
@@ -371,27 +376,6 @@ static inline int iov_fetch(uint64_t uiov, int *parts, iov_t *iov, size_t *total
 	return user_range_ok(uiov, iov[0].iov_len) ? 0 : EFAULT;
 }
 
-/* A fresh ipc_wait for the calling thread. Only the header is cleared: the iov arrays
- * and info are written before they are read (clearing all ~650 bytes cost ~80 stores
- * per call). */
-void ipc_wait_init(struct ipc_wait *w, uint32_t cmd)
-{
-	lwkt_initmsg(&w->iw_msg, NULL, cmd);
-	w->iw_link.next = w->iw_link.prev = NULL;
-	w->iw_state = IPC_NONE;
-	w->iw_is_pulse = false;
-	w->iw_td = curthread();
-	w->iw_pri = w->iw_td->td_pri;
-	w->iw_pmap = &w->iw_td->td_proc->p_pmap;
-	w->iw_chan = NULL;
-	w->iw_conn = NULL;
-	w->iw_sparts = w->iw_rparts = 0;
-	w->iw_slen = w->iw_rlen = 0;
-	w->iw_coid = w->iw_scoid = w->iw_rcvid = 0;
-	w->iw_unblock_req = false;
-	w->iw_want_info = false;
-}
-
 /* --- Completion ---------------------------------------------------------------------------- */
 
 /* End w's call with `status` (>= 0 or -errno): reply its message, which wakes its thread
@@ -410,20 +394,6 @@ static void sendq_insert(struct channel *ch, struct ipc_wait *w)
 		if (list_entry(it, struct ipc_wait, iw_link)->iw_pri < w->iw_pri)
 			break;
 	list_insert_before(it, &w->iw_link);
-}
-
-/* Priority inheritance: the receiving thread runs at the priority of what it received
- * (at its own base priority on a FIXED_PRIORITY channel, so what it inherited before
- * ends either way). The priority rides on the reply to its receive request (ms_pri),
- * and is applied on its own hart before it is woken. */
-void inherit(struct channel *ch, struct ipc_wait *r, int pri)
-{
-	r->iw_msg.ms_pri = (ch->ch_flags & _NTO_CHF_FIXED_PRIORITY) ? r->iw_td->td_basepri : pri;
-	/* Remember who serves this channel, for the send-time boost. */
-	ch->ch_srv = r->iw_td;
-	ch->ch_srv_id = r->iw_td->td_id;
-	ch->ch_srv_cpu = r->iw_td->td_gd->gd_cpuid;
-	ch->ch_srv_pri = r->iw_msg.ms_pri;
 }
 
 /*
@@ -1274,13 +1244,12 @@ static bool send_fast(struct channel *ch, struct ipc_wait *w)
 
 /* --- Messages ------------------------------------------------------------------------------ */
 
-long kcall_msg_sendv(const uint64_t *a)
+/* The kernel calls' slow paths (channel.h): kcall_msg_sendv, _receivev and _replyv
+ * (msg_fast.c) call them when the fast path misses or is off. */
+long msg_send_slow(const uint64_t *a)
 {
 	struct ipc_wait w;
 	int err;
-	long ret;
-	if (msg_fastpath && (ret = msg_fast_send(a)) != MSG_FAST_MISS)
-		return ret;
 	ipc_wait_init(&w, IPC_CMD_SEND);
 	w.iw_sparts = (int)a[2];
 	w.iw_rparts = (int)a[4];
@@ -1301,15 +1270,12 @@ long kcall_msg_sendv(const uint64_t *a)
 	return w.iw_msg.ms_error;
 }
 
-long kcall_msg_receivev(const uint64_t *a)
+long msg_receive_slow(const uint64_t *a)
 {
 	struct ipc_wait w;
 	struct thread *td = curthread();
 	int err;
 	uint64_t uinfo = a[3];
-	long ret;
-	if (msg_fastpath && (ret = msg_fast_receive(a)) != MSG_FAST_MISS)
-		return ret;
 	ipc_wait_init(&w, IPC_CMD_RECEIVE);
 	w.iw_sparts = (int)a[2];	/* the receive buffers, in iw_siov */
 	if ((err = iov_fetch(a[1], &w.iw_sparts, w.iw_siov, &w.iw_slen)))
@@ -1330,13 +1296,6 @@ long kcall_msg_receivev(const uint64_t *a)
 	if (result > 0 && uinfo && copyout(uinfo, &w.iw_info, sizeof w.iw_info))
 		return -EFAULT;
 	return result;
-}
-
-/* idtable_lookup_if's take: a reference to the channel an rcvid names. */
-bool chan_hold(void *obj)
-{
-	chan_ref(obj);
-	return true;
 }
 
 /*
@@ -1377,14 +1336,12 @@ static void client_release(struct channel *ch, unsigned long s)
 	chan_unref(ch);
 }
 
-long kcall_msg_replyv(const uint64_t *a)
+long msg_reply_slow(const uint64_t *a)
 {
 	iov_t siov[IPC_MAXIOV];
 	size_t slen, n;
 	int rcvid = (int)a[0], sparts = (int)a[3], err;
-	long status = (long)(int)a[1], ret;
-	if (msg_fastpath && (ret = msg_fast_reply(a)) != MSG_FAST_MISS)
-		return ret;
+	long status = (long)(int)a[1];
 	if ((err = iov_fetch(a[2], &sparts, siov, &slen)))
 		return -err;
 	if (status < 0 && status >= -4095)	/* would read as an errno: use MsgError */

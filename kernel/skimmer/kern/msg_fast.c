@@ -1,14 +1,17 @@
 /*
  * The message fast paths: MsgSend, MsgReceive and MsgReply between threads of one hart.
  *
- * Each is a chain of guards in front of its kernel call (msg.c calls it first when
- * msg.fast is on). A guard that fails returns MSG_FAST_MISS with nothing changed (at
+ * Each is a chain of guards inline in its kernel call (kcall_msg_sendv and friends, at
+ * the end of this file, run it first when msg.fast is on and call msg.c's slow path if
+ * it misses). A guard that fails returns MSG_FAST_MISS with nothing changed (at
  * most bytes copied into a buffer that the slow path then copies again, identically),
  * and the slow path in msg.c does the whole call: it defines the semantics, and
  * test=fastpath checks that both give the same results. Once the guards pass, each
- * path does what the slow path would, in the same order and under the same locks,
- * only without the general machinery: flat buffers only, no lwkt_domsg / putport /
- * waitmsg layers, and the partner's wakeup and the switch done inline.
+ * path does what the slow path would, in the same order and under the same locks
+ * (one exception: the reply holds the rcvid table's lock across the call, and only
+ * tries ch_lock inside it), only without the general machinery: flat buffers only, no
+ * lwkt_domsg / putport / waitmsg layers, and the partner's wakeup and the switch done
+ * inline.
  *
  *  - send: a server thread of this hart is RECEIVE-blocked on the channel, with one
  *    receive buffer, and the connection is live. The client copies its message, takes the rcvid, goes on the reply
@@ -94,7 +97,7 @@ static inline int end_wait(struct ipc_wait *w, unsigned long s)
 	return lwkt_waitmsg(&w->iw_msg);
 }
 
-long msg_fast_send(const uint64_t *a)
+static inline __attribute__((always_inline)) long msg_fast_send(const uint64_t *a)
 {
 	int coid = (int)a[0];
 	size_t slen, rlen, n;
@@ -127,7 +130,7 @@ long msg_fast_send(const uint64_t *a)
 	if (msg_copy_flat(r->iw_pmap, (uint64_t)(uintptr_t)r->iw_siov[0].iov_base, w.iw_pmap,
 			  a[1], MIN(slen, r->iw_slen), &n))
 		goto miss;			/* the slow path fails it the same way */
-	int rcvid = idtable_alloc_tagged(&ch->ch_owner->p_rcvids, ch, p->p_pid, RCVID_KEEP);
+	int rcvid = idtable_alloc_tagged_irqoff(&ch->ch_owner->p_rcvids, ch, p->p_pid, RCVID_KEEP);
 	if (rcvid < 0)
 		goto miss;
 
@@ -186,7 +189,7 @@ miss:
 	return MSG_FAST_MISS;
 }
 
-long msg_fast_receive(const uint64_t *a)
+static inline __attribute__((always_inline)) long msg_fast_receive(const uint64_t *a)
 {
 	size_t len;
 	uint64_t uinfo = a[3];
@@ -194,9 +197,14 @@ long msg_fast_receive(const uint64_t *a)
 	    (uinfo && !user_range_ok(uinfo, sizeof(struct _msg_info))))
 		return MSG_FAST_MISS;
 	struct thread *td = curthread();
-	struct channel *ch = idtable_lookup_if(&td->td_proc->p_chids, (int)a[0], chan_hold);
-	if (ch == NULL)
+	crit_enter();
+	unsigned long s = local_irq_save();	/* through the switch, as in the slow path */
+	struct channel *ch = idtable_lookup_if_irqoff(&td->td_proc->p_chids, (int)a[0], chan_hold);
+	if (ch == NULL) {
+		local_irq_restore(s);
+		crit_exit();
 		return MSG_FAST_MISS;
+	}
 
 	struct ipc_wait w;
 	ipc_wait_init(&w, IPC_CMD_RECEIVE);
@@ -209,8 +217,7 @@ long msg_fast_receive(const uint64_t *a)
 	w.iw_msg.ms_target_port = &ch->ch_port;
 	td->td_ipc = &w;
 	long result;
-	crit_enter();
-	unsigned long s = spin_lock_irqsave(&ch->ch_lock);
+	spin_lock(&ch->ch_lock);
 	if (td->td_flags & TDF_KILLED) {	/* blocks in no call: as killed_locked */
 		spin_unlock_irqrestore(&ch->ch_lock, s);
 		crit_exit();
@@ -249,7 +256,7 @@ out:
 	return result;
 }
 
-long msg_fast_reply(const uint64_t *a)
+static inline __attribute__((always_inline)) long msg_fast_reply(const uint64_t *a)
 {
 	int rcvid = (int)a[0];
 	long status = (long)(int)a[1];
@@ -259,37 +266,88 @@ long msg_fast_reply(const uint64_t *a)
 	struct thread *td = curthread();
 	struct proc *p = td->td_proc;
 	struct globaldata *gd = td->td_gd;
-	struct channel *ch = idtable_lookup_if(&p->p_rcvids, rcvid, chan_hold);
-	if (ch == NULL)
-		return MSG_FAST_MISS;
-
+	/* The rcvid's slot and the channel's lock together, one table lock: while the slot
+	 * is live (its lock held) the call is in progress, so the client's connection keeps
+	 * the channel alive (every path removes an rcvid, under ch_lock, before it ends the
+	 * call). ch_lock comes after the table lock here, against the usual order, so it is
+	 * only tried: if it is busy, this is a miss. */
+	struct idtable *t = &p->p_rcvids;
 	crit_enter();
-	unsigned long s = spin_lock_irqsave(&ch->ch_lock);
+	unsigned long s = local_irq_save();
+	spin_lock(&t->it_lock);
+	struct idslot *sl = idtable_slot_locked(t, rcvid);
+	struct channel *ch = sl ? sl->is_obj : NULL;
+	if (ch == NULL || !spin_trylock(&ch->ch_lock)) {
+		spin_unlock(&t->it_lock);
+		local_irq_restore(s);
+		crit_exit();
+		return MSG_FAST_MISS;
+	}
 	struct ipc_wait *cw = list_first_entry(&ch->ch_replyq, struct ipc_wait, iw_link);
 	if (cw == NULL || cw->iw_rcvid != rcvid || cw->iw_rparts != 1 ||
 	    msg_copy_flat(cw->iw_pmap, (uint64_t)(uintptr_t)cw->iw_riov[0].iov_base, &p->p_pmap,
 			  a[2], MIN(len, cw->iw_rlen), &n)) {
-		spin_unlock_irqrestore(&ch->ch_lock, s);
+		spin_unlock(&ch->ch_lock);
+		spin_unlock(&t->it_lock);
+		local_irq_restore(s);
 		crit_exit();
-		chan_unref(ch);
 		return MSG_FAST_MISS;
 	}
 	/* Committed: kcall_msg_replyv's find_client and ipc_complete, the client's thread
 	 * port's reply (thread_replyport_local) and its wakeup, in place. */
-	idtable_remove(&p->p_rcvids, rcvid);
+	idtable_clear_slot_locked(t, sl);
 	list_remove(&cw->iw_link);
 	struct thread *ctd = cw->iw_td;
 	if (waits_here(cw, gd)) {
+		/* The client cannot run (and end its call) before our crit_exit: the channel
+		 * stays alive to the unlock without a reference of ours. */
+		spin_unlock(&t->it_lock);
 		reply_in_place(cw, status);
 		if (cw->iw_msg.ms_pri && cw->iw_msg.ms_pri != ctd->td_pri)
 			lwkt_setpri_local(ctd, cw->iw_msg.ms_pri);
-		lwkt_schedule_local(ctd);
+		lwkt_schedule_local_inline(ctd);
 		gd->gd_fast_reply++;
-	} else {
-		ipc_complete(cw, status);	/* another hart's client: through its IPIQ */
+		spin_unlock(&ch->ch_lock);
+		local_irq_restore(s);
+		crit_exit();		/* a more urgent client runs now */
+		return 0;
 	}
+	/* Another hart's client may end its call as soon as it is woken: hold the channel
+	 * for our unlock. */
+	chan_ref(ch);
+	spin_unlock(&t->it_lock);
+	ipc_complete(cw, status);	/* through its IPIQ */
 	spin_unlock_irqrestore(&ch->ch_lock, s);
-	crit_exit();			/* a more urgent client runs now */
+	crit_exit();
 	chan_unref(ch);
 	return 0;
+}
+
+/*
+ * The kernel calls: the fast path inline, then the slow path (msg.c) if it missed or
+ * msg.fast is off. One frame for both (the fast path's): a call the fast path finishes
+ * pays no dispatch frame, and the slow one's frame sits above it.
+ */
+long kcall_msg_sendv(const uint64_t *a)
+{
+	long ret;
+	if (msg_fastpath && (ret = msg_fast_send(a)) != MSG_FAST_MISS)
+		return ret;
+	return msg_send_slow(a);
+}
+
+long kcall_msg_receivev(const uint64_t *a)
+{
+	long ret;
+	if (msg_fastpath && (ret = msg_fast_receive(a)) != MSG_FAST_MISS)
+		return ret;
+	return msg_receive_slow(a);
+}
+
+long kcall_msg_replyv(const uint64_t *a)
+{
+	long ret;
+	if (msg_fastpath && (ret = msg_fast_reply(a)) != MSG_FAST_MISS)
+		return ret;
+	return msg_reply_slow(a);
 }

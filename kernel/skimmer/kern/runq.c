@@ -17,37 +17,6 @@ void runq_init(struct runq *rq)
 	rq->rq_count = 0;
 }
 
-static void runq_mark(struct runq *rq, int pri)
-{
-	rq->rq_bitmap[pri / 64] |= 1ULL << (pri % 64);
-}
-
-void runq_insert_tail(struct runq *rq, struct thread *td)
-{
-	KASSERT(td->td_pri >= 0 && td->td_pri < RUNQ_LEVELS, "pri %d", td->td_pri);
-	list_insert_tail(&rq->rq_queue[td->td_pri], &td->td_runq);
-	runq_mark(rq, td->td_pri);
-	rq->rq_count++;
-}
-
-void runq_insert_head(struct runq *rq, struct thread *td)
-{
-	KASSERT(td->td_pri >= 0 && td->td_pri < RUNQ_LEVELS, "pri %d", td->td_pri);
-	list_insert_head(&rq->rq_queue[td->td_pri], &td->td_runq);
-	runq_mark(rq, td->td_pri);
-	rq->rq_count++;
-}
-
-void runq_remove(struct runq *rq, struct thread *td)
-{
-	int pri = td->td_pri;
-	KASSERT(rq->rq_count > 0, "remove from empty runq");
-	list_remove(&td->td_runq);
-	if (list_empty(&rq->rq_queue[pri]))
-		rq->rq_bitmap[pri / 64] &= ~(1ULL << (pri % 64));
-	rq->rq_count--;
-}
-
 /* Index of the highest set bit of a non-zero word. rv64imac has no clz instruction and
  * libgcc's __clzdi2 costs a call and a table; six halving steps are cheaper. */
 static inline int fls64(uint64_t x)

@@ -149,15 +149,6 @@ void pmap_activate_hart(void)
 	__asm__ __volatile__("sfence.vma" ::: "memory");
 }
 
-void pmap_switch(uint64_t satp)
-{
-	if (csr_read(satp) != satp) {
-		csr_write(satp, satp);
-		if (((satp >> 44) & 0xffff) == 0)	/* shared ASID: no tag to trust */
-			__asm__ __volatile__("sfence.vma" ::: "memory");
-	}
-}
-
 int pmap_create(struct pmap *pm)
 {
 	KASSERT(kernel_map_done, "pmap_create before pmap_bootstrap");

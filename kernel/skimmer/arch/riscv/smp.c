@@ -67,8 +67,3 @@ void __noreturn secondary_late(unsigned long hartid)
 		cpu_wfi();
 }
 
-void arch_thread_switch_in(struct globaldata *gd, struct thread *td)
-{
-	gd->gd_kstack_top = (uintptr_t)td->td_kstack + td->td_kstack_size;
-	pmap_switch(td->td_satp ? td->td_satp : pmap_kernel_satp());
-}

@@ -7,6 +7,8 @@
 #include <skimmer/spinlock.h>
 #include <skimmer/msgport.h>
 #include <sys/neutrino.h>
+#include <skimmer/proc.h>
+#include <skimmer/thread2.h>
 
 struct proc;
 struct thread;
@@ -119,21 +121,75 @@ void msg_unblock(struct thread *td, int err);
 #define COPY_SRC_FAULT 1
 #define COPY_DST_FAULT 2
 struct pmap;
-long msg_fast_send(const uint64_t *a);		/* MsgSendv's arguments */
-long msg_fast_receive(const uint64_t *a);	/* MsgReceivev's */
-long msg_fast_reply(const uint64_t *a);		/* MsgReplyv's */
-void ipc_wait_init(struct ipc_wait *w, uint32_t cmd);
+long msg_send_slow(const uint64_t *a);		/* MsgSendv's arguments */
+long msg_receive_slow(const uint64_t *a);	/* MsgReceivev's */
+long msg_reply_slow(const uint64_t *a);		/* MsgReplyv's */
 void ipc_complete(struct ipc_wait *w, long status);	/* end w's call; ch_lock held */
 bool chan_receive_locked(struct channel *ch, struct ipc_wait *w, bool block,
 			 struct ipc_wait **freep);
 int msg_copy_flat(struct pmap *dpm, uint64_t dva, struct pmap *spm, uint64_t sva, size_t n,
 		  size_t *done);
 void msg_info_fill(struct channel *ch, const struct ipc_wait *s, struct _msg_info *mi);
-void inherit(struct channel *ch, struct ipc_wait *r, int pri);
-bool conn_live_locked(struct conn *cn, int scoid);
-void conn_unref(struct conn *cn);
-void chan_ref(struct channel *ch);
-void chan_unref(struct channel *ch);
-bool chan_hold(void *obj);			/* idtable_lookup_if's take: chan_ref */
+/* Priority inheritance: the receiving thread runs at the priority of what it received
+ * (at its own base priority on a FIXED_PRIORITY channel, so what it inherited before
+ * ends either way). The priority rides on the reply to its receive request (ms_pri),
+ * and is applied on its own hart before it is woken. */
+static inline void inherit(struct channel *ch, struct ipc_wait *r, int pri)
+{
+	r->iw_msg.ms_pri = (ch->ch_flags & _NTO_CHF_FIXED_PRIORITY) ? r->iw_td->td_basepri : pri;
+	/* Remember who serves this channel, for the send-time boost. */
+	ch->ch_srv = r->iw_td;
+	ch->ch_srv_id = r->iw_td->td_id;
+	ch->ch_srv_cpu = r->iw_td->td_gd->gd_cpuid;
+	ch->ch_srv_pri = r->iw_msg.ms_pri;
+}
+/* Is cn still the connection the server knows as scoid (not cut meanwhile), on a live
+ * channel? ch_lock held. */
+static inline bool conn_live_locked(struct conn *cn, int scoid)
+{
+	return !cn->cn_chan->ch_dead && cn->cn_scoid == scoid;
+}
+void conn_free(struct conn *cn);		/* conn_unref's last reference */
+static inline void conn_unref(struct conn *cn)	/* drop one reference to cn */
+{
+	if (__atomic_sub_fetch(&cn->cn_refs, 1, __ATOMIC_ACQ_REL) == 0)
+		conn_free(cn);
+}
+void chan_free(struct channel *ch);		/* chan_unref's last reference */
+static inline void chan_ref(struct channel *ch)
+{
+	__atomic_fetch_add(&ch->ch_refs, 1, __ATOMIC_RELAXED);
+}
+static inline void chan_unref(struct channel *ch)
+{
+	if (__atomic_sub_fetch(&ch->ch_refs, 1, __ATOMIC_ACQ_REL) == 0)
+		chan_free(ch);
+}
+static inline bool chan_hold(void *obj)		/* idtable_lookup_if's take: chan_ref */
+{
+	chan_ref(obj);
+	return true;
+}
+
+/* A fresh ipc_wait for the calling thread. Only the header is cleared: the iov arrays
+ * and info are written before they are read (clearing all ~650 bytes cost ~80 stores
+ * per call). Inline: the fast paths then store only what they keep. */
+static inline void ipc_wait_init(struct ipc_wait *w, uint32_t cmd)
+{
+	lwkt_initmsg(&w->iw_msg, NULL, cmd);
+	w->iw_link.next = w->iw_link.prev = NULL;
+	w->iw_state = IPC_NONE;
+	w->iw_is_pulse = false;
+	w->iw_td = curthread();
+	w->iw_pri = w->iw_td->td_pri;
+	w->iw_pmap = &w->iw_td->td_proc->p_pmap;
+	w->iw_chan = NULL;
+	w->iw_conn = NULL;
+	w->iw_sparts = w->iw_rparts = 0;
+	w->iw_slen = w->iw_rlen = 0;
+	w->iw_coid = w->iw_scoid = w->iw_rcvid = 0;
+	w->iw_unblock_req = false;
+	w->iw_want_info = false;
+}
 
 #endif

@@ -53,6 +53,74 @@ void *idtable_remove(struct idtable *t, int id);	/* the object, or NULL */
  * there is safe). Returns obj, or NULL if the id is not live or take said no. */
 void *idtable_lookup_if(struct idtable *t, int id, bool (*take)(void *obj));
 void *idtable_remove_if(struct idtable *t, int id, bool (*take)(void *obj));
+/* The slot an id names if it is live; it_lock held. */
+static inline struct idslot *idtable_slot_locked(struct idtable *t, int id)
+{
+	if (id <= 0)
+		return NULL;
+	uint32_t index = (uint32_t)id & IDT_MAX_INDEX, gen = (uint32_t)id >> IDT_INDEX_BITS;
+	if (index == 0 || index >= t->it_size)
+		return NULL;
+	struct idslot *s = &t->it_slots[index];
+	return s->is_obj && s->is_gen == gen ? s : NULL;
+}
+
+/* Empty a live slot (its generation moves on); it_lock held. Returns its object. */
+static inline void *idtable_clear_slot_locked(struct idtable *t, struct idslot *sl)
+{
+	void *obj = sl->is_obj;
+	sl->is_obj = NULL;
+	sl->is_gen = (sl->is_gen + 1) & IDT_GEN_MASK;
+	if (sl->is_gen == 0)
+		sl->is_gen = 1;
+	t->it_count--;
+	return obj;
+}
+
+/* idtable_lookup_if, idtable_remove and idtable_alloc_tagged inline, for the message
+ * fast paths (whose take is inline too), which call them with interrupts already off:
+ * the same contracts, but interrupts off. The out-of-line ones wrap them. */
+static inline __attribute__((always_inline)) void *
+idtable_lookup_if_irqoff(struct idtable *t, int id, bool (*take)(void *obj))
+{
+	spin_lock(&t->it_lock);
+	struct idslot *sl = idtable_slot_locked(t, id);
+	void *obj = sl && take(sl->is_obj) ? sl->is_obj : NULL;
+	spin_unlock(&t->it_lock);
+	return obj;
+}
+
+static inline __attribute__((always_inline)) void *idtable_remove_irqoff(struct idtable *t, int id)
+{
+	spin_lock(&t->it_lock);
+	struct idslot *sl = idtable_slot_locked(t, id);
+	void *obj = sl ? idtable_clear_slot_locked(t, sl) : NULL;
+	spin_unlock(&t->it_lock);
+	return obj;
+}
+
+/* The common case (the slot at the cursor is free: what the next-fit search would take
+ * first) here; anything else goes to idtable_alloc_tagged. */
+static inline __attribute__((always_inline)) int
+idtable_alloc_tagged_irqoff(struct idtable *t, void *obj, uint32_t tag, uint32_t keep)
+{
+	spin_lock(&t->it_lock);
+	uint32_t i = t->it_next;
+	if (likely(i < t->it_size && t->it_slots[i].is_obj == NULL)) {
+		struct idslot *sl = &t->it_slots[i];
+		sl->is_obj = obj;
+		sl->is_tag = tag;
+		sl->is_taggen = sl->is_gen;
+		t->it_count++;
+		t->it_next = i + 1;
+		int id = (int)((sl->is_gen << IDT_INDEX_BITS) | i);
+		spin_unlock(&t->it_lock);
+		return id;
+	}
+	spin_unlock(&t->it_lock);
+	return idtable_alloc_tagged(t, obj, tag, keep);
+}
+
 /* The id of the first slot at index >= *index that holds obj, and *index moves past
  * it; 0 when there is none. */
 int idtable_find_next(struct idtable *t, const void *obj, uint32_t *index);

@@ -34,5 +34,25 @@ static inline void crit_exit(void)
 
 /* Put td (owned by this hart) on the run queue. Interrupts must be off. */
 void lwkt_schedule_local(struct thread *td);
+/* The same inline, for the message fast paths. */
+static inline __attribute__((always_inline)) void lwkt_schedule_local_inline(struct thread *td)
+{
+	struct globaldata *gd = mycpu();
+	KASSERT(!local_irq_enabled(), "run queue touched with interrupts on");
+	KASSERT(td->td_gd == gd, "td %u belongs to cpu %d, not %d", td->td_id,
+		td->td_gd->gd_cpuid, gd->gd_cpuid);
+	if (td->td_flags & (TDF_RUNQ | TDF_IDLE | TDF_EXITING))
+		return;
+	if (td->td_flags & TDF_SLEEPING) {
+		list_remove(&td->td_sleepq);
+		td->td_flags &= ~TDF_SLEEPING;
+	}
+	td->td_flags |= TDF_RUNQ;
+	runq_insert_tail(&gd->gd_runq, td);
+	gd->gd_last_sched = td;
+	trace_irqoff(TR_SCHED, td->td_id, gd->gd_cpuid);
+	if (td->td_pri > gd->gd_curthread->td_pri)
+		gd->gd_reqflags |= RQF_RESCHED;
+}
 
 #endif

@@ -63,9 +63,9 @@ static inline uintptr_t cpu_frame_pointer(void)
 	return (uintptr_t)__builtin_frame_address(0);
 }
 
-/* Called by lwkt_switch just before switching to td (interrupts off): load its
- * address space and note its kernel stack for traps from user mode. */
-void arch_thread_switch_in(struct globaldata *gd, struct thread *td);
+/* arch_thread_switch_in(gd, td), called by lwkt_switch just before switching to td
+ * (interrupts off): load its address space and note its kernel stack for traps from
+ * user mode. An inline in <arch/switch.h>. */
 /* lwkt_exit, on td's hart with interrupts off: td gives up per-hart arch state (the FPU). */
 void arch_thread_exit(struct thread *td);
 /* lwkt_reap: free td's arch state (its FP save area, if it has one). */

@@ -3,6 +3,7 @@
 #define ARCH_PMAP_H
 
 #include <skimmer/types.h>
+#include <arch/csr.h>
 
 /*
  * Layout. The kernel identity-maps RAM and the devices it uses, all below
@@ -48,7 +49,9 @@ int pmap_enter_new(struct pmap *pm, uint64_t va, int prot, void **kva);
 /* The kernel address of user va if user-readable (and writable when `write`), else NULL.
  * Any hart, any context; never faults. pm_xlat first, then a page walk (which fills it). */
 void *pmap_user_addr_walk(struct pmap *pm, uint64_t va, bool write);
-static inline void *pmap_user_addr(struct pmap *pm, uint64_t va, bool write)
+/* pm_xlat alone: the kernel address of user va, or NULL if it is not cached (then ask
+ * pmap_user_addr). */
+static inline void *pmap_user_addr_cached(struct pmap *pm, uint64_t va, bool write)
 {
 	uint64_t off = va - USER_VA_LO;
 	if (off < USER_VA_HI - USER_VA_LO) {
@@ -59,11 +62,23 @@ static inline void *pmap_user_addr(struct pmap *pm, uint64_t va, bool write)
 		if ((e & mask) == want)
 			return (char *)(uintptr_t)((e >> 27) << 12) + (va & 0xfff);
 	}
-	return pmap_user_addr_walk(pm, va, write);
+	return NULL;
+}
+static inline void *pmap_user_addr(struct pmap *pm, uint64_t va, bool write)
+{
+	void *p = pmap_user_addr_cached(pm, va, write);
+	return p ? p : pmap_user_addr_walk(pm, va, write);
 }
 void pmap_destroy(struct pmap *pm);	/* frees every user page and table; no hart may use it */
 
 /* Load satp if it differs from this hart's; lwkt_switch calls it. Interrupts off. */
-void pmap_switch(uint64_t satp);
+static inline void pmap_switch(uint64_t satp)
+{
+	if (csr_read(satp) != satp) {
+		csr_write(satp, satp);
+		if (((satp >> 44) & 0xffff) == 0)	/* shared ASID: no tag to trust */
+			__asm__ __volatile__("sfence.vma" ::: "memory");
+	}
+}
 
 #endif
