@@ -5,7 +5,9 @@
  *   0  conformance checks, printed one per rule; exits 0 when all pass;
  *   1  three threads (blocked in MsgReceive, blocked in MsgSend, spinning), then a
  *      fourth that faults: the whole process must end killed by the fault;
- *   2  the same three, then ThreadDestroy(-1, .., 7) from main: it must exit with 7.
+ *   2  the same three, then ThreadDestroy(-1, .., 7) from main: it must exit with 7;
+ *   3  40 threads that end at once, and ThreadDestroy(-1, .., 5) while they do: kills
+ *      land on threads already on their way out (the leak check counts pending kills).
  * Threads use the _r calls: errno is one per process until libc.
  */
 #include <sys/neutrino.h>
@@ -532,6 +534,12 @@ int main(long arg)
 {
 	if (arg == 0)
 		return conformance();
+	if (arg == 3) {
+		for (int i = 0; i < 40; i++)
+			qs_thread_create(returner, NULL);
+		ThreadDestroy_r(-1, -1, (void *)5);
+		return 1;	/* never */
+	}
 	chid = ChannelCreate_r(_NTO_CHF_THREAD_DEATH);
 	notify_coid = ConnectAttach_r(0, 0, chid, _NTO_SIDE_CHANNEL, 0);
 	int b[3];

@@ -60,6 +60,10 @@ static void user_thread_start(void *arg)
 static void proc_thread_reaped(struct thread *td)
 {
 	struct proc *p = td->td_proc;
+	/* A killed thread's share of its hart's gd_ast ends here, where no kill can land
+	 * after it (uthread.c): it may have been marked at any time before lwkt_exit. */
+	if (td->td_flags & TDF_KILLED)
+		mycpu()->gd_ast--;
 	if (__atomic_sub_fetch(&p->p_nthreads, 1, __ATOMIC_ACQ_REL) == 0)
 		lwkt_replymsg(p->p_exitmsg, 0);
 }

@@ -19,8 +19,9 @@
  * at its next return to user mode, which comes soon: it is now runnable, or running
  * user code that the next trap interrupts. A call that has not yet queued sees the
  * flag under its channel lock and does not block (msg.c, killed_locked). gd_ast
- * counts a hart's killed threads still to end, so the return paths test one word
- * and only pay more while a kill is in progress. (No IPIQ handler does this work:
+ * counts a hart's killed threads not yet reaped, so the return paths test one word
+ * and only pay more while a kill is in progress; the reaper gives a thread's share
+ * back, since a victim may be marked even while it is already on its way out. (No IPIQ handler does this work:
  * those must never take a channel lock, since the hart holding it may be spinning
  * on a full ring towards us.)
  */
@@ -164,13 +165,8 @@ void proc_thread_exit(int how, long status)
 	}
 	spin_unlock_irqrestore(&p->p_lock, s);
 
-	s = local_irq_save();
-	if (td->td_flags & TDF_KILLED) {
-		td->td_flags &= ~TDF_KILLED;
-		mycpu()->gd_ast--;
-	}
-	local_irq_restore(s);
-
+	/* If we were killed (or are marked later, up to lwkt_exit), our share of the
+	 * hart's gd_ast is given back when we are reaped (proc.c). */
 	kill_all(v, nv);
 	if (last)
 		channel_proc_exit(p);	/* release everyone waiting on us */

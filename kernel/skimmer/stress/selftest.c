@@ -107,10 +107,14 @@ static bool leak_check(uint32_t threads0, size_t pages0, size_t heap0)
 	size_t pages = page_free_count(), heap = kmalloc_live();
 	if (threads != threads0)
 		lwkt_dump_threads();
-	return selftest_check("no-leaks", threads == threads0 && pages == pages0 && heap == heap0,
-			      "(threads %u/%u, free pages %lu/%lu, heap objects %lu/%lu)", threads,
-			      threads0, (unsigned long)pages, (unsigned long)pages0,
-			      (unsigned long)heap, (unsigned long)heap0);
+	uint32_t ast = 0;	/* killed threads not yet reaped, on all harts: none now */
+	for (int c = 0; c < ncpus; c++)
+		ast += __atomic_load_n(&globaldata_find(c)->gd_ast, __ATOMIC_RELAXED);
+	return selftest_check("no-leaks",
+			      threads == threads0 && pages == pages0 && heap == heap0 && ast == 0,
+			      "(threads %u/%u, free pages %lu/%lu, heap objects %lu/%lu, "
+			      "kills pending %u)", threads, threads0, (unsigned long)pages,
+			      (unsigned long)pages0, (unsigned long)heap, (unsigned long)heap0, ast);
 }
 
 static void harness(void *arg)

@@ -68,6 +68,7 @@ static const struct user_case cases[] = {
 	{ "uthreads", 0, PEXIT_NORMAL, 0 },	/* conformance */
 	{ "uthreads", 1, PEXIT_FAULT, 13 },	/* one thread's fault kills them all */
 	{ "uthreads", 2, PEXIT_NORMAL, 7 },	/* ThreadDestroy(-1, .., 7) */
+	{ "uthreads", 3, PEXIT_NORMAL, 5 },	/* the same while threads end */
 };
 
 static bool run_one(const struct user_case *c, int cpu)
