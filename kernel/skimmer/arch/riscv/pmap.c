@@ -74,7 +74,10 @@ static uint64_t *pte_walk(uint64_t *root, uint64_t va, int level, size_t *tables
 			if (nt == NULL)
 				return NULL;
 			(*tables)++;
-			*pte = pte_make((uintptr_t)nt, 0);
+			/* Release: another hart may be walking this address space (a message
+			 * copy for one of its threads) and must see the zeroed table before
+			 * the entry that links it. */
+			__atomic_store_n(pte, pte_make((uintptr_t)nt, 0), __ATOMIC_RELEASE);
 		}
 		KASSERT(!(*pte & PTE_LEAF), "walk through a leaf at va %#lx", (unsigned long)va);
 		t = pte_table(*pte);
@@ -186,7 +189,7 @@ int pmap_enter_new(struct pmap *pm, uint64_t va, int prot, void **kva)
 	flags |= (prot & PROT_R) ? PTE_R : 0;
 	flags |= (prot & PROT_W) ? PTE_W | PTE_R : 0;
 	flags |= (prot & PROT_X) ? PTE_X : 0;
-	*pte = pte_make((uintptr_t)page, flags);
+	__atomic_store_n(pte, pte_make((uintptr_t)page, flags), __ATOMIC_RELEASE);	/* as pte_walk */
 	pm->pm_pages++;
 	if (kva)
 		*kva = page;

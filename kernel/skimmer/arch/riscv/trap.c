@@ -145,6 +145,10 @@ void __noreturn arch_enter_user(uint64_t pc, uint64_t sp, uint64_t arg, uint64_t
 	 * takes the FPU (fpu.c). */
 	tf->tf_sstatus = (csr_read(sstatus) & ~(SSTATUS_SPP | SSTATUS_SIE | SSTATUS_FS |
 						SSTATUS_SUM)) | SSTATUS_SPIE;
+	/* A new thread's pages (its stack) may have been mapped on another hart after
+	 * this one last ran the address space, and a hart may keep invalid translations
+	 * (ASIDs are never flushed here): forget them before the first user access. */
+	__asm__ __volatile__("sfence.vma" ::: "memory");
 	__asm__ __volatile__("mv sp, %0\n\tj trap_return" :: "r"(tf) : "memory");
 	__builtin_unreachable();
 }
