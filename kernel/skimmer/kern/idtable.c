@@ -105,13 +105,7 @@ int idtable_alloc_tagged(struct idtable *t, void *obj, uint32_t tag, uint32_t ke
 			return err;
 		}
 	}
-	struct idslot *sl = &t->it_slots[i];
-	sl->is_obj = obj;
-	sl->is_tag = tag;
-	sl->is_taggen = sl->is_gen;
-	t->it_count++;
-	t->it_next = i + 1;
-	int id = make_id(sl, i);
+	int id = idtable_fill_tagged_locked(t, i, obj, tag);
 	spin_unlock_irqrestore(&t->it_lock, s);
 	return id;
 }

@@ -77,6 +77,20 @@ static inline void *idtable_clear_slot_locked(struct idtable *t, struct idslot *
 	return obj;
 }
 
+/* Fill free slot i with a tagged object and move the next-fit cursor past it; it_lock
+ * held. Returns the new id. */
+static inline int idtable_fill_tagged_locked(struct idtable *t, uint32_t i, void *obj,
+					     uint32_t tag)
+{
+	struct idslot *sl = &t->it_slots[i];
+	sl->is_obj = obj;
+	sl->is_tag = tag;
+	sl->is_taggen = sl->is_gen;
+	t->it_count++;
+	t->it_next = i + 1;
+	return (int)((sl->is_gen << IDT_INDEX_BITS) | i);
+}
+
 /* idtable_lookup_if, idtable_remove and idtable_alloc_tagged inline, for the message
  * fast paths (whose take is inline too), which call them with interrupts already off:
  * the same contracts, but interrupts off. The out-of-line ones wrap them. */
@@ -107,13 +121,7 @@ idtable_alloc_tagged_irqoff(struct idtable *t, void *obj, uint32_t tag, uint32_t
 	spin_lock(&t->it_lock);
 	uint32_t i = t->it_next;
 	if (likely(i < t->it_size && t->it_slots[i].is_obj == NULL)) {
-		struct idslot *sl = &t->it_slots[i];
-		sl->is_obj = obj;
-		sl->is_tag = tag;
-		sl->is_taggen = sl->is_gen;
-		t->it_count++;
-		t->it_next = i + 1;
-		int id = (int)((sl->is_gen << IDT_INDEX_BITS) | i);
+		int id = idtable_fill_tagged_locked(t, i, obj, tag);
 		spin_unlock(&t->it_lock);
 		return id;
 	}
