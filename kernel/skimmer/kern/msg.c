@@ -290,22 +290,6 @@ static int iov_copy_at(struct pmap *dpm, const iov_t *diov, int dparts, size_t d
 	return 0;
 }
 
-/* msg_copy_flat within one page on each side, translations that pm_xlat may not hold. */
-static __attribute__((noinline)) int copy_one_page(struct pmap *dpm, uint64_t dva,
-						   struct pmap *spm, uint64_t sva, size_t n,
-						   size_t *done)
-{
-	char *sp = spm ? pmap_user_addr(spm, sva, false) : (char *)(uintptr_t)sva;
-	if (sp == NULL)
-		return COPY_SRC_FAULT;
-	char *dp = pmap_user_addr(dpm, dva, true);
-	if (dp == NULL)
-		return COPY_DST_FAULT;
-	memcpy(dp, sp, n);
-	*done = n;
-	return 0;
-}
-
 /* n bytes from sva in spm (NULL: a kernel address) to dva in dpm, both flat. Returns 0
  * or COPY_SRC_FAULT / COPY_DST_FAULT (*done counts the bytes copied). The common short
  * message (both pages in pm_xlat, whole words, up to 64 bytes) is copied here, in
@@ -313,10 +297,9 @@ static __attribute__((noinline)) int copy_one_page(struct pmap *dpm, uint64_t dv
 int msg_copy_flat(struct pmap *dpm, uint64_t dva, struct pmap *spm, uint64_t sva, size_t n,
 		  size_t *done)
 {
-	/* Short messages stay within one page on each side: one translation each. */
-	if (n == 0 || ((dva ^ (dva + n - 1)) | (sva ^ (sva + n - 1))) >= PAGE_SIZE)
-		return copy_flat(dpm, dva, spm, sva, n, done);
-	if (n <= 64 && ((dva | sva | n) & 7) == 0) {
+	/* Whole words, within one page on each side: one translation each, from pm_xlat. */
+	if (n != 0 && n <= 64 && ((dva | sva | n) & 7) == 0 &&
+	    ((dva ^ (dva + n - 1)) | (sva ^ (sva + n - 1))) < PAGE_SIZE) {
 		const uint64_t *sp = spm ? pmap_user_addr_cached(spm, sva, false)
 					 : (const uint64_t *)(uintptr_t)sva;
 		uint64_t *dp = pmap_user_addr_cached(dpm, dva, true);
@@ -327,7 +310,7 @@ int msg_copy_flat(struct pmap *dpm, uint64_t dva, struct pmap *spm, uint64_t sva
 			return 0;
 		}
 	}
-	return copy_one_page(dpm, dva, spm, sva, n, done);
+	return copy_flat(dpm, dva, spm, sva, n, done);
 }
 
 static int iov_copy(struct pmap *dpm, const iov_t *diov, int dparts, struct pmap *spm,
