@@ -381,10 +381,10 @@ static void sendq_insert(struct channel *ch, struct ipc_wait *w)
 
 /*
  * Priority inheritance at send time (qnx-api.md): a sender that has to queue because
- * no server thread is receiving raises the thread that last received on the channel
- * (before any receive, the thread that created it) to its own priority, so a busy low-priority server cannot be starved by medium
- * work while a high-priority client waits for it. Decided under ch_lock; returns the
- * priority to boost to (0: none), and the caller boosts after unlocking.
+ * no server thread is receiving raises the channel's server (ch_srv) to its own
+ * priority, so a busy low-priority server cannot be starved by medium work while a
+ * high-priority client waits for it. Decided under ch_lock; returns the priority to
+ * boost to (0: none), and the caller boosts after unlocking.
  */
 static int send_boost_locked(struct channel *ch, struct ipc_wait *w)
 {
@@ -650,11 +650,7 @@ long kcall_channel_create(const uint64_t *a)
 	list_init(&ch->ch_conns);
 	/* Until some thread receives here, the one that made the channel is taken for
 	 * its server (the send-time boost's candidate). */
-	struct thread *td = curthread();
-	ch->ch_srv = td;
-	ch->ch_srv_id = td->td_id;
-	ch->ch_srv_cpu = td->td_gd->gd_cpuid;
-	ch->ch_srv_pri = td->td_basepri;
+	chan_note_server(ch, curthread(), curthread()->td_basepri);
 	if (flags & CHF_DEATH) {
 		unsigned long s = spin_lock_irqsave(&p->p_lock);
 		bool busy = p->p_deathch != NULL;

@@ -32,9 +32,10 @@ struct channel {
 	struct list ch_recvq;		/* RECEIVE-blocked threads, FIFO */
 	struct list ch_replyq;		/* REPLY-blocked threads */
 	struct list ch_conns;		/* connections whose scoid is live (cn_chlink) */
-	/* The thread that last received here (a hint for the send-time boost: it may
-	 * have exited since, so lwkt_boost looks it up by id), and the priority it was
-	 * given then or boosted to since. */
+	/* The thread that last received here, or before any receive the one that made
+	 * the channel (a hint for the send-time boost: it may have exited since, so
+	 * lwkt_boost looks it up by id), and the priority it was given then or boosted
+	 * to since (chan_note_server). */
 	struct thread *ch_srv;
 	uint32_t ch_srv_id;
 	int ch_srv_cpu, ch_srv_pri;
@@ -134,14 +135,19 @@ void msg_info_fill(struct channel *ch, const struct ipc_wait *s, struct _msg_inf
  * (at its own base priority on a FIXED_PRIORITY channel, so what it inherited before
  * ends either way). The priority rides on the reply to its receive request (ms_pri),
  * and is applied on its own hart before it is woken. */
+/* td serves ch at priority pri: the send-time boost's candidate (ch_srv). ch_lock held,
+ * or ch not yet shared. */
+static inline void chan_note_server(struct channel *ch, struct thread *td, int pri)
+{
+	ch->ch_srv = td;
+	ch->ch_srv_id = td->td_id;
+	ch->ch_srv_cpu = td->td_gd->gd_cpuid;
+	ch->ch_srv_pri = pri;
+}
 static inline void inherit(struct channel *ch, struct ipc_wait *r, int pri)
 {
 	r->iw_msg.ms_pri = (ch->ch_flags & _NTO_CHF_FIXED_PRIORITY) ? r->iw_td->td_basepri : pri;
-	/* Remember who serves this channel, for the send-time boost. */
-	ch->ch_srv = r->iw_td;
-	ch->ch_srv_id = r->iw_td->td_id;
-	ch->ch_srv_cpu = r->iw_td->td_gd->gd_cpuid;
-	ch->ch_srv_pri = r->iw_msg.ms_pri;
+	chan_note_server(ch, r->iw_td, r->iw_msg.ms_pri);
 }
 /* Is cn still the connection the server knows as scoid (not cut meanwhile), on a live
  * channel? ch_lock held. */
