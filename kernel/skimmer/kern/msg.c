@@ -118,11 +118,6 @@ void chan_free(struct channel *ch)
 	kfree(ch);
 }
 
-static struct proc *curproc(void)
-{
-	return curthread()->td_proc;
-}
-
 /* The connection coid names in p, or NULL. p_lock held. */
 static struct conn *conn_lookup_locked(struct proc *p, int coid)
 {

@@ -19,7 +19,7 @@ struct proc *proc_find(uint32_t pid)
 {
 	struct list *it;
 	if (pid == 0)
-		return curthread()->td_proc;
+		return curproc();
 	list_foreach(it, &all_procs) {
 		struct proc *p = list_entry(it, struct proc, p_link);
 		if (p->p_pid == pid && !p->p_dead)

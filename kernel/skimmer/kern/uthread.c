@@ -38,11 +38,6 @@
 #define UTHREAD_MIN_STACK       256	/* bytes: a caller-provided stack at least this big */
 
 
-static struct proc *curproc(void)
-{
-	return curthread()->td_proc;
-}
-
 void uthread_proc_init(struct proc *p, struct thread *td)
 {
 	list_init(&p->p_threads);

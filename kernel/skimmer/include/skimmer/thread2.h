@@ -5,6 +5,12 @@
 #include <skimmer/globaldata.h>
 #include <skimmer/kern.h>
 
+/* The current thread's process (NULL for a kernel thread). */
+static inline struct proc *curproc(void)
+{
+	return curthread()->td_proc;
+}
+
 /* Critical sections: the current thread is not preempted; interrupts still run.
  * A reschedule requested meanwhile is taken on the final crit_exit. */
 static inline void crit_enter(void)
