@@ -288,10 +288,8 @@ long kcall_thread_create(const uint64_t *a)
 	int cpu = (int)((p->p_home_cpu + (unsigned)tid - 1) % (unsigned)ncpus);
 	struct thread *td = st ? lwkt_create_stopped(uthread_entry, st, pri, cpu, p->p_name) : NULL;
 	if (td == NULL) {
-		kfree(st);
-		if (slot >= 0)
-			stack_slot_put(p, slot);
-		return -ENOMEM;
+		err = ENOMEM;
+		goto undo;
 	}
 	*st = (struct uthread_start){ func, sp, arg, (uint64_t)at.__exitfunc, arch_user_gp() };
 	td->td_proc = p;
@@ -311,13 +309,17 @@ long kcall_thread_create(const uint64_t *a)
 	if (killed) {
 		/* The process is dying (we will be killed too): the thread never runs. */
 		lwkt_destroy_stopped(td);
-		kfree(st);
-		if (slot >= 0)
-			stack_slot_put(p, slot);
-		return -EINTR;
+		err = EINTR;
+		goto undo;
 	}
 	lwkt_schedule(td);
 	return tid;
+
+undo:
+	kfree(st);
+	if (slot >= 0)
+		stack_slot_put(p, slot);
+	return -err;
 }
 
 /* --- ThreadDestroy ------------------------------------------------------------------------ */
