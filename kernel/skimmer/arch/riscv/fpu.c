@@ -41,14 +41,6 @@
 #include <arch/frame.h>
 #include <arch/csr.h>
 
-/* The user trap frame of td, a user thread of this hart that is switched out: every
- * trap from user mode builds it at the top of the thread's kernel stack (trap.S), and
- * arch_enter_user built the first one there. */
-static struct trapframe *user_frame(struct thread *td)
-{
-	return (struct trapframe *)((char *)td->td_kstack + td->td_kstack_size - TF_SIZE);
-}
-
 bool fpu_trap(struct trapframe *tf)
 {
 	struct globaldata *gd = mycpu();

@@ -122,17 +122,13 @@ void trap_handler(struct trapframe *tf)
  * small data gp-relative, and only the program's crt0 sets gp). */
 uint64_t arch_user_gp(void)
 {
-	struct thread *td = curthread();
-	const struct trapframe *tf =
-		(const struct trapframe *)((char *)td->td_kstack + td->td_kstack_size - TF_SIZE);
-	return tf->tf_x[3];
+	return user_frame(curthread())->tf_x[3];
 }
 
 void __noreturn arch_enter_user(uint64_t pc, uint64_t sp, uint64_t arg, uint64_t ra, uint64_t gp)
 {
 	struct thread *td = curthread();
-	struct trapframe *tf =
-		(struct trapframe *)((char *)td->td_kstack + td->td_kstack_size - TF_SIZE);
+	struct trapframe *tf = user_frame(td);
 	local_irq_disable();
 	KASSERT(td->td_gd->gd_fpowner != td, "td %u owns the FPU before entering user", td->td_id);
 	memset(tf, 0, sizeof *tf);

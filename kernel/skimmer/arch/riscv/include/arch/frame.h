@@ -21,6 +21,15 @@ struct trapframe {
 };
 _Static_assert(sizeof(struct trapframe) == TF_SIZE, "trapframe layout");
 _Static_assert(TF_SIZE % 16 == 0, "trap frames keep sp 16-byte aligned");
+
+#include <skimmer/thread.h>
+
+/* The user trap frame of user thread td: every trap from user mode builds it at the top
+ * of the thread's kernel stack (trap.S), and arch_enter_user builds the first one there. */
+static inline struct trapframe *user_frame(struct thread *td)
+{
+	return (struct trapframe *)((char *)td->td_kstack + td->td_kstack_size - TF_SIZE);
+}
 #endif
 
 #endif
