@@ -22,23 +22,26 @@ enum { SERVER = 1, SERVER_NOFP, CLIENT, CLIENT_NOFP, SPIN, ILLEGAL, ILLEGAL_CSR 
 
 static unsigned next_seed = 1;
 
-/* cpu < 0: all harts. Another hart's counter is read only once its writers are gone. */
-static uint64_t grants(int cpu)
+/* The per-hart uint64_t counter at offset off in struct globaldata, summed over cpu
+ * (cpu < 0: all harts). Another hart's counter is read only once its writers are gone. */
+static uint64_t hart_sum(size_t off, int cpu)
 {
 	uint64_t n = 0;
 	for (int c = 0; c < ncpus; c++)
 		if (cpu < 0 || c == cpu)
-			n += __atomic_load_n(&globaldata_find(c)->gd_fpu_grants, __ATOMIC_RELAXED);
+			n += __atomic_load_n((uint64_t *)((char *)globaldata_find(c) + off),
+					     __ATOMIC_RELAXED);
 	return n;
+}
+
+static uint64_t grants(int cpu)
+{
+	return hart_sum(offsetof(struct globaldata, gd_fpu_grants), cpu);
 }
 
 static uint64_t saves(int cpu)
 {
-	uint64_t n = 0;
-	for (int c = 0; c < ncpus; c++)
-		if (cpu < 0 || c == cpu)
-			n += __atomic_load_n(&globaldata_find(c)->gd_fpu_saves, __ATOMIC_RELAXED);
-	return n;
+	return hart_sum(offsetof(struct globaldata, gd_fpu_saves), cpu);
 }
 
 struct member {
