@@ -366,9 +366,10 @@ static int unblock_checks(void)
 	return fails;
 }
 
-/* Receive until `want` THREAD_DEATH pulses came (serving messages meanwhile);
- * returns the OR of (1 << tid) of those that came. */
-static unsigned long deaths(int want)
+/* Receive on chid until `want` pulses with this code came, serving the workers'
+ * messages meanwhile (reply: the value + 1); returns the OR of (1 << value) of those
+ * that came. Other pulses are dropped. */
+static unsigned long collect(int code, int want)
 {
 	unsigned long seen = 0;
 	int n = 0;
@@ -378,7 +379,7 @@ static unsigned long deaths(int want)
 			struct _pulse p;
 		} m;
 		int rcvid = MsgReceive_r(chid, &m, sizeof m, NULL);
-		if (rcvid == 0 && m.p.code == _PULSE_CODE_THREADDEATH) {
+		if (rcvid == 0 && m.p.code == code) {
 			seen |= 1UL << (m.p.value.sival_int & 63);
 			n++;
 		} else if (rcvid > 0) {
@@ -392,22 +393,16 @@ static unsigned long deaths(int want)
 	return seen;
 }
 
-/* Receive until n PULSE_STARTED pulses came (serving messages meanwhile). */
+/* THREAD_DEATH pulses: the OR of (1 << tid) of `want` threads that ended. */
+static unsigned long deaths(int want)
+{
+	return collect(_PULSE_CODE_THREADDEATH, want);
+}
+
+/* n threads said they are about to block (started()). */
 static void wait_started(int n)
 {
-	while (n > 0) {
-		union {
-			int v;
-			struct _pulse p;
-		} m;
-		int rcvid = MsgReceive_r(chid, &m, sizeof m, NULL);
-		if (rcvid == 0 && m.p.code == PULSE_STARTED)
-			n--;
-		else if (rcvid > 0)
-			MsgReply_r(rcvid, 0, NULL, 0);
-		else if (rcvid < 0)
-			return;
-	}
+	collect(PULSE_STARTED, n);
 }
 
 static void start_blockers(int *tids)
