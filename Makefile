@@ -106,7 +106,7 @@ kernel: $(KERNEL_IMG) $(BOOTFS)
 UCFLAGS := -march=rv64imafdc -mabi=lp64d -mcmodel=medany -ffreestanding -nostdlib -static -fno-pic \
 	-g -O2 -Wall -Wextra -Werror -Wno-unused-parameter -std=gnu11 \
 	-Iabi/include -I$(KCALL_GEN) -Iuser/lib
-ULIB := user/crt0.S user/lib/qsys.c $(KCALL_GEN)/kcall_stubs.S $(KCALL_GEN)/kcall_errno.c
+ULIB := user/crt0.S $(wildcard user/lib/*.c) $(KCALL_GEN)/kcall_stubs.S $(KCALL_GEN)/kcall_errno.c
 USER_BINS := $(patsubst user/bin/%.c,$(BUILD)/user/%,$(wildcard user/bin/*.c))
 
 # They also rebuild when this Makefile changes (UCFLAGS: the ABI); they are small.

@@ -65,6 +65,7 @@ void lwkt_init_hart(struct globaldata *gd, void *boot_stack, size_t boot_stack_s
 	runq_init(&gd->gd_runq);
 	list_init(&gd->gd_sleepq);
 	list_init(&gd->gd_zombies);
+	list_init(&gd->gd_hwq);
 	td->td_gd = gd;
 	td->td_flags = TDF_IDLE;
 	td->td_pri = TDPRI_IDLE;

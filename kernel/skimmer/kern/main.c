@@ -3,6 +3,7 @@
  * scheduler and the IPIQ rings, starts every other hart through SBI HSM, and
  * hands over to the self-test harness. Each hart then idles in its scheduler.
  */
+#include <skimmer/wait.h>
 #include <skimmer/thread2.h>
 #include <skimmer/fdt.h>
 #include <skimmer/kmem.h>
@@ -168,6 +169,7 @@ void __noreturn kmain(unsigned long hartid, void *fdt)
 
 	timer_start_hart();
 	local_irq_enable();
+	hartwork_start();
 	selftest_start();
 	lwkt_idle_loop();
 }

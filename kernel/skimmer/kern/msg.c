@@ -58,6 +58,7 @@
  * same two hooks.
  */
 #include <skimmer/channel.h>
+#include <skimmer/event.h>
 #include <skimmer/proc.h>
 #include <skimmer/thread2.h>
 #include <skimmer/kmem.h>
@@ -908,6 +909,22 @@ static long scoid_detach(struct conn *cn, int scoid)
 	return ret;
 }
 
+/* REPLY-blocked w on an _NTO_CHF_UNBLOCK channel is asked to unblock (ConnectDetach,
+ * a signal, a timeout): the server gets one _PULSE_CODE_UNBLOCK (value = rcvid) and
+ * MsgInfo shows _NTO_MI_UNBLOCK_REQ; w stays blocked until the server replies. Once
+ * per call; with no memory for the pulse, w is not marked, so a later request retries.
+ * ch_lock held. */
+static void unblock_pulse_locked(struct channel *ch, struct ipc_wait *w)
+{
+	struct ipc_wait *pw;
+	if (w->iw_unblock_req || (pw = kmalloc(sizeof *pw)) == NULL)
+		return;
+	pulse_init(pw, w->iw_pri, _PULSE_CODE_UNBLOCK, w->iw_rcvid, w->iw_scoid);
+	w->iw_unblock_req = true;
+	pulse_queue_locked(ch, &pw);
+	kfree(pw);		/* NULL when queued; else delivered, a copy */
+}
+
 /*
  * After ConnectDetach(coid) by a client: its threads SEND-blocked on that coid fail
  * EBADF; for each one REPLY-blocked on it, a channel with _NTO_CHF_UNBLOCK gets one
@@ -930,14 +947,9 @@ static void coid_detach_waiters(struct conn *cn, int coid)
 	}
 	if (ch->ch_flags & _NTO_CHF_UNBLOCK) {
 		list_foreach(it, &ch->ch_replyq) {
-			struct ipc_wait *w = list_entry(it, struct ipc_wait, iw_link), *pw;
-			if (w->iw_conn != cn || w->iw_coid != coid || w->iw_unblock_req ||
-			    (pw = kmalloc(sizeof *pw)) == NULL)
-				continue;
-			pulse_init(pw, w->iw_pri, _PULSE_CODE_UNBLOCK, w->iw_rcvid, w->iw_scoid);
-			w->iw_unblock_req = true;
-			pulse_queue_locked(ch, &pw);
-			kfree(pw);		/* NULL when queued; else delivered, a copy */
+			struct ipc_wait *w = list_entry(it, struct ipc_wait, iw_link);
+			if (w->iw_conn == cn && w->iw_coid == coid)
+				unblock_pulse_locked(ch, w);
 		}
 	}
 	chan_unlock(ch, s);
@@ -992,7 +1004,7 @@ static bool killed_locked(struct ipc_wait *w)
 	return true;
 }
 
-void msg_unblock(struct thread *td, int err)
+void msg_unblock(struct thread *td, int err, bool force)
 {
 	KASSERT(!local_irq_enabled() && td->td_gd == mycpu(), "msg_unblock context");
 	struct ipc_wait *w = td->td_ipc;	/* set only while td is inside a call */
@@ -1002,6 +1014,10 @@ void msg_unblock(struct thread *td, int err)
 	unsigned long s = chan_lock(ch);
 	switch (w->iw_state) {
 	case IPC_REPLY:
+		if (!force && (ch->ch_flags & _NTO_CHF_UNBLOCK)) {
+			unblock_pulse_locked(ch, w);	/* the server decides */
+			break;
+		}
 		idtable_remove(&ch->ch_owner->p_rcvids, w->iw_rcvid);
 		/* fall through */
 	case IPC_SEND:
@@ -1450,20 +1466,16 @@ long kcall_msg_deliver_event(const uint64_t *a)
 	uint32_t pid;
 	if (a[1] == 0 || copyin(&ev, a[1], sizeof ev))
 		return -EFAULT;
-	if (ev.sigev_notify != SIGEV_PULSE && ev.sigev_notify != SIGEV_NONE)
-		return -EINVAL;
-	int pri = ev.sigev_priority, code = ev.sigev_code;
-	bool keep = pri == SIGEV_PULSE_PRIO_INHERIT;
-	if (keep)
-		pri = curthread()->td_pri;
-	if (ev.sigev_notify == SIGEV_PULSE && (pri < 1 || pri > 255 || code < -128 || code > 127))
+	if (event_check(&ev))
 		return -EINVAL;
 	if (!idtable_tag(&curproc()->p_rcvids, rcvid, &pid))
 		return -ESRCH;
-	if (ev.sigev_notify == SIGEV_NONE)
-		return 0;
+	return event_deliver(pid, curthread(), &ev);
+}
 
-	/* The client's connection (order: proc_lock -> p_lock), held. */
+long msg_event_pulse(uint32_t pid, int coid, int pri, int code, union sigval value, bool keep_pri)
+{
+	/* The process's connection (order: proc_lock -> p_lock), held. */
 	int scoid = 0;
 	struct conn *cn = NULL;
 	unsigned long s = spin_lock_irqsave(&proc_lock);
@@ -1471,7 +1483,7 @@ long kcall_msg_deliver_event(const uint64_t *a)
 	bool gone = p == NULL || p->p_dead;
 	if (!gone) {
 		unsigned long s2 = spin_lock_irqsave(&p->p_lock);
-		cn = conn_lookup_locked(p, ev.sigev_coid);
+		cn = conn_lookup_locked(p, coid);
 		scoid = cn ? __atomic_load_n(&cn->cn_scoid, __ATOMIC_RELAXED) : 0;
 		if (scoid)
 			__atomic_fetch_add(&cn->cn_refs, 1, __ATOMIC_RELAXED);
@@ -1481,7 +1493,7 @@ long kcall_msg_deliver_event(const uint64_t *a)
 	}
 	spin_unlock_irqrestore(&proc_lock, s);
 	if (gone)
-		return -ESRCH;			/* the client has gone */
+		return -ESRCH;			/* the process has gone */
 	if (cn == NULL)
 		return -EINVAL;			/* its event names no live connection */
 
@@ -1491,8 +1503,8 @@ long kcall_msg_deliver_event(const uint64_t *a)
 		return -EAGAIN;
 	}
 	pulse_init(pw, pri, code, 0, scoid);
-	pw->iw_pulse.value = ev.sigev_value;
-	pw->iw_keep_pri = keep;
+	pw->iw_pulse.value = value;
+	pw->iw_keep_pri = keep_pri;
 	struct channel *ch = cn->cn_chan;
 	s = chan_lock(ch);
 	long ret = conn_live_locked(cn, scoid) ? pulse_queue_locked(ch, &pw) : -ESRCH;

@@ -15,7 +15,7 @@
  * another thread or all of them. A victim is marked TDF_KILLED on its own hart, in
  * thread context: a short-lived kernel thread there (kill_on_hart) runs at the top
  * priority, so the victim is not running at that moment. It ends the message call
- * the victim is blocked in, if any (msg_unblock: EINTR), and the victim ends itself
+ * the victim is blocked in, if any (thread_unblock: EINTR), and the victim ends itself
  * at its next return to user mode, which comes soon: it is now runnable, or running
  * user code that the next trap interrupts. A call that has not yet queued sees the
  * flag under its channel lock and does not block (msg.c, killed_locked). gd_ast
@@ -31,6 +31,7 @@
 #include <skimmer/errno.h>
 #include <skimmer/usercopy.h>
 #include <skimmer/channel.h>
+#include <skimmer/wait.h>
 #include <sys/neutrino.h>
 
 #define PTHREAD_CREATE_DETACHED 0x1	/* _thread_attr __flags (sys/neutrino.h) */
@@ -68,7 +69,7 @@ static void kill_on_hart(void *arg)
 	if (lwkt_thread_alive(k.kr_td, k.kr_id) && !(k.kr_td->td_flags & TDF_KILLED)) {
 		k.kr_td->td_flags |= TDF_KILLED;
 		mycpu()->gd_ast++;
-		msg_unblock(k.kr_td, EINTR);
+		thread_unblock(k.kr_td, EINTR, true);
 	}
 	local_irq_restore(s);
 }

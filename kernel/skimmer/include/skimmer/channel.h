@@ -107,11 +107,20 @@ void channel_proc_exit(struct proc *p);	/* destroys channels, drops connections 
 /* Thread tid of p has ended (not its last): a THREAD_DEATH pulse on p's death channel
  * if it asked for them. No spinlock held. */
 void channel_thread_death(struct proc *p, int tid);
-/* End the message call td is blocked in, if any, with -err: SEND-, RECEIVE- and
- * REPLY-blocked alike, at once (no unblock pulse: for a dying thread). td's own hart,
+/* End the message call td is blocked in, if any, with -err (thread_unblock, wait.h).
+ * force (a dying thread): SEND-, RECEIVE- and REPLY-blocked alike, at once. Otherwise
+ * (a signal, a timeout) a REPLY-blocked client of an _NTO_CHF_UNBLOCK channel stays
+ * blocked and its server gets one UNBLOCK pulse (qnx-api.md). A call not yet queued is
+ * not touched: a kill is caught as it queues (killed_locked). td's own hart,
  * interrupts off. */
 struct thread;
-void msg_unblock(struct thread *td, int err);
+void msg_unblock(struct thread *td, int err, bool force);
+/* Queue a pulse (pri, code, value) on the channel that connection coid of process pid
+ * reaches (an event: MsgDeliverEvent, timers, interrupts). keep_pri: the receiver keeps
+ * its priority. Thread context, no spinlock held. Returns 0 or -errno: ESRCH (pid has
+ * gone, or the channel's side of the connection), EINVAL (coid names no connection),
+ * EAGAIN (no memory). */
+long msg_event_pulse(uint32_t pid, int coid, int pri, int code, union sigval value, bool keep_pri);
 
 /*
  * Shared by msg.c and the fast paths in msg_fast.c, nobody else. The fast paths return

@@ -47,6 +47,8 @@ struct globaldata {
 	uint64_t gd_fast_reply;
 	struct thread *gd_last_sched;	/* the thread lwkt_schedule_local last queued here
 					 * (lwkt_switch's O(1) pick; cleared when it exits) */
+	struct list gd_hwq;		/* hartwork items to run here (wait.c), interrupts off */
+	struct thread *gd_hwtd;		/* the hart's work thread that runs them */
 	struct trace_ring gd_trace;
 };
 

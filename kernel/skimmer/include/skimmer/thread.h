@@ -23,6 +23,7 @@
 struct globaldata;
 struct proc;
 struct ipc_wait;
+struct twait;
 struct fpstate;
 
 struct thread {
@@ -51,6 +52,7 @@ struct thread {
 	struct list td_plink;		/* on td_proc's p_threads (its p_lock) */
 	bool td_kill_sent;		/* a killer is on its way (td_proc's p_lock) */
 	struct ipc_wait *td_ipc;	/* the message call this thread is blocked in */
+	struct twait *td_wait;		/* the other kernel wait it is in (skimmer/wait.h) */
 	void (*td_reapfn)(struct thread *); /* called when the exited thread is reaped */
 	struct fpstate *td_fpu;		/* FP save area (arch): allocated on first FP use, freed
 					 * by the reaper; NULL for threads that never used FP */

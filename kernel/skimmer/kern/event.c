@@ -1,0 +1,39 @@
+/* Events: the kinds of struct sigevent, in one place for every source that sends them. */
+#include <skimmer/event.h>
+#include <skimmer/channel.h>
+#include <skimmer/errno.h>
+
+int event_check(const struct sigevent *ev)
+{
+	switch (ev->sigev_notify) {
+	case SIGEV_NONE:
+		return 0;
+	case SIGEV_PULSE:
+		if (ev->sigev_priority != SIGEV_PULSE_PRIO_INHERIT &&
+		    (ev->sigev_priority < 1 || ev->sigev_priority > 255))
+			return -EINVAL;
+		if (ev->sigev_code < -128 || ev->sigev_code > 127)
+			return -EINVAL;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+long event_deliver(uint32_t pid, struct thread *td, const struct sigevent *ev)
+{
+	switch (ev->sigev_notify) {
+	case SIGEV_NONE:
+		return 0;
+	case SIGEV_PULSE: {
+		int pri = ev->sigev_priority;
+		bool keep = pri == SIGEV_PULSE_PRIO_INHERIT;
+		if (keep)
+			pri = td ? td->td_pri : TDPRI_KERN;
+		return msg_event_pulse(pid, ev->sigev_coid, pri, ev->sigev_code, ev->sigev_value,
+				       keep);
+	}
+	default:
+		return -EINVAL;
+	}
+}
