@@ -228,6 +228,9 @@ _Static_assert(sizeof(struct _thread_attr) == 40, "struct _thread_attr is ABI");
 _Static_assert(offsetof(struct _thread_attr, __stacksize) == 16, "struct _thread_attr is ABI");
 _Static_assert(offsetof(struct _thread_attr, __exitfunc) == 32, "struct _thread_attr is ABI");
 
+/* ThreadCtl commands */
+#define _NTO_TCTL_IO			14	/* I/O privilege for the calling thread */
+
 /* --- Kernel calls (abi/kcalls.tab has the numbers and one line on each) ------------------ */
 int KerNop(void);					/* QSOE */
 int KerNop_r(void);
@@ -266,6 +269,8 @@ int ThreadCreate(pid_t pid, void *(*func)(void *), void *arg, const struct _thre
 int ThreadCreate_r(pid_t pid, void *(*func)(void *), void *arg, const struct _thread_attr *attr);
 int ThreadDestroy(int tid, int priority, void *status);
 int ThreadDestroy_r(int tid, int priority, void *status);
+int ThreadCtl(int cmd, void *data);
+int ThreadCtl_r(int cmd, void *data);
 
 /* --- Single-buffer forms --------------------------------------------------------------------
  * A negative part count passes one flat buffer of -parts bytes in place of an iov array,

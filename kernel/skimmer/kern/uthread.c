@@ -297,6 +297,7 @@ long kcall_thread_create(const uint64_t *a)
 	td->td_satp = p->p_pmap.pm_satp;
 	td->td_reapfn = curthread()->td_reapfn;
 	td->td_stack_slot = slot;
+	td->td_flags |= curthread()->td_flags & TDF_IOPRIV;	/* not yet scheduled */
 
 	s = spin_lock_irqsave(&p->p_lock);
 	bool killed = p->p_killed;
@@ -382,4 +383,23 @@ long kcall_thread_destroy(const uint64_t *a)
 		spin_unlock_irqrestore(&p->p_lock, s);
 	}
 	return -err;
+}
+
+/* ThreadCtl(cmd, data). _NTO_TCTL_IO: the calling thread may attach interrupts and map
+ * device registers; threads it creates inherit it. Every process may ask for now: the
+ * credentials that will restrict it to root come with taskman (issue 5). */
+long kcall_thread_ctl(const uint64_t *a)
+{
+	int cmd = (int)a[0];
+	struct thread *td = curthread();
+	switch (cmd) {
+	case _NTO_TCTL_IO: {
+		unsigned long s = local_irq_save();	/* td_flags: its hart, interrupts off */
+		td->td_flags |= TDF_IOPRIV;
+		local_irq_restore(s);
+		return 0;
+	}
+	default:
+		return -EINVAL;
+	}
 }

@@ -17,6 +17,7 @@
 #define TDF_SLEEPING 0x0008	/* on the hart's sleep list (lwkt_sleep) */
 #define TDF_KILLED   0x0010	/* its process is being killed: end at the next
 				 * return to user mode, block in no message call */
+#define TDF_IOPRIV   0x0020	/* user thread with I/O privilege (ThreadCtl _NTO_TCTL_IO) */
 
 #define TD_STACK_CANARY 0x5ca1ab1edeadc0deULL
 
