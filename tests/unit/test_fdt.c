@@ -146,6 +146,18 @@ TEST(qemu_virt8)
 	CHECK(fi.stdout_compat && strcmp(fi.stdout_compat, "ns16550a") == 0);
 	CHECK_EQ(fi.stdout_base, 0x10000000);
 	CHECK_EQ(fi.stdout_reg_shift, 0);
+	CHECK_EQ(fi.stdout_irq, 10);
+	/* The PLIC: hart i's S-mode context is 2i + 1 (M-mode contexts in between). */
+	CHECK_EQ(fi.plic_base, 0xc000000);
+	CHECK_EQ(fi.plic_size, 0x600000);
+	CHECK_EQ(fi.plic_ndev, 0x60);
+	CHECK_EQ(fi.plic_nsctx, 8);
+	for (int i = 0; i < fi.plic_nsctx; i++) {
+		CHECK_EQ(fi.plic_sctx[i].hartid, i);
+		CHECK_EQ(fi.plic_sctx[i].ctx, 2 * i + 1);
+	}
+	CHECK_EQ(fi.rtc_base, 0x101000);
+	CHECK_EQ(fi.rtc_irq, 11);
 	CHECK(str_ok(fi.isa, c, n) && str_ok(fi.bootargs, c, n) && str_ok(fi.stdout_compat, c, n));
 	/* A large maxsize, as at boot, is bounded by totalsize. */
 	CHECK_EQ(fdt_parse(c, SIZE_MAX, &fi), 0);
@@ -185,6 +197,9 @@ TEST(small_board)
 	CHECK(fi.stdout_compat && strcmp(fi.stdout_compat, "sifive,uart0") == 0);
 	CHECK_EQ(fi.stdout_base, 0x10013000);
 	CHECK_EQ(fi.stdout_reg_shift, 2);
+	CHECK_EQ(fi.plic_base, 0);	/* no PLIC, no RTC on this board */
+	CHECK_EQ(fi.plic_nsctx, 0);
+	CHECK_EQ(fi.rtc_base, 0);
 	free(c);
 }
 

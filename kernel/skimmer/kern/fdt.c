@@ -1,10 +1,13 @@
-/* Flattened device tree walker: memory, reserved regions, harts, /chosen and the console. */
+/* Flattened device tree walker: memory, reserved regions, harts, /chosen, the console,
+ * the PLIC and the goldfish RTC. */
 /* Design: no libfdt, allocation or globals. A cursor (struct walk) steps through the
  * structure block a token at a time, checking every offset against the block bounds and
  * keeping a stack of open nodes (name, #address-cells, #size-cells) so a node's reg is
  * decoded with its parent's cells. fdt_parse gathers everything in one pass, except
  * /chosen stdout-path, which may name any node (maybe via /aliases) and is resolved by
- * walking again. Big-endian fields are read a byte at a time. */
+ * walking again, and the PLIC's interrupts-extended, whose phandles name cpu-intc nodes
+ * that may come before or after it, is resolved once the pass has seen them all.
+ * Big-endian fields are read a byte at a time. */
 #include <skimmer/fdt.h>
 #include <skimmer/kern.h>
 
@@ -156,15 +159,44 @@ static bool add_regs(const struct level *parent, const uint8_t *reg, uint32_t le
 }
 
 /* What the main pass remembers about the innermost node until its properties end. */
-enum { N_OTHER, N_CHOSEN, N_CPUS, N_CPU, N_RESV };
+enum { N_OTHER, N_CHOSEN, N_CPUS, N_CPU, N_RESV, N_CPU_CHILD };
 struct node {
 	int depth, kind;	/* depth 0: no node whose properties are still coming */
-	bool memory, cpu, usable;
+	bool memory, cpu, usable, intc;
 	const uint8_t *reg;
 	uint32_t reglen;
 	uint64_t timebase;
 	const char *isa;
+	const uint8_t *compat;	/* compatible: a list of strings */
+	uint32_t compatlen;
+	const uint8_t *iext;	/* interrupts-extended */
+	uint32_t iextlen;
+	uint32_t phandle, ndev, irq;	/* irq: the first cell of interrupts, 0 if none */
 };
+
+/* What the pass keeps between nodes: stdout-path, the cpu interrupt controllers
+ * (phandle -> hart id) and the PLIC's interrupts-extended, resolved at the end. */
+struct pass {
+	const char *stdout_path;
+	long cpu_hart;		/* the hart id of the last cpu node, -1 if none */
+	int nintc;
+	struct { uint32_t phandle; unsigned long hartid; } intc[FDT_MAX_HARTS];
+	const uint8_t *plic_iext;
+	uint32_t plic_iextlen;
+};
+
+/* True if the string list v (len bytes, NUL-separated) holds s. */
+static bool compat_has(const uint8_t *v, uint32_t len, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	for (uint32_t o = 0; o < len;) {
+		size_t l = strnlen((const char *)v + o, len - o);
+		if (l + 1 == n && o + n <= len && memcmp(v + o, s, n) == 0)
+			return true;
+		o += (uint32_t)l + 1;
+	}
+	return false;
+}
 
 /* Starts collecting the node just entered (lv[depth]), classifying it by its path. */
 static void node_begin(struct node *nd, const struct walk *w)
@@ -177,11 +209,13 @@ static void node_begin(struct node *nd, const struct walk *w)
 	else if (w->depth == 3)
 		nd->kind = name_match(up, "cpus", 4) ? N_CPU :
 			   name_match(up, "reserved-memory", 15) ? N_RESV : 0;
+	else if (w->depth == 4 && name_match(&w->lv[2], "cpus", 4))
+		nd->kind = N_CPU_CHILD;		/* a cpu's interrupt-controller, say */
 }
 
-/* Takes the current property into nd or info; *stdout_path gets /chosen stdout-path. */
+/* Takes the current property into nd or info; x->stdout_path gets /chosen stdout-path. */
 static void node_prop(struct node *nd, const struct walk *w, struct fdt_info *info,
-		      const char **stdout_path)
+		      struct pass *x)
 {
 	const char *name = w->pname;
 
@@ -201,7 +235,21 @@ static void node_prop(struct node *nd, const struct walk *w, struct fdt_info *in
 		else if (strcmp(name, "linux,initrd-end") == 0)
 			info->initrd_end = prop_num(w);
 		else if (strcmp(name, "stdout-path") == 0)
-			*stdout_path = prop_str(w);
+			x->stdout_path = prop_str(w);
+	} else if (strcmp(name, "compatible") == 0) {
+		nd->compat = w->val;
+		nd->compatlen = w->len;
+	} else if (strcmp(name, "interrupts-extended") == 0) {
+		nd->iext = w->val;
+		nd->iextlen = w->len;
+	} else if (strcmp(name, "interrupts") == 0) {
+		nd->irq = w->len >= 4 ? be32(w->val) : 0;
+	} else if (strcmp(name, "interrupt-controller") == 0) {
+		nd->intc = true;
+	} else if (strcmp(name, "phandle") == 0 && w->len == 4) {
+		nd->phandle = be32(w->val);
+	} else if (strcmp(name, "riscv,ndev") == 0 && w->len == 4) {
+		nd->ndev = be32(w->val);
 	} else if (strcmp(name, "timebase-frequency") == 0) {
 		nd->timebase = prop_num(w);
 	} else if (strcmp(name, "riscv,isa") == 0) {
@@ -209,11 +257,22 @@ static void node_prop(struct node *nd, const struct walk *w, struct fdt_info *in
 	}
 }
 
+/* The first reg entry of a node, decoded with its parent's cells: false if none. */
+static bool first_reg(const struct level *parent, const struct node *nd, struct fdt_region *r)
+{
+	int n = 0;
+	if (nd->reg)
+		add_regs(parent, nd->reg, nd->reglen, r, &n, 1);
+	return n == 1;
+}
+
 /* Files, and closes, a node whose properties are complete (lv[nd->depth - 1] is its
  * parent). Returns false if a reserved region did not fit. */
-static bool node_end(struct node *nd, const struct walk *w, struct fdt_info *info)
+static bool node_end(struct node *nd, const struct walk *w, struct fdt_info *info,
+		     struct pass *x)
 {
 	const struct level *parent = &w->lv[nd->depth - 1];
+	struct fdt_region r;
 
 	nd->depth = 0;
 	if (nd->memory && nd->usable && nd->reg)
@@ -231,7 +290,51 @@ static bool node_end(struct node *nd, const struct walk *w, struct fdt_info *inf
 		if (!info->isa)
 			info->isa = nd->isa;
 	}
+	if (nd->kind == N_CPU)		/* its interrupt controller comes next, as a child */
+		x->cpu_hart = nd->cpu && nd->reg && parent->acells >= 1 && parent->acells <= 2 &&
+			      nd->reglen >= parent->acells * 4 ?
+			      (long)cells(nd->reg, parent->acells) : -1;
+	if (nd->kind == N_CPU_CHILD && nd->intc && nd->phandle && x->cpu_hart >= 0 &&
+	    x->nintc < FDT_MAX_HARTS &&
+	    (!nd->compat || compat_has(nd->compat, nd->compatlen, "riscv,cpu-intc"))) {
+		x->intc[x->nintc].phandle = nd->phandle;
+		x->intc[x->nintc++].hartid = (unsigned long)x->cpu_hart;
+	}
+	if (nd->compat && !info->plic_base && nd->iext &&
+	    (compat_has(nd->compat, nd->compatlen, "riscv,plic0") ||
+	     compat_has(nd->compat, nd->compatlen, "sifive,plic-1.0.0")) &&
+	    first_reg(parent, nd, &r) && r.base) {
+		info->plic_base = r.base;
+		info->plic_size = r.size;
+		info->plic_ndev = nd->ndev;
+		x->plic_iext = nd->iext;
+		x->plic_iextlen = nd->iextlen;
+	}
+	if (nd->compat && !info->rtc_base &&
+	    compat_has(nd->compat, nd->compatlen, "google,goldfish-rtc") &&
+	    first_reg(parent, nd, &r) && r.base) {
+		info->rtc_base = r.base;
+		info->rtc_irq = nd->irq;
+	}
 	return true;
+}
+
+/* The PLIC's S-mode contexts: each interrupts-extended entry is <phandle irq> (cpu-intc
+ * nodes have #interrupt-cells 1), and context i is entry i. */
+static void plic_contexts(const struct pass *x, struct fdt_info *info)
+{
+	for (uint32_t i = 0; (uint64_t)i * 8 + 8 <= x->plic_iextlen; i++) {
+		uint32_t ph = be32(x->plic_iext + i * 8), irq = be32(x->plic_iext + i * 8 + 4);
+		if (irq != 9 || info->plic_nsctx == FDT_MAX_HARTS)
+			continue;
+		for (int k = 0; k < x->nintc; k++) {
+			if (x->intc[k].phandle == ph) {
+				info->plic_sctx[info->plic_nsctx].hartid = x->intc[k].hartid;
+				info->plic_sctx[info->plic_nsctx++].ctx = i;
+				break;
+			}
+		}
+	}
 }
 
 /* Length of a path without its ":options". */
@@ -296,6 +399,8 @@ static void find_stdout(struct walk *w, const char *path, struct fdt_info *info)
 			info->stdout_base = cells(w->val, parent->acells);
 		else if (strcmp(w->pname, "reg-shift") == 0)
 			info->stdout_reg_shift = (uint32_t)prop_num(w);
+		else if (strcmp(w->pname, "interrupts") == 0 && w->len >= 4)
+			info->stdout_irq = be32(w->val);
 	}
 }
 
@@ -303,7 +408,7 @@ static void find_stdout(struct walk *w, const char *path, struct fdt_info *info)
 int fdt_parse(const void *blob, size_t maxsize, struct fdt_info *info)
 {
 	const uint8_t *b = blob;
-	const char *stdout_path = NULL;
+	struct pass x = { .cpu_hart = -1 };
 	struct walk w;
 	struct node nd = { 0 };
 
@@ -340,15 +445,16 @@ int fdt_parse(const void *blob, size_t maxsize, struct fdt_info *info)
 	for (int t; (t = walk_next(&w)) != TOK_END;) {
 		if (t < 0)
 			return t;
-		if (t != TOK_PROP && nd.depth && !node_end(&nd, &w, info))
+		if (t != TOK_PROP && nd.depth && !node_end(&nd, &w, info, &x))
 			return FDT_ERR_BADSTRUCT;
 		if (t == TOK_BEGIN)
 			node_begin(&nd, &w);
 		else if (t == TOK_PROP)
-			node_prop(&nd, &w, info, &stdout_path);
+			node_prop(&nd, &w, info, &x);
 	}
-	if (stdout_path)
-		find_stdout(&w, stdout_path, info);
+	plic_contexts(&x, info);
+	if (x.stdout_path)
+		find_stdout(&w, x.stdout_path, info);
 	return 0;
 }
 

@@ -30,6 +30,21 @@ struct fdt_info {
 	const char *stdout_compat;		/* first compatible string of that node, or NULL */
 	uint64_t stdout_base;			/* its first reg address, 0 if none */
 	uint32_t stdout_reg_shift;		/* reg-shift, default 0 */
+	uint32_t stdout_irq;			/* its interrupts (first cell), 0 if none */
+	/* The PLIC (compatible "riscv,plic0" or "sifive,plic-1.0.0"): base 0 if none. Its
+	 * interrupts-extended names one context per entry, in order; the entries that go
+	 * to a hart's cpu-intc as IRQ_S_EXT (9) are that hart's S-mode context. */
+	uint64_t plic_base, plic_size;
+	uint32_t plic_ndev;			/* riscv,ndev: sources are 1..plic_ndev */
+	int plic_nsctx;
+	struct fdt_plic_ctx {
+		unsigned long hartid;
+		uint32_t ctx;			/* context index: its enable, threshold, claim */
+	} plic_sctx[FDT_MAX_HARTS];
+	/* The goldfish RTC ("google,goldfish-rtc"), which the interrupt tests drive from a
+	 * user driver: base 0 if none. */
+	uint64_t rtc_base;
+	uint32_t rtc_irq;			/* its interrupts (first cell) */
 };
 
 /* Errors returned (negative) by fdt_parse. */
