@@ -231,6 +231,11 @@ _Static_assert(offsetof(struct _thread_attr, __exitfunc) == 32, "struct _thread_
 /* ThreadCtl commands */
 #define _NTO_TCTL_IO			14	/* I/O privilege for the calling thread */
 
+/* InterruptAttachEvent / InterruptAttachThread flags (docs/interrupts.md) */
+#define _NTO_INTR_FLAGS_END		0x01	/* accepted; order among attachments is moot */
+#define _NTO_INTR_FLAGS_PROCESS		0x04	/* a pulse attachment outlives its thread */
+#define _NTO_INTR_FLAGS_TRK_MSK		0x08	/* accepted; masks are always tracked per id */
+
 /* --- Kernel calls (abi/kcalls.tab has the numbers and one line on each) ------------------ */
 int KerNop(void);					/* QSOE */
 int KerNop_r(void);
@@ -271,6 +276,21 @@ int ThreadDestroy(int tid, int priority, void *status);
 int ThreadDestroy_r(int tid, int priority, void *status);
 int ThreadCtl(int cmd, void *data);
 int ThreadCtl_r(int cmd, void *data);
+
+int InterruptAttachEvent(int intr, const struct sigevent *event, unsigned flags);
+int InterruptAttachEvent_r(int intr, const struct sigevent *event, unsigned flags);
+int InterruptAttachThread(int intr, unsigned flags);
+int InterruptAttachThread_r(int intr, unsigned flags);
+int InterruptDetach(int id);
+int InterruptDetach_r(int id);
+int InterruptWait(int flags, const uint64_t *timeout);
+int InterruptWait_r(int flags, const uint64_t *timeout);
+int InterruptMask(int intr, int id);
+int InterruptMask_r(int intr, int id);
+int InterruptUnmask(int intr, int id);
+int InterruptUnmask_r(int intr, int id);
+long KerMapPhys(uint64_t paddr, size_t len);		/* QSOE */
+long KerMapPhys_r(uint64_t paddr, size_t len);
 
 /* --- Single-buffer forms --------------------------------------------------------------------
  * A negative part count passes one flat buffer of -parts bytes in place of an iov array,

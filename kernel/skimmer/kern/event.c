@@ -2,11 +2,14 @@
 #include <skimmer/event.h>
 #include <skimmer/channel.h>
 #include <skimmer/errno.h>
+#include <skimmer/intr.h>
+#include <skimmer/thread.h>
 
 int event_check(const struct sigevent *ev)
 {
 	switch (ev->sigev_notify) {
 	case SIGEV_NONE:
+	case SIGEV_INTR:
 		return 0;
 	case SIGEV_PULSE:
 		if (ev->sigev_priority != SIGEV_PULSE_PRIO_INHERIT &&
@@ -33,6 +36,11 @@ long event_deliver(uint32_t pid, struct thread *td, const struct sigevent *ev)
 		return msg_event_pulse(pid, ev->sigev_coid, pri, ev->sigev_code, ev->sigev_value,
 				       keep);
 	}
+	case SIGEV_INTR:	/* to td itself: InterruptWait returns (kern/intr.c) */
+		if (td == NULL)
+			return -EINVAL;
+		intr_post(td, td->td_id);
+		return 0;
 	default:
 		return -EINVAL;
 	}

@@ -13,6 +13,8 @@
 #include <skimmer/channel.h>
 #include <arch/sbi.h>
 #include <arch/pmap.h>
+#include <arch/plic.h>
+#include <skimmer/intr.h>
 
 #define KSTACK_SIZE (CONFIG_KSTACK_PAGES * PAGE_SIZE)
 
@@ -128,9 +130,12 @@ void __noreturn kmain(unsigned long hartid, void *fdt)
 	memory_init(&bootinfo);
 	if (bootinfo.stdout_base)
 		pmap_kernel_map_device(ALIGN_DOWN(bootinfo.stdout_base, PAGE_SIZE), PAGE_SIZE);
+	if (!plic_map(&bootinfo))
+		kprintf("skimmer: no PLIC in the device tree: no device interrupts\n");
 	pmap_bootstrap();
 	pmap_activate_hart();
 	harts_init(&bootinfo);
+	intr_init();
 	if (bootinfo.initrd_end > bootinfo.initrd_start) {
 		size_t size = bootinfo.initrd_end - bootinfo.initrd_start;
 		int e = bootfs_open((void *)(uintptr_t)bootinfo.initrd_start, size, &boot_fs);

@@ -72,7 +72,7 @@ int proc_spawn(const void *image, size_t size, const char *name, int cpu, int pr
 	       struct lwkt_msg *exitmsg, struct proc **out)
 {
 	struct elf_image img;
-	int err = elf_parse(image, size, USER_VA_LO, USER_STACKS_LO, &img);
+	int err = elf_parse(image, size, USER_VA_LO, DEVWIN_LO, &img);	/* below the device window */
 	if (err)
 		return err;
 	struct proc *p = kmalloc(sizeof *p);

@@ -32,6 +32,7 @@
 #include <skimmer/usercopy.h>
 #include <skimmer/channel.h>
 #include <skimmer/wait.h>
+#include <skimmer/intr.h>
 #include <sys/neutrino.h>
 
 #define PTHREAD_CREATE_DETACHED 0x1	/* _thread_attr __flags (sys/neutrino.h) */
@@ -164,6 +165,7 @@ void proc_thread_exit(int how, long status)
 	/* If we were killed (or are marked later, up to lwkt_exit), our share of the
 	 * hart's gd_ast is given back when we are reaped (proc.c). */
 	kill_all(v, nv);
+	intr_thread_exit(td, last);	/* its interrupt attachments (all of p's if last) */
 	if (last)
 		channel_proc_exit(p);	/* release everyone waiting on us */
 	else

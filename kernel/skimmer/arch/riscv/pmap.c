@@ -25,6 +25,8 @@
 #define PTE_G (1UL << 5)
 #define PTE_A (1UL << 6)
 #define PTE_D (1UL << 7)
+#define PTE_DEV (1UL << 8)	/* software bit: device registers, not the pmap's page */
+#define PTE_PBMT_IO (2UL << 61)	/* Svpbmt: non-cacheable, I/O ordering */
 #define PTE_LEAF (PTE_R | PTE_W | PTE_X)
 
 #define SATP_SV39 (8UL << 60)
@@ -196,6 +198,28 @@ int pmap_enter_new(struct pmap *pm, uint64_t va, int prot, void **kva)
 	return 0;
 }
 
+int pmap_enter_phys(struct pmap *pm, uint64_t va, uint64_t pa, size_t len)
+{
+	static int pbmt = -1;	/* does the hart have Svpbmt? */
+	if (pbmt < 0)
+		pbmt = fdt_isa_has(bootinfo.isa, "svpbmt");
+	KASSERT(!((va | pa | len) & (PAGE_SIZE - 1)) && va >= USER_VA_LO && len <= USER_VA_HI - va,
+		"pmap_enter_phys arguments");
+	/* Tables first, so that filling the leaves cannot fail part-way. */
+	for (uint64_t o = 0; o < len; o += PAGE_SIZE) {
+		uint64_t *pte = pte_walk(pm->pm_root, va + o, 0, &pm->pm_tables);
+		if (pte == NULL)
+			return 12;	/* ENOMEM */
+		if (*pte & PTE_V)
+			return 17;	/* EEXIST */
+	}
+	uint64_t flags = PTE_U | PTE_R | PTE_W | PTE_A | PTE_D | PTE_DEV | (pbmt ? PTE_PBMT_IO : 0);
+	for (uint64_t o = 0; o < len; o += PAGE_SIZE)
+		__atomic_store_n(pte_walk(pm->pm_root, va + o, 0, NULL), pte_make(pa + o, flags),
+				 __ATOMIC_RELEASE);
+	return 0;
+}
+
 void *pmap_user_addr_walk(struct pmap *pm, uint64_t va, bool write)
 {
 	/* pmap_user_addr's miss: one straight walk, no generic helper; the result goes
@@ -210,7 +234,7 @@ void *pmap_user_addr_walk(struct pmap *pm, uint64_t va, bool write)
 	if ((pte & (PTE_V | PTE_LEAF)) != PTE_V)
 		return NULL;
 	pte = pte_table(pte)[vpn(va, 0)];
-	if ((pte & need) != need)
+	if ((pte & need) != need || (pte & PTE_DEV))
 		return NULL;
 	uint64_t upn = (va - USER_VA_LO) >> PAGE_SHIFT;
 	uint64_t kpage = (uintptr_t)pte_table(pte);
@@ -229,6 +253,8 @@ static void free_level(uint64_t *t, int level, struct pmap *pm)
 			continue;
 		if (t[i] & PTE_LEAF) {
 			KASSERT(level == 0, "large user mapping");
+			if (t[i] & PTE_DEV)
+				continue;	/* device registers: not ours to free */
 			page_free(pte_table(t[i]), 0);
 			pm->pm_pages--;
 		} else {

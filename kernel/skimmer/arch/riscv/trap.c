@@ -1,10 +1,12 @@
-/* Trap dispatch: interrupts (IPI, timer) and kernel exceptions, and the preemption point. */
+/* Trap dispatch: interrupts (IPI, timer, devices) and kernel exceptions, and the preemption
+ * point. */
 #include <skimmer/thread2.h>
 #include <skimmer/ipiq.h>
 #include <skimmer/proc.h>
 #include <arch/frame.h>
 #include <arch/csr.h>
 #include <arch/fpu.h>
+#include <arch/plic.h>
 
 void timer_intr(void);	/* timer.c */
 extern void trap_entry(void);
@@ -25,6 +27,7 @@ void trap_init_hart(void)
 	csr_write(sscratch, 0);
 	csr_write(scounteren, 7);	/* user mode may read cycle, time and instret */
 	csr_set(sie, SIE_SSIE | SIE_STIE);
+	plic_init_hart();	/* sie.SEIE too, if this hart has a PLIC context */
 }
 
 static void panic_park(void)
@@ -102,6 +105,9 @@ void trap_handler(struct trapframe *tf)
 		break;
 	case IRQ_S_TIMER:
 		timer_intr();
+		break;
+	case IRQ_S_EXT:
+		plic_intr();	/* device interrupts: kern/intr.c */
 		break;
 	default:
 		panic_frame(tf, "unexpected interrupt, scause %#lx", (unsigned long)cause);

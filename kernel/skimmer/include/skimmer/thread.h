@@ -54,6 +54,8 @@ struct thread {
 	bool td_kill_sent;		/* a killer is on its way (td_proc's p_lock) */
 	struct ipc_wait *td_ipc;	/* the message call this thread is blocked in */
 	struct twait *td_wait;		/* the other kernel wait it is in (skimmer/wait.h) */
+	bool td_intr_pending;		/* a SIGEV_INTR came while it was not in InterruptWait
+					 * (kern/intr.c); its hart, interrupts off */
 	void (*td_reapfn)(struct thread *); /* called when the exited thread is reaped */
 	struct fpstate *td_fpu;		/* FP save area (arch): allocated on first FP use, freed
 					 * by the reaper; NULL for threads that never used FP */

@@ -14,6 +14,12 @@
 #define USER_VA_LO 0x2000000000ULL
 #define USER_VA_HI 0x4000000000ULL
 
+/* The device window: KerMapPhys (kern/intr.c) maps device registers here, bottom up, a
+ * process's mappings never reused. Programs load below it; thread stacks (proc.h) sit
+ * above it, at the top of user space. */
+#define DEVWIN_LO  0x3f00000000ULL	/* 252 GiB */
+#define DEVWIN_HI  0x3f40000000ULL	/* 1 GiB of window */
+
 #define PMAP_XLAT 32	/* pm_xlat entries: a 64 KiB buffer on each side hits */
 
 #define PROT_R 1
@@ -46,6 +52,14 @@ uint64_t pmap_kernel_satp(void);
 int pmap_create(struct pmap *pm);
 /* Map one fresh zeroed page at user va with prot; returns its kernel address via *kva. */
 int pmap_enter_new(struct pmap *pm, uint64_t va, int prot, void **kva);
+/* Map the device range [pa, pa + len) at user va (both page-aligned, va + len inside
+ * user space), read/write, uncached where the hart can say so (Svpbmt IO; otherwise the
+ * platform's attributes for device addresses apply). The pages are not the pmap's: it
+ * never frees them, and pmap_user_addr refuses them (the kernel never copies messages
+ * to or from device registers). 0, or ENOMEM (no page tables: then nothing is mapped,
+ * though tables made on the way stay until pmap_destroy) or EEXIST. Callers serialise
+ * changes to one pmap (p_vmlock). */
+int pmap_enter_phys(struct pmap *pm, uint64_t va, uint64_t pa, size_t len);
 /* The kernel address of user va if user-readable (and writable when `write`), else NULL.
  * Any hart, any context; never faults. pm_xlat first, then a page walk (which fills it). */
 void *pmap_user_addr_walk(struct pmap *pm, uint64_t va, bool write);
