@@ -173,6 +173,7 @@ bool bench_run(void)
 	if (ncpus > 1)
 		n += run_user_bench(1, 1, 0);		/* messages across harts */
 	n += run_user_bench(0, 0, 1);			/* one FPU hand-over */
+	n += intr_bench_run();				/* device interrupt to user thread */
 	kprintf("bench: %d figures, PASS\n", n);
 	return true;
 }

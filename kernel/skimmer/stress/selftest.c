@@ -31,6 +31,7 @@ static const struct selftest selftests[] = {
 	{ "fpu", fpu_run, false },
 #endif
 	{ "crash", crash_run, true },
+	{ "intr", intr_run, false },
 };
 
 bool selftest_check(const char *name, bool ok, const char *fmt, ...)

@@ -27,6 +27,8 @@ bool chanstorm_run(void);
 bool fastpath_run(void);
 bool boost_run(void);
 bool fpu_run(void);
+bool intr_run(void);
+int intr_bench_run(void);	/* make bench: figures printed */
 
 /* Report one check: prints "check NAME: PASS|FAIL[ detail]" and returns ok. */
 bool selftest_check(const char *name, bool ok, const char *fmt, ...)

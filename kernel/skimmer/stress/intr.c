@@ -1,0 +1,107 @@
+/*
+ * intr: device interrupts end to end. uintr (user/bin/uintr.c) is a user driver for the
+ * goldfish RTC the device tree names: conformance of every interrupt call, then ROUNDS
+ * real alarms taken with InterruptWait (SIGEV_INTR) and ROUNDS as pulses through
+ * MsgReceive, then a process killed while a thread of it is blocked in InterruptWait.
+ * After each, the RTC's source must be released: no attachment, masked (priority 0), no
+ * mask count, routed nowhere. The no-leaks check covers the attachments. Each run goes
+ * on another hart, so sources are routed to different harts in turn.
+ */
+#include <skimmer/thread2.h>
+#include <skimmer/proc.h>
+#include <skimmer/selftest.h>
+#include <skimmer/intr.h>
+#include <skimmer/fdt.h>
+#include <sys/neutrino.h>
+
+extern struct fdt_info bootinfo;
+
+#define ROUNDS 20	/* uintr's */
+
+enum { M_CONFORM, M_INTR, M_PULSE, M_KILL, M_BENCH };
+
+/* main's argument for uintr: see there. */
+static long uintr_arg(int mode)
+{
+	return (long)mode | (long)bootinfo.rtc_irq << 4 | (long)(bootinfo.rtc_base >> 12) << 14 |
+	       (long)(bootinfo.mem[0].base >> 21) << 38;
+}
+
+static bool released(const char *name)
+{
+	struct intr_info ii;
+	bool ok = intr_source_info(bootinfo.rtc_irq, &ii) && ii.ii_nattach == 0 &&
+		  ii.ii_cpu == -1 && ii.ii_mask == 0 && ii.ii_prio == 0;
+	return selftest_check(name, ok, "(attachments %d, cpu %d, masks %d, priority %u)",
+			      ii.ii_nattach, ii.ii_cpu, ii.ii_mask, ii.ii_prio);
+}
+
+/* Run uintr in mode on cpu; true if it ended with status want. *waited: whether the
+ * harness saw one of its threads blocked in InterruptWait on the RTC meanwhile. */
+static bool run_uintr(int mode, int cpu, long want, const char *name, bool *waited)
+{
+	struct lwkt_msg exitmsg;
+	struct proc *p;
+	int err = selftest_spawn("uintr", cpu, uintr_arg(mode), &exitmsg, &p);
+	if (err)
+		return selftest_check(name, false, "(spawn failed: error %d)", err);
+	while (!(__atomic_load_n(&exitmsg.ms_flags, __ATOMIC_ACQUIRE) & MSGF_DONE)) {
+		struct intr_info ii;
+		if (waited && intr_source_info(bootinfo.rtc_irq, &ii) && ii.ii_waiting > 0)
+			*waited = true;
+		lwkt_sleep(1);
+	}
+	lwkt_waitmsg(&exitmsg);
+	bool ok = p->p_how == PEXIT_NORMAL && p->p_status == want;
+	selftest_check(name, ok, "(pid %u ended how %d status %ld)", p->p_pid, p->p_how,
+		       p->p_status);
+	proc_free(p);
+	return ok;
+}
+
+bool intr_run(void)
+{
+	int pass = 0, n = 0;
+	struct intr_info ii0, ii1;
+	bool have = bootinfo.rtc_base && bootinfo.rtc_irq &&
+		    intr_source_info(bootinfo.rtc_irq, &ii0);
+#define CHECK(x) (n++, pass += (x))
+	CHECK(selftest_check("intr-rtc-in-device-tree", have, "(base %#lx irq %u)",
+			     (unsigned long)bootinfo.rtc_base, bootinfo.rtc_irq));
+	if (!have) {
+		kprintf("intr: no goldfish RTC, FAIL\n");
+		return false;
+	}
+	CHECK(released("intr-rtc-masked-at-boot"));
+	CHECK(run_uintr(M_CONFORM, 1 % ncpus, 0, "intr-conformance", NULL));
+	CHECK(released("intr-released-after-conformance"));
+	CHECK(run_uintr(M_INTR, 2 % ncpus, 0, "intr-sigev-intr-driver", NULL));
+	intr_source_info(bootinfo.rtc_irq, &ii1);
+	CHECK(selftest_check("intr-rtc-interrupts-taken", ii1.ii_count >= ii0.ii_count + ROUNDS + 1,
+			     "(%lu)", (unsigned long)(ii1.ii_count - ii0.ii_count)));
+	CHECK(released("intr-released-after-sigev-intr"));
+	CHECK(run_uintr(M_PULSE, 3 % ncpus, 0, "intr-pulse-driver", NULL));
+	CHECK(released("intr-released-after-pulses"));
+	bool waited = false;
+	CHECK(run_uintr(M_KILL, 0, 9, "intr-kill-while-in-interruptwait", &waited));
+	CHECK(selftest_check("intr-waiter-was-blocked-in-state-intr", waited, NULL));
+	CHECK(released("intr-released-after-kill"));
+#undef CHECK
+	kprintf("intr: %d/%d checks, %s\n", pass, n, pass == n ? "PASS" : "FAIL");
+	return pass == n;
+}
+
+/* make bench: uintr's latency figures (it prints them). Returns the number printed. */
+int intr_bench_run(void)
+{
+	if (!bootinfo.rtc_base || !bootinfo.rtc_irq)
+		return 0;
+	struct lwkt_msg exitmsg;
+	struct proc *p;
+	if (selftest_spawn("uintr", 0, uintr_arg(M_BENCH), &exitmsg, &p))
+		return 0;
+	lwkt_waitmsg(&exitmsg);
+	bool ok = p->p_how == PEXIT_NORMAL && p->p_status == 0;
+	proc_free(p);
+	return ok ? 2 : 0;
+}
