@@ -152,10 +152,10 @@ static void intr_post_remote(void *a, void *b)
 	intr_post_local(a, (uint32_t)(uintptr_t)b);
 }
 
-void intr_post(struct thread *td, uint32_t id)
+/* Post to (td, id) on hart gd, td's: td may be gone meanwhile (checked there). */
+static void intr_post_to(struct globaldata *gd, struct thread *td, uint32_t id)
 {
 	unsigned long s = local_irq_save();
-	struct globaldata *gd = td->td_gd;	/* td is live: the caller knows */
 	if (gd == mycpu())
 		intr_post_local(td, id);
 	else
@@ -163,11 +163,24 @@ void intr_post(struct thread *td, uint32_t id)
 	local_irq_restore(s);
 }
 
-/* The source's hartwork: thread context on the hart that took the interrupt. */
+void intr_post(struct thread *td, uint32_t id)
+{
+	intr_post_to(td->td_gd, td, id);	/* td is live: the caller knows */
+}
+
+/* The source's hartwork: thread context on the hart that took the interrupt. What is to
+ * be delivered is noted under intr_lock and delivered after it: a post to another hart
+ * may wait for room in an IPIQ ring, which must never happen with a lock held that a
+ * hart could be spinning on with interrupts off. */
 static void intr_work(struct hartwork *hw)
 {
 	struct intr_src *is = container_of(hw, struct intr_src, is_work);
-	struct { uint32_t pid; struct sigevent ev; } ev[INTR_MAX_PER_SRC];
+	struct delivery {
+		struct sigevent ev;
+		uint32_t pid, tdid;
+		struct thread *td;		/* SIGEV_INTR: maybe gone by the post */
+		struct globaldata *gd;		/* td's hart */
+	} ev[INTR_MAX_PER_SRC];
 	int nev = 0;
 	unsigned long s = spin_lock_irqsave(&intr_lock);
 	if (__atomic_exchange_n(&is->is_pending, 0, __ATOMIC_SEQ_CST) != 0) {
@@ -176,18 +189,21 @@ static void intr_work(struct hartwork *hw)
 			struct intr_attach *ia = list_entry(it, struct intr_attach, ia_link);
 			ia->ia_masks++;		/* the kernel masks at delivery; the driver unmasks */
 			is->is_mask++;
-			if (ia->ia_ev.sigev_notify == SIGEV_INTR)
-				intr_post(ia->ia_td, ia->ia_tdid);
-			else if (ia->ia_ev.sigev_notify != SIGEV_NONE && nev < INTR_MAX_PER_SRC) {
-				ev[nev].pid = ia->ia_pid;
-				ev[nev++].ev = ia->ia_ev;
-			}
+			if (ia->ia_ev.sigev_notify == SIGEV_NONE || nev == INTR_MAX_PER_SRC)
+				continue;
+			ev[nev] = (struct delivery){ ia->ia_ev, ia->ia_pid, ia->ia_tdid, ia->ia_td,
+						     ia->ia_td ? ia->ia_td->td_gd : NULL };
+			nev++;
 		}
 	}
 	intr_apply(is);
 	spin_unlock_irqrestore(&intr_lock, s);
-	for (int i = 0; i < nev; i++)
-		event_deliver(ev[i].pid, NULL, &ev[i].ev);	/* a gone process: dropped */
+	for (int i = 0; i < nev; i++) {
+		if (ev[i].ev.sigev_notify == SIGEV_INTR)
+			intr_post_to(ev[i].gd, ev[i].td, ev[i].tdid);
+		else
+			event_deliver(ev[i].pid, NULL, &ev[i].ev);	/* a gone process: dropped */
+	}
 }
 
 /* --- Attach and detach --------------------------------------------------------------------- */
