@@ -8,6 +8,9 @@
  *	2 driver, SIGEV_PULSE: ROUNDS alarms, each received as a pulse with MsgReceive
  *	3 kill: a second thread blocks in InterruptWait, main ends the process (status 9)
  *	4 bench: interrupt-to-thread latency in instructions (both event kinds)
+ *	5 shared: main attaches SIGEV_NONE (the source is routed to its hart), a second
+ *	  thread (on the next hart) takes ROUNDS alarms as SIGEV_INTR, unmasking both ids
+ *	6 fuzz: FUZZ_CALLS random interrupt calls with hostile arguments, with privilege
  * Exit status: the number of failed checks (mode 3: 9).
  */
 #include <sys/neutrino.h>
@@ -213,6 +216,121 @@ static int kill_waiter(void)
 	return 100;	/* not reached */
 }
 
+static int shared_id0, shared_fails, shared_ok;
+static volatile int shared_done;
+
+static void *shared_waiter(void *arg)
+{
+	int id = InterruptAttachThread_r(irq, 0);
+	shared_fails += !qs_check("intr-shared-attach-thread", id > 0 && id != shared_id0, id, 1);
+	for (int r = 0; r < ROUNDS && id > 0; r++) {
+		uint64_t at = rtc_now(rtc) + ALARM_NS;
+		rtc_alarm(rtc, at);
+		int w = InterruptWait_r(0, NULL);
+		uint64_t now = rtc_now(rtc);
+		rtc_write(rtc, RTC_CLEAR_INTERRUPT, 1);
+		/* The kernel masked once per attachment: still masked through id0. */
+		int m1 = InterruptUnmask_r(irq, id);
+		int m0 = InterruptUnmask_r(irq, shared_id0);
+		shared_ok += w == 0 && now >= at && m1 == 1 && m0 == 0;
+	}
+	shared_fails += !CHECK_EQ("intr-shared-detach-thread", InterruptDetach_r(id), 0);
+	shared_done = 1;
+	return NULL;
+}
+
+static int shared(void)
+{
+	int fails = map_rtc();
+	struct sigevent ev;
+	SIGEV_NONE_INIT(&ev);
+	shared_id0 = InterruptAttachEvent_r(irq, &ev, 0);
+	fails += !qs_check("intr-shared-attach-none", shared_id0 > 0, shared_id0, 1);
+	if (!rtc || shared_id0 <= 0 || qs_thread_create(shared_waiter, NULL) <= 0)
+		return fails + 1;
+	while (!shared_done)
+		KerNop();
+	fails += shared_fails;
+	fails += !CHECK_EQ("intr-shared-alarms", shared_ok, ROUNDS);
+	fails += !CHECK_EQ("intr-shared-detach-none", InterruptDetach_r(shared_id0), 0);
+	qs_printf("uintr: shared source: %d/%d alarms, %d failures\n", shared_ok, ROUNDS, fails);
+	return fails;
+}
+
+#define FUZZ_CALLS 20000
+
+static uint64_t fuzz_state = 0x9e3779b97f4a7c15ULL;
+
+static uint64_t next(void)
+{
+	fuzz_state ^= fuzz_state << 13;
+	fuzz_state ^= fuzz_state >> 7;
+	fuzz_state ^= fuzz_state << 17;
+	return fuzz_state;
+}
+
+/* Random calls 36..42 with arguments from a hostile pool (and live ids and the real
+ * irq now and then). InterruptWait is only made where it cannot block for ever. Every
+ * call must return a result or an errno; the process must end normally and the harness
+ * then finds the source released and nothing leaked. */
+static int fuzz(void)
+{
+	int fails = map_rtc();
+	static const uint64_t pool[] = {
+		0, 1, 2, 10, 11, 95, 96, 97, 1023, 4096, 0x1000, 0x101000, 0x80000000,
+		0x80200000, 0xc000000, 0x3000000000, 0x3f00000000, 0x3ffffffffc, 0x4000000000,
+		0xffffffffffffff00, (uint64_t)-1, 0x100000000, 0x1000000000,
+	};
+	struct sigevent ev[4];
+	SIGEV_INTR_INIT(&ev[0]);
+	SIGEV_NONE_INIT(&ev[1]);
+	SIGEV_PULSE_INIT(&ev[2], 1, 10, 1, 0);
+	ev[3].sigev_notify = 42;
+	int ids[8] = { 0 }, nids = 0;
+	unsigned long results[3] = { 0 };	/* >= 0, EINVAL, other errno */
+	for (int i = 0; i < FUZZ_CALLS; i++) {
+		uint64_t a[3];
+		for (int k = 0; k < 3; k++) {
+			uint64_t c = next() % 8;
+			a[k] = c == 0 ? next() : c == 1 ? (uint64_t)irq : c == 2 && nids ?
+			       (uint64_t)ids[next() % nids] : pool[next() % (sizeof pool / sizeof pool[0])];
+		}
+		long r;
+		switch (next() % 7) {
+		case 0:
+			r = InterruptAttachEvent_r((int)a[0], next() % 2 ? &ev[next() % 4] :
+						   (const struct sigevent *)a[1], (unsigned)(next() % 4 ? 0 : a[2]));
+			break;
+		case 1:
+			r = InterruptAttachThread_r((int)a[0], (unsigned)(next() % 4 ? 0 : a[1]));
+			break;
+		case 2:
+			r = InterruptDetach_r((int)a[0]);
+			break;
+		case 3:
+			if ((int)a[0] == 0 && a[1] == 0)
+				a[0] = 1;	/* would block for ever */
+			r = InterruptWait_r((int)a[0], (const uint64_t *)a[1]);
+			break;
+		case 4:
+			r = InterruptMask_r((int)a[0], (int)a[1]);
+			break;
+		case 5:
+			r = InterruptUnmask_r((int)a[0], (int)a[1]);
+			break;
+		default:
+			r = KerMapPhys_r(a[0], (size_t)a[1]);
+			break;
+		}
+		results[r >= 0 ? 0 : r == -EINVAL ? 1 : 2]++;
+		if (r > 0 && r < 0x40000000 && nids < 8)	/* an attach: an id to reuse */
+			ids[nids++] = (int)r;
+	}
+	qs_printf("uintr: fuzz: %d calls: %ld results, %ld EINVAL, %ld other errors\n", FUZZ_CALLS,
+		  (long)results[0], (long)results[1], (long)results[2]);
+	return fails;	/* attachments left behind go with the process */
+}
+
 static uint64_t median(uint64_t *v, int n)
 {
 	for (int i = 1; i < n; i++)
@@ -286,6 +404,10 @@ int main(long arg)
 		return kill_waiter();
 	case 4:
 		return bench();
+	case 5:
+		return shared();
+	case 6:
+		return fuzz();
 	default:
 		return 99;
 	}

@@ -406,7 +406,7 @@ long kcall_interrupt_wait(const uint64_t *a)
 	struct twait tw;
 	if (!io_privileged())
 		return -EPERM;
-	if (a[0] != 0 || a[1] != 0)
+	if ((int)a[0] != 0 || a[1] != 0)
 		return -EINVAL;
 	twait_init(&tw, STATE_INTR, intr_wait_cancel, NULL);
 	unsigned long s = local_irq_save();

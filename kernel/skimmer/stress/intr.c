@@ -4,8 +4,10 @@
  * real alarms taken with InterruptWait (SIGEV_INTR) and ROUNDS as pulses through
  * MsgReceive, then a process killed while a thread of it is blocked in InterruptWait.
  * After each, the RTC's source must be released: no attachment, masked (priority 0), no
- * mask count, routed nowhere. The no-leaks check covers the attachments. Each run goes
- * on another hart, so sources are routed to different harts in turn.
+ * mask count, routed nowhere. Then one source shared by two attachments, delivered to a
+ * thread of another hart than the one it is routed to, and a fuzz of the calls. The
+ * no-leaks check covers the attachments. Each run goes on another hart, so the source
+ * is routed to different harts in turn.
  */
 #include <skimmer/thread2.h>
 #include <skimmer/proc.h>
@@ -18,7 +20,7 @@ extern struct fdt_info bootinfo;
 
 #define ROUNDS 20	/* uintr's */
 
-enum { M_CONFORM, M_INTR, M_PULSE, M_KILL, M_BENCH };
+enum { M_CONFORM, M_INTR, M_PULSE, M_KILL, M_BENCH, M_SHARED, M_FUZZ };
 
 /* main's argument for uintr: see there. */
 static long uintr_arg(int mode)
@@ -34,6 +36,17 @@ static bool released(const char *name)
 		  ii.ii_cpu == -1 && ii.ii_mask == 0 && ii.ii_prio == 0;
 	return selftest_check(name, ok, "(attachments %d, cpu %d, masks %d, priority %u)",
 			      ii.ii_nattach, ii.ii_cpu, ii.ii_mask, ii.ii_prio);
+}
+
+/* No source of the PLIC has an attachment left (the fuzz attaches to many). */
+static bool all_released(const char *name)
+{
+	struct intr_info ii;
+	uint32_t busy = 0;
+	for (uint32_t irq = 1; intr_source_info(irq, &ii); irq++)
+		if (ii.ii_nattach || ii.ii_mask || ii.ii_prio || ii.ii_cpu != -1)
+			busy = busy ? busy : irq;
+	return selftest_check(name, busy == 0, "(first busy source %u)", busy);
 }
 
 /* Run uintr in mode on cpu; true if it ended with status want. *waited: whether the
@@ -88,6 +101,12 @@ bool intr_run(void)
 	CHECK(run_uintr(M_KILL, 1 % ncpus, 9, "intr-kill-while-in-interruptwait", &waited));
 	CHECK(selftest_check("intr-waiter-was-blocked-in-state-intr", waited, NULL));
 	CHECK(released("intr-released-after-kill"));
+	/* Routed to the main thread's hart, delivered to a thread on the next one. */
+	CHECK(run_uintr(M_SHARED, 2 % ncpus, 0, "intr-shared-source", NULL));
+	CHECK(released("intr-released-after-shared"));
+	CHECK(run_uintr(M_FUZZ, 3 % ncpus, 0, "intr-fuzz", NULL));
+	CHECK(released("intr-released-after-fuzz"));
+	CHECK(all_released("intr-every-source-released"));
 #undef CHECK
 	kprintf("intr: %d/%d checks, %s\n", pass, n, pass == n ? "PASS" : "FAIL");
 	return pass == n;
