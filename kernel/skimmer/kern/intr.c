@@ -15,6 +15,11 @@
  *   unmasks, QNX style) and delivers: SIGEV_INTR to the attaching thread (intr_post, on
  *   that thread's hart with interrupts off, no lock), SIGEV_PULSE through event_deliver
  *   once intr_lock is dropped.
+ * - The fast path: a source whose one attachment is a SIGEV_INTR thread of the hart it
+ *   is routed to has that thread published in is_fast. The handler then posts to it
+ *   itself (it is a thread of this hart, alive: see intr_handle) and counts the mask in
+ *   is_kmask instead; whoever next takes intr_lock for the source settles is_kmask into
+ *   that attachment's masks (intr_settle) before it looks at them.
  * - Priority writes race only with the handler's "pending, then priority 0": intr_apply
  *   opens the source, then looks at is_pending again and closes it if an interrupt came
  *   meanwhile, so the source never stays open under a pending interrupt.
@@ -56,6 +61,8 @@ struct intr_src {
 	int is_mask;			/* masks the attachments hold, summed */
 	/* Atomics: */
 	uint32_t is_pending;		/* taken by the handler, masked, not yet delivered */
+	uint32_t is_kmask;		/* delivered by the fast path, mask not yet settled */
+	struct thread *is_fast;		/* written under intr_lock: the fast path's thread */
 	uint64_t is_count;		/* interrupts taken */
 	struct hartwork is_work;	/* delivery, on the hart that took it */
 };
@@ -111,40 +118,90 @@ void intr_init(void)
 }
 
 /* Set the source's priority from its state (see the design note). intr_lock held. */
+static bool intr_taken(struct intr_src *is)
+{
+	return __atomic_load_n(&is->is_pending, __ATOMIC_SEQ_CST) != 0 ||
+	       __atomic_load_n(&is->is_kmask, __ATOMIC_SEQ_CST) != 0;
+}
+
 static void intr_apply(struct intr_src *is)
 {
-	bool open = is->is_nattach > 0 && is->is_mask == 0 &&
-		    __atomic_load_n(&is->is_pending, __ATOMIC_SEQ_CST) == 0;
+	bool open = is->is_nattach > 0 && is->is_mask == 0 && !intr_taken(is);
 	plic_set_priority(is->is_irq, open ? 1 : 0);
 	/* The handler counts first and writes 0 after: if it counted after our look, its
 	 * 0 lands after our 1; if before, we see it here. */
-	if (open && __atomic_load_n(&is->is_pending, __ATOMIC_SEQ_CST) != 0)
+	if (open && intr_taken(is))
 		plic_set_priority(is->is_irq, 0);
 }
 
+/* The fast path's masks become the masks of the attachment it delivered to (the only
+ * one: is_fast is cleared, under this lock, before a second comes or it goes). intr_lock
+ * held. */
+static void intr_settle(struct intr_src *is)
+{
+	uint32_t n = __atomic_exchange_n(&is->is_kmask, 0, __ATOMIC_SEQ_CST);
+	if (n == 0)
+		return;
+	struct intr_attach *ia = list_entry(list_first(&is->is_attach), struct intr_attach, ia_link);
+	KASSERT(is->is_nattach == 1, "intr %u: fast-path masks with %d attachments", is->is_irq,
+		is->is_nattach);
+	ia->ia_masks += (int)n;
+	is->is_mask += (int)n;
+}
+
+/* Publish the fast path's thread, or none: after every change to the attachments, with
+ * the masks settled. intr_lock held. */
+static void intr_update_fast(struct intr_src *is)
+{
+	struct thread *td = NULL;
+	if (is->is_nattach == 1) {
+		struct intr_attach *ia = list_entry(list_first(&is->is_attach), struct intr_attach,
+						    ia_link);
+		if (ia->ia_ev.sigev_notify == SIGEV_INTR && ia->ia_td->td_gd->gd_cpuid == is->is_cpu)
+			td = ia->ia_td;
+	}
+	__atomic_store_n(&is->is_fast, td, __ATOMIC_SEQ_CST);
+}
+
 /* --- The interrupt path -------------------------------------------------------------------- */
+
+/* On td's hart, interrupts off, td known to be live: the SIGEV_INTR arrives. */
+static void intr_post_live(struct thread *td)
+{
+	struct twait *tw = td->td_wait;
+	if (tw && !tw->tw_done && tw->tw_state == STATE_INTR)
+		twait_wake(tw, 0);
+	else
+		td->td_intr_pending = true;
+}
+
 
 void intr_handle(uint32_t irq)
 {
 	if (unlikely(srcs == NULL || irq > ndev))
 		return;
 	struct intr_src *is = &srcs[irq];
+	__atomic_fetch_add(&is->is_count, 1, __ATOMIC_RELAXED);
+	/* is_fast is a thread of this hart (intr_update_fast): it cannot end while we run,
+	 * and before it ends it takes intr_lock, which clears is_fast or follows whoever
+	 * cleared it, so a non-NULL value read here is a live thread. */
+	struct thread *td = __atomic_load_n(&is->is_fast, __ATOMIC_SEQ_CST);
+	if (td) {
+		__atomic_fetch_add(&is->is_kmask, 1, __ATOMIC_SEQ_CST);
+		plic_set_priority(irq, 0);
+		intr_post_live(td);
+		return;
+	}
 	__atomic_fetch_add(&is->is_pending, 1, __ATOMIC_SEQ_CST);
 	plic_set_priority(irq, 0);
-	__atomic_fetch_add(&is->is_count, 1, __ATOMIC_RELAXED);
 	hartwork_queue(&is->is_work, mycpu()->gd_cpuid);
 }
 
-/* On td's hart, interrupts off: the SIGEV_INTR arrives. */
+/* The same for a td that may have ended meanwhile. */
 static void intr_post_local(struct thread *td, uint32_t id)
 {
-	if (!lwkt_thread_alive(td, id))
-		return;
-	struct twait *tw = td->td_wait;
-	if (tw && !tw->tw_done && tw->tw_state == STATE_INTR)
-		twait_wake(tw, 0);
-	else
-		td->td_intr_pending = true;
+	if (lwkt_thread_alive(td, id))
+		intr_post_live(td);
 }
 
 static void intr_post_remote(void *a, void *b)
@@ -171,7 +228,9 @@ void intr_post(struct thread *td, uint32_t id)
 /* The source's hartwork: thread context on the hart that took the interrupt. What is to
  * be delivered is noted under intr_lock and delivered after it: a post to another hart
  * may wait for room in an IPIQ ring, which must never happen with a lock held that a
- * hart could be spinning on with interrupts off. */
+ * hart could be spinning on with interrupts off. Only a SIGEV_INTR for a thread of this
+ * hart is posted at once (interrupts are off under the lock, and the attachment keeps
+ * the thread alive). */
 static void intr_work(struct hartwork *hw)
 {
 	struct intr_src *is = container_of(hw, struct intr_src, is_work);
@@ -183,12 +242,18 @@ static void intr_work(struct hartwork *hw)
 	} ev[INTR_MAX_PER_SRC];
 	int nev = 0;
 	unsigned long s = spin_lock_irqsave(&intr_lock);
+	intr_settle(is);
 	if (__atomic_exchange_n(&is->is_pending, 0, __ATOMIC_SEQ_CST) != 0) {
 		struct list *it;
 		list_foreach(it, &is->is_attach) {
 			struct intr_attach *ia = list_entry(it, struct intr_attach, ia_link);
 			ia->ia_masks++;		/* the kernel masks at delivery; the driver unmasks */
 			is->is_mask++;
+			if (ia->ia_ev.sigev_notify == SIGEV_INTR && ia->ia_td->td_gd == mycpu()) {
+				/* A thread of this hart: live while attached, and no IPIQ. */
+				intr_post_live(ia->ia_td);
+				continue;
+			}
 			if (ia->ia_ev.sigev_notify == SIGEV_NONE || nev == INTR_MAX_PER_SRC)
 				continue;
 			ev[nev] = (struct delivery){ ia->ia_ev, ia->ia_pid, ia->ia_tdid, ia->ia_td,
@@ -245,12 +310,14 @@ static long intr_attach(int irq, const struct sigevent *ev, unsigned flags)
 		return id;
 	}
 	ia->ia_id = id;
+	intr_settle(is);	/* masks from before us are not ours */
 	list_insert_tail(&is->is_attach, &ia->ia_link);
 	list_insert_tail(&intr_all, &ia->ia_all);
 	if (is->is_nattach++ == 0) {
 		is->is_cpu = td->td_gd->gd_cpuid;
 		plic_enable(is->is_irq, is->is_cpu, true);
 	}
+	intr_update_fast(is);
 	intr_apply(is);
 	spin_unlock_irqrestore(&intr_lock, s);
 	return id;
@@ -288,6 +355,7 @@ long kcall_interrupt_attach_thread(const uint64_t *a)
 static void intr_release_locked(struct intr_attach *ia)
 {
 	struct intr_src *is = ia->ia_src;
+	intr_settle(is);
 	is->is_mask -= ia->ia_masks;
 	KASSERT(is->is_mask >= 0, "intr %u: mask count %d", is->is_irq, is->is_mask);
 	list_remove(&ia->ia_link);
@@ -297,6 +365,7 @@ static void intr_release_locked(struct intr_attach *ia)
 		plic_enable(is->is_irq, is->is_cpu, false);
 		is->is_cpu = -1;
 	}
+	intr_update_fast(is);
 	intr_apply(is);
 }
 
@@ -363,6 +432,8 @@ static long intr_mask(int irq, int id, int delta)
 	unsigned long s = spin_lock_irqsave(&intr_lock);
 	struct intr_attach *ia = attach_find_locked(id);
 	long r = -EINVAL;
+	if (ia)
+		intr_settle(ia->ia_src);
 	if (ia && (int)ia->ia_src->is_irq == irq && ia->ia_masks + delta >= 0) {
 		ia->ia_masks += delta;
 		ia->ia_src->is_mask += delta;
@@ -474,6 +545,7 @@ bool intr_source_info(uint32_t irq, struct intr_info *ii)
 		return false;
 	struct intr_src *is = &srcs[irq];
 	unsigned long s = spin_lock_irqsave(&intr_lock);
+	intr_settle(is);
 	ii->ii_nattach = is->is_nattach;
 	ii->ii_cpu = is->is_cpu;
 	ii->ii_mask = is->is_mask;
