@@ -11,6 +11,8 @@
  *	5 shared: main attaches SIGEV_NONE (the source is routed to its hart), a second
  *	  thread (on the next hart) takes ROUNDS alarms as SIGEV_INTR, unmasking both ids
  *	6 fuzz: FUZZ_CALLS random interrupt calls with hostile arguments, with privilege
+ *	7 bench, blocked: BENCH_N alarms 1 ms ahead, each waited for in InterruptWait (the
+ *	  kernel's probe measures them: stress/intr.c)
  * Exit status: the number of failed checks (mode 3: 9).
  */
 #include <sys/neutrino.h>
@@ -384,6 +386,19 @@ static int bench(void)
 	return fails;
 }
 
+static int bench_blocked(void)
+{
+	int fails = map_rtc();
+	int id = rtc ? InterruptAttachThread_r(irq, 0) : -1;
+	for (int i = 0; i < BENCH_N && id > 0; i++) {
+		rtc_alarm(rtc, rtc_now(rtc) + 1000000);
+		fails += InterruptWait_r(0, NULL) != 0;
+		fails += !alarm_done(id);
+	}
+	InterruptDetach_r(id);
+	return fails;
+}
+
 int main(long arg)
 {
 	int mode = (int)(arg & 0xf);
@@ -408,6 +423,8 @@ int main(long arg)
 		return shared();
 	case 6:
 		return fuzz();
+	case 7:
+		return bench_blocked();
 	default:
 		return 99;
 	}

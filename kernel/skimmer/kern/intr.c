@@ -94,6 +94,15 @@ static int srcs_order;
 
 static void intr_work(struct hartwork *hw);
 
+/* The bench probe (make bench): when the last device interrupt was taken, and for the
+ * last INTR_PROBE waits that an interrupt ended, the instructions from there to
+ * InterruptWait's return. Written by any hart, relaxed; read by the bench only, on a
+ * quiet machine. */
+#define INTR_PROBE 16
+static uint64_t probe_stamp;
+static uint64_t probe[INTR_PROBE];
+static uint32_t probe_n;
+
 void intr_init(void)
 {
 	uint32_t n = plic_ndev();
@@ -181,6 +190,7 @@ void intr_handle(uint32_t irq)
 	if (unlikely(srcs == NULL || irq > ndev))
 		return;
 	struct intr_src *is = &srcs[irq];
+	__atomic_store_n(&probe_stamp, cpu_cycles(), __ATOMIC_RELAXED);
 	__atomic_fetch_add(&is->is_count, 1, __ATOMIC_RELAXED);
 	/* is_fast is a thread of this hart (intr_update_fast): it cannot end while we run,
 	 * and before it ends it takes intr_lock, which clears is_fast or follows whoever
@@ -491,7 +501,12 @@ long kcall_interrupt_wait(const uint64_t *a)
 		local_irq_restore(s);
 		return err;
 	}
-	return twait_block(&tw, NULL, s);
+	err = twait_block(&tw, NULL, s);
+	if (err == 0) {
+		uint32_t n = __atomic_fetch_add(&probe_n, 1, __ATOMIC_RELAXED);
+		probe[n % INTR_PROBE] = cpu_cycles() - __atomic_load_n(&probe_stamp, __ATOMIC_RELAXED);
+	}
+	return err;
 }
 
 /* --- Device registers ---------------------------------------------------------------------- */
@@ -538,6 +553,15 @@ long kcall_map_phys(const uint64_t *a)
 }
 
 /* --- For the self-tests -------------------------------------------------------------------- */
+
+int intr_probe_take(uint64_t *out, int max)
+{
+	uint32_t n = __atomic_exchange_n(&probe_n, 0, __ATOMIC_RELAXED);
+	int k = (int)MIN(n, (uint32_t)MIN(max, INTR_PROBE));
+	for (int i = 0; i < k; i++)
+		out[i] = probe[(n - k + i) % INTR_PROBE];
+	return k;
+}
 
 bool intr_source_info(uint32_t irq, struct intr_info *ii)
 {

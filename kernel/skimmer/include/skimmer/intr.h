@@ -39,5 +39,8 @@ struct intr_info {
 	int ii_waiting;		/* attached threads blocked in InterruptWait (STATE_INTR) */
 };
 bool intr_source_info(uint32_t irq, struct intr_info *ii);
+/* The bench probe: the latest (up to max) instruction counts from a device interrupt's
+ * claim to the InterruptWait it ended returning; they are forgotten. Returns how many. */
+int intr_probe_take(uint64_t *out, int max);
 
 #endif
