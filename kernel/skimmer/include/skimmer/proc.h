@@ -7,6 +7,7 @@
 #include <skimmer/idtable.h>
 #include <skimmer/spinlock.h>
 #include <arch/pmap.h>
+#include <skimmer/sync.h>
 
 struct conn;
 
@@ -59,6 +60,7 @@ struct proc {
 	bool p_killed;			/* a fault ends every thread (p_how, p_status set) */
 	int p_home_cpu;			/* the main thread's hart; thread n goes n-1 after */
 	struct spinlock p_vmlock;	/* serialises changes to p_pmap between threads */
+	struct sync_table p_sync;	/* mutexes, condvars, semaphores (kern/sync.c) */
 };
 
 /* The live process with this pid (0: the caller's), or NULL. The caller must hold
