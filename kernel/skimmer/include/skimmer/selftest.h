@@ -26,6 +26,7 @@ bool ustorm_run(void);
 bool chanstorm_run(void);
 bool fastpath_run(void);
 bool boost_run(void);
+bool sync_run(void);
 bool fpu_run(void);
 
 /* Report one check: prints "check NAME: PASS|FAIL[ detail]" and returns ok. */
