@@ -483,16 +483,29 @@ static unsigned long median(unsigned long *v, int n)
 static sync_t bm, bsem, bsem2;
 static volatile int bstop;
 
-/* The partner of the hand-over benchmark: take the mutex each time it is offered. */
+/* The partner of the mutex ping-pong: on each offer, say so, then take the mutex (it
+ * waits for it: main holds it) and give it back. */
 static void *ping(void *arg)
 {
 	for (;;) {
 		qs_sem_wait(&bsem);
 		if (bstop)
 			break;
-		qs_mutex_lock(&bm);
 		qs_sem_post(&bsem2);
-		qs_mutex_unlock(&bm);	/* to main, who waits for it */
+		qs_mutex_lock(&bm);
+		qs_mutex_unlock(&bm);
+	}
+	return NULL;
+}
+
+/* The partner of the semaphore ping-pong. */
+static void *pong(void *arg)
+{
+	for (;;) {
+		qs_sem_wait(&bsem);
+		if (bstop)
+			break;
+		qs_sem_post(&bsem2);
 	}
 	return NULL;
 }
@@ -516,7 +529,7 @@ static int bench(void)
 	long k = KerThreadKcalls() - k0 - 1;
 	qs_printf("bench sync_mutex_uncontended %lu insns\n", median(b, BATCHES));
 	qs_printf("bench sync_mutex_uncontended_kcalls %ld calls\n", k);
-	/* Semaphore post -> wait on one hart: the waiter is at a higher priority. */
+	/* A post and a wait that does not block (one kernel call each). */
 	for (int j = 0; j < BATCHES; j++) {
 		unsigned long t0 = cycles();
 		for (int i = 0; i < PER_BATCH; i++) {
@@ -526,22 +539,41 @@ static int bench(void)
 		b[j] = (cycles() - t0) / PER_BATCH;
 	}
 	qs_printf("bench sync_sem_post_wait_nowake %lu insns\n", median(b, BATCHES));
-	/* Hand-over: main holds bm, the partner (same hart, same priority) queues on it
-	 * and gets it at main's unlock, then gives it back. One round = a contended lock
-	 * and unlock on each side. */
-	if (thread_here(ping, NULL, 0) < 0)
+	/* Semaphore ping-pong with a partner on this hart at our priority: each half is a
+	 * post that wakes a waiter, then a wait that blocks and switches to it. */
+	if (thread_here(pong, NULL, 0) < 0)
 		return 1;
 	for (int j = 0; j < BATCHES; j++) {
 		unsigned long t0 = cycles();
-		for (int i = 0; i < PER_BATCH / 10; i++) {
-			qs_mutex_lock(&bm);
-			qs_sem_post(&bsem);	/* partner runs when we block */
-			qs_sem_wait(&bsem2);	/* blocks: partner locks (queues), posts */
-			qs_mutex_unlock(&bm);	/* hand-over to the partner */
+		for (int i = 0; i < PER_BATCH; i++) {
+			qs_sem_post(&bsem);
+			qs_sem_wait(&bsem2);
 		}
-		b[j] = (cycles() - t0) / (PER_BATCH / 10);
+		b[j] = (cycles() - t0) / (2 * PER_BATCH);
 	}
-	qs_printf("bench sync_mutex_handover_round %lu insns\n", median(b, BATCHES));
+	qs_printf("bench sync_sem_post_wait_wake %lu insns\n", median(b, BATCHES));
+	bstop = 1;
+	qs_sem_post(&bsem);
+	spin(100000);
+	bstop = 0;
+	/* Mutex ping-pong: main holds bm while the partner queues on it; each unlock hands
+	 * it over (kernel), each lock then waits for it. Per hand-over: a contended lock
+	 * and unlock, a switch, and one semaphore post/wait pair. */
+	if (thread_here(ping, NULL, 0) < 0)
+		return 1;
+	qs_mutex_lock(&bm);
+	for (int j = 0; j < BATCHES; j++) {
+		unsigned long t0 = cycles();
+		for (int i = 0; i < PER_BATCH; i++) {
+			qs_sem_post(&bsem);	/* offer */
+			qs_sem_wait(&bsem2);	/* the partner runs, queues on bm */
+			qs_mutex_unlock(&bm);	/* hand-over */
+			qs_mutex_lock(&bm);	/* waits for the partner's unlock */
+		}
+		b[j] = (cycles() - t0) / (2 * PER_BATCH);
+	}
+	qs_mutex_unlock(&bm);
+	qs_printf("bench sync_mutex_handover %lu insns\n", median(b, BATCHES));
 	bstop = 1;
 	qs_sem_post(&bsem);
 	return 0;
