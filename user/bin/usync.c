@@ -325,7 +325,7 @@ static void *pi_low(void *arg)
 		MsgSend(pcoid, "x", 1, &r, 1);
 	} else {
 		qs_sem_post(&ps1);	/* main preempts us here */
-		spin(2000000);
+		spin(500000);
 	}
 	qs_mutex_unlock(&pm);
 	return NULL;
@@ -336,14 +336,14 @@ static void *pi_server(void *arg)
 	char b[4];
 	int rcvid = MsgReceive(pchid, b, sizeof b, NULL);
 	qs_sem_post(&ps1);		/* the client is REPLY-blocked, holding pm */
-	spin(2000000);			/* the work */
+	spin(500000);			/* the work */
 	MsgReply(rcvid, 0, "y", 1);
 	return NULL;
 }
 
 static void *pi_med(void *arg)
 {
-	spin(20000000);
+	spin(4000000);			/* longer than low's and the server's work */
 	med_at = __atomic_add_fetch(&seq, 1, __ATOMIC_SEQ_CST);
 	qs_sem_post(&pdone);
 	return NULL;
