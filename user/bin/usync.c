@@ -9,7 +9,10 @@
  *      the mutex (4: a _NTO_CHF_FIXED_PRIORITY channel, so the chain stops there);
  *   5: stress: threads (parameter & 0xff) x rounds (parameter >> 8) on a checked
  *      counter under one mutex and a condvar producer/consumer queue; exits 0 on PASS;
- *   6: benchmarks (bench lines), exits 0. */
+ *   6: benchmarks (bench lines), exits 0;
+ *   7, 8: a server thread blocked on a mutex that a low thread holds gets a high client's
+ *      send-time boost, which must reach the low thread (8: a FIXED_PRIORITY channel, no
+ *      boost); exits 1 if the client finished before the medium thread, 2 if after. */
 #include <sys/neutrino.h>
 #include "qsys.h"
 #include "qsync.h"
@@ -119,6 +122,14 @@ static void *block_forever(void *arg)
 	return NULL;
 }
 
+/* Wait until a thread has queued on m (it may run on another hart, or on ours at our
+ * priority, given a time slice). */
+static void queued(sync_t *m)
+{
+	while (!(__atomic_load_n(&m->__owner, __ATOMIC_ACQUIRE) & _NTO_SYNC_WAITING))
+		;
+}
+
 /* Wait until tid's THREAD_DEATH pulse arrives on chid. */
 static int death_of(int chid, int tid)
 {
@@ -215,9 +226,7 @@ static int conformance(void)
 	flag = 0;
 	int tid = spawn(wait_m1, NULL, 0);
 	qs_sem_wait(&s1);
-	spin(200000);			/* let it queue (it must, sooner or later) */
-	for (int i = 0; i < 100 && !(m1.__owner & _NTO_SYNC_WAITING); i++)
-		spin(100000);
+	queued(&m1);			/* (a kernel that never queues it hangs here) */
 	ok &= CHECK_EQ("sync-waiter-sets-waiting-bit", (m1.__owner & _NTO_SYNC_WAITING) != 0, 1);
 	ok &= CHECK_EQ("sync-destroy-with-waiters-ebusy", SyncDestroy_r(&m1), -EBUSY);
 	ok &= CHECK_EQ("sync-unlock-hands-over", qs_mutex_unlock(&m1), 0);
@@ -283,8 +292,7 @@ static int conformance(void)
 	qs_sem_wait(&s1);		/* it holds m3 */
 	spawn(wait_m3, NULL, 0);
 	qs_sem_wait(&s1);
-	for (int i = 0; i < 100 && !(m3.__owner & _NTO_SYNC_WAITING); i++)
-		spin(100000);
+	queued(&m3);
 	qs_sem_post(&s2);		/* the holder ends with a waiter queued */
 	death_of(chid, tid);
 	qs_sem_wait(&s2);
@@ -295,8 +303,7 @@ static int conformance(void)
 	qs_mutex_lock(&m1);
 	tid = spawn(block_forever, &m1, 0);
 	qs_sem_wait(&s1);
-	for (int i = 0; i < 100 && !(m1.__owner & _NTO_SYNC_WAITING); i++)
-		spin(100000);
+	queued(&m1);
 	ok &= CHECK_EQ("sync-kill-waiter", ThreadDestroy_r(tid, -1, NULL), 0);
 	death_of(chid, tid);
 	ok &= CHECK_EQ("sync-killed-waiter-gone-unlock", qs_mutex_unlock(&m1), 0);
@@ -356,6 +363,61 @@ static void *pi_high(void *arg)
 	qs_mutex_unlock(&pm);
 	qs_sem_post(&pdone);
 	return NULL;
+}
+
+/* Modes 7, 8: the server thread is blocked on pm (held by low) when a high client
+ * sends to its channel: the send-time boost must go on through the mutex to low. */
+static volatile int client_at;
+
+static void *pi_low_waits(void *arg)
+{
+	qs_mutex_lock(&pm);
+	while (!(__atomic_load_n(&pm.__owner, __ATOMIC_RELAXED) & _NTO_SYNC_WAITING))
+		;			/* the server queues on pm (on a time slice) */
+	qs_sem_post(&ps1);		/* main preempts us here */
+	spin(500000);
+	qs_mutex_unlock(&pm);
+	return NULL;
+}
+
+static void *pi_mutex_server(void *arg)
+{
+	char b[4];
+	pchid = ChannelCreate((unsigned)(long)arg);	/* we are its server from now on */
+	qs_mutex_lock(&pm);
+	int rcvid = MsgReceive(pchid, b, sizeof b, NULL);
+	MsgReply(rcvid, 0, "y", 1);
+	qs_mutex_unlock(&pm);
+	return NULL;
+}
+
+static void *pi_client(void *arg)
+{
+	char r;
+	int coid = ConnectAttach(0, 0, pchid, 0, 0);
+	MsgSend(coid, "x", 1, &r, 1);
+	client_at = __atomic_add_fetch(&seq, 1, __ATOMIC_SEQ_CST);
+	qs_sem_post(&pdone);
+	return NULL;
+}
+
+static int boost_through_mutex(int mode)
+{
+	qs_mutex_init(&pm, PTHREAD_PRIO_INHERIT, 0);
+	qs_sem_init(&ps1, 0);
+	qs_sem_init(&pdone, 0);
+	if (thread_here(pi_low_waits, NULL, 10) < 0 ||
+	    thread_here(pi_mutex_server, (void *)(long)(mode == 8 ? _NTO_CHF_FIXED_PRIORITY : 0),
+			10) < 0)
+		return 11;
+	qs_sem_wait(&ps1);		/* low holds pm, the server waits for it */
+	if (thread_here(pi_med, NULL, 50) < 0 || thread_here(pi_client, NULL, 80) < 0)
+		return 12;
+	qs_sem_wait(&pdone);
+	qs_sem_wait(&pdone);
+	qs_printf("usync: send boost through a mutex, mode %d: the client finished %s medium\n",
+		  mode, client_at < med_at ? "before" : "after");
+	return client_at < med_at ? 1 : 2;
 }
 
 /* main runs at 100 on its hart; low 10, medium 50, high 80 (the server 5) all there. */
@@ -602,6 +664,10 @@ int main(long arg)
 		break;
 	case 6:
 		status = bench();
+		break;
+	case 7:
+	case 8:
+		status = boost_through_mutex(mode);
 		break;
 	}
 	/* The process's status is its last thread's: end them all with ours. */

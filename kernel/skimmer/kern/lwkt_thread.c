@@ -22,6 +22,7 @@
 #include <skimmer/ipiq.h>
 #include <skimmer/spinlock.h>
 #include <skimmer/sync.h>
+#include <sys/neutrino.h>
 #include <arch/switch.h>
 
 #define KSTACK_SIZE (CONFIG_KSTACK_PAGES * PAGE_SIZE)
@@ -393,8 +394,12 @@ bool lwkt_thread_alive(struct thread *td, uint32_t id)
 /* lwkt_boost on td's own hart (interrupts off). */
 static void boost_local(struct thread *td, uint32_t id, int pri)
 {
-	if (lwkt_thread_alive(td, id) && td->td_msgpri < pri)
+	if (lwkt_thread_alive(td, id) && td->td_msgpri < pri) {
 		lwkt_setpri_local(td, pri);
+		/* Blocked on a mutex: the boost goes on to its owner (sync.c). */
+		if (td->td_wait && td->td_wait->tw_state == STATE_MUTEX)
+			hartwork_queue(&td->td_synchw, td->td_gd->gd_cpuid);
+	}
 }
 
 static void boost_remote(void *a, void *b)

@@ -345,8 +345,36 @@ static void mutex_waiters_changed(struct ksync *ks, struct kicks *k)
 		pi_refresh_locked(ks->ks_owner, k);
 }
 
-/* td_synchw: td, blocked in a message call, was raised by a mutex boost: raise the
- * channel's server too (the send-time boost's rule). td's hart, its work thread. */
+/* td, blocked on a mutex, was raised by a send-time boost (lwkt_boost): requeue it at
+ * its new priority and pass that on to the owner. Thread context. */
+static void boosted_waiter(struct thread *td)
+{
+	struct proc *p = td->td_proc;
+	struct kicks k = { 0 };
+	unsigned long s = sync_lock(p);
+	struct sync_wait *sw = td->td_syncwait;
+	if (sw && sw->sw_queued && td->td_msgpri > sw->sw_ownpri) {
+		struct ksync *ks = sw->sw_tw.tw_obj;
+		sw->sw_ownpri = td->td_msgpri;
+		int key = MAX(sw->sw_ownpri, td->td_mtxpri_want);
+		if (key != sw->sw_tw.tw_pri) {
+			waiter_remove(sw);
+			sw->sw_tw.tw_pri = key;
+			waiter_insert(ks, sw);
+			if (!ks->ks_noinherit && ks->ks_owner)
+				pi_refresh_locked(ks->ks_owner, &k);
+		}
+	}
+	spin_unlock(&p->p_sync.st_lock);
+	kicks_send(&k);
+	local_irq_restore(s);
+	crit_exit();
+}
+
+/* td_synchw, on td's hart in its work thread (td has not ended: sync_thread_exit takes
+ * it off the queue). td was raised while blocked: in a message call by a mutex boost,
+ * so the channel's server is raised too (the send-time boost's rule); or on a mutex by
+ * a send-time boost, which goes on to the mutex's owner. */
 void sync_chain_work(struct hartwork *hw)
 {
 	struct thread *td = container_of(hw, struct thread, td_synchw);
@@ -355,6 +383,7 @@ void sync_chain_work(struct hartwork *hw)
 	int srv_cpu = 0, pri = 0;
 	unsigned long s = local_irq_save();	/* td cannot move on while we look */
 	struct ipc_wait *w = td->td_ipc;
+	bool on_mutex = td->td_wait && td->td_wait->tw_state == STATE_MUTEX && td->td_proc;
 	if (!(td->td_flags & TDF_EXITING) && w && w->iw_chan &&
 	    (w->iw_state == IPC_SEND || w->iw_state == IPC_REPLY)) {
 		struct channel *ch = w->iw_chan;	/* held by the call in progress */
@@ -372,6 +401,8 @@ void sync_chain_work(struct hartwork *hw)
 	local_irq_restore(s);
 	if (srv)
 		lwkt_boost(srv, srv_id, srv_cpu, pri);
+	if (on_mutex)
+		boosted_waiter(td);
 }
 
 /* --- Mutexes ------------------------------------------------------------------------------- */
