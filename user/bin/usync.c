@@ -115,6 +115,30 @@ static void *cond_waiter(void *arg)
 	return NULL;
 }
 
+static sync_t cvp;
+static volatile int first_woken;
+
+static void *cond_prio_waiter(void *arg)
+{
+	qs_mutex_lock(&m1);
+	qs_sem_post(&s1);		/* main preempts us, then waits for m1 */
+	qs_cond_wait(&cvp, &m1);	/* releases m1 to main */
+	if (!first_woken)
+		first_woken = (int)(long)arg;
+	qs_mutex_unlock(&m1);
+	qs_sem_post(&s2);
+	return NULL;
+}
+
+/* Queue a waiter at pri on cvp (on our hart, so it runs only when we block). */
+static void cond_queue(int pri)
+{
+	thread_here(cond_prio_waiter, (void *)(long)pri, pri);
+	qs_sem_wait(&s1);
+	qs_mutex_lock(&m1);		/* ours once it waits */
+	qs_mutex_unlock(&m1);
+}
+
 static void *block_forever(void *arg)
 {
 	qs_sem_post(&s1);
@@ -255,6 +279,18 @@ static int conformance(void)
 	qs_sem_wait(&s2);
 	ok &= CHECK_EQ("sync-condwait-woken-with-mutex", flag, 2);
 	ok &= CHECK_EQ("sync-condwait-result", got_err, 0);
+	/* Signal wakes by priority: 20 queues first, then 30; one signal wakes 30. */
+	qs_cond_init(&cvp);
+	first_woken = 0;
+	cond_queue(20);
+	cond_queue(30);
+	qs_mutex_lock(&m1);
+	ok &= CHECK_EQ("sync-signal-one", qs_cond_signal(&cvp), 0);
+	qs_mutex_unlock(&m1);
+	qs_sem_wait(&s2);
+	ok &= CHECK_EQ("sync-signal-wakes-highest-first", first_woken, 30);
+	qs_cond_signal(&cvp);
+	qs_sem_wait(&s2);
 	sync_t scv = PTHREAD_COND_INITIALIZER;
 	ok &= CHECK_EQ("sync-static-cond-signal", qs_cond_signal(&scv), 0);
 	ok &= CHECK_EQ("sync-static-cond-became-cond", scv.__owner, _NTO_SYNC_COND);

@@ -809,19 +809,24 @@ long kcall_sync_condvar_wait(const uint64_t *a)
 		return r;
 	}
 	waiter_init(&sw, p, ks, STATE_CONDVAR);
-	waiter_insert(ks, &sw);
 	r = twait_prepare(&sw.sw_tw);
 	if (r) {
-		waiter_remove(&sw);
 		ks_put(p, ks);
 		sync_unlock(p, s);
-		return r;
+		return r;		/* (still holding the mutex) */
 	}
+	/* Queued only now, at the priority we keep without the mutex's boost (applied at
+	 * once: we are on our own hart). Interrupts are off: no cancel comes in between. */
 	mutex_release_locked(p, m, mown, &k);	/* checked above: cannot fail */
+	sw.sw_ownpri = td->td_msgpri;
+	sw.sw_tw.tw_pri = td->td_pri;
+	waiter_insert(ks, &sw);
 	spin_unlock(&p->p_sync.st_lock);
 	kicks_send(&k);
 	r = twait_block(&sw.sw_tw, NULL, s);
 	crit_exit();
+	if (td->td_flags & TDF_KILLED)
+		return -EINTR;		/* ending: not worth the mutex */
 	long e = mutex_lock(p, m);
 	if (e && e != -EOWNERDEAD)
 		return e;		/* killed meanwhile (EINTR): we end without it */
