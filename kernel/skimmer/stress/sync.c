@@ -5,7 +5,7 @@
  * a mutex and with a mutex held across a message call (REPLY-blocked on a server
  * thread), each also without inheritance (PTHREAD_PRIO_NONE, a FIXED_PRIORITY channel)
  * to show the check can fail; and a storm of sync.procs (4) processes x sync.threads (8)
- * threads x sync.rounds (2000) hammering a mutex-guarded counter and a condvar queue
+ * threads x sync.rounds (500) hammering a mutex-guarded counter and a condvar queue
  * across the harts. Quiet: the inversion rounds need their hart to themselves (their
  * order is set by strict priority on one hart, not by timing). The no-leaks check after
  * it covers the kernel sync objects, which the processes' ends free.
@@ -37,7 +37,7 @@ static bool run(long arg, int cpu, long *status)
 static bool storm(void)
 {
 	int procs = (int)bootarg_num("sync.procs", 4);
-	long threads = bootarg_num("sync.threads", 8), rounds = bootarg_num("sync.rounds", 2000);
+	long threads = bootarg_num("sync.threads", 8), rounds = bootarg_num("sync.rounds", 500);
 	struct lwkt_msg x[8];
 	struct proc *p[8];
 	int n = 0, good = 0;
