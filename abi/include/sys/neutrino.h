@@ -235,6 +235,52 @@ _Static_assert(offsetof(struct _thread_attr, __exitfunc) == 32, "struct _thread_
 #define _NTO_INTR_FLAGS_END		0x01	/* accepted; order among attachments is moot */
 #define _NTO_INTR_FLAGS_PROCESS		0x04	/* a pulse attachment outlives its thread */
 #define _NTO_INTR_FLAGS_TRK_MSK		0x08	/* accepted; masks are always tracked per id */
+/* --- Sync objects (SyncTypeCreate, SyncMutex*, SyncCondvar*, SyncSem*) ---------------------
+ * A sync_t lives in user memory. For a mutex, __owner is the owner's tid (0: free) with
+ * _NTO_SYNC_WAITING set while the kernel queues waiters: an uncontended lock is one
+ * compare-and-swap 0 -> tid and an unlock one tid -> 0, without the kernel; a failed swap
+ * calls SyncMutexLock / SyncMutexUnlock. __count holds a mutex's flags and recursion count,
+ * a semaphore's value. Other __owner values name the other kinds. Process-private only:
+ * the kernel finds the object by its address in the caller's process. */
+typedef struct _sync {
+	int		__count;	/* flags | recursion count; a semaphore's value */
+	unsigned	__owner;	/* owner tid | _NTO_SYNC_WAITING, or a kind below */
+} sync_t;
+_Static_assert(sizeof(sync_t) == 8, "sync_t is ABI");
+
+struct _sync_attr {
+	int		__protocol;	/* PTHREAD_PRIO_INHERIT (default) or PTHREAD_PRIO_NONE */
+	int		__flags;	/* mutex: _NTO_SYNC_NONRECURSIVE, _NTO_SYNC_NOERRORCHECK */
+	int		__prioceiling;	/* unused (PTHREAD_PRIO_PROTECT is not supported) */
+	int		__clockid;	/* condvar: the clock of timed waits */
+	int		__reserved[4];
+};
+_Static_assert(sizeof(struct _sync_attr) == 32, "struct _sync_attr is ABI");
+
+#define PTHREAD_PRIO_INHERIT		0
+#define PTHREAD_PRIO_NONE		1
+#define PTHREAD_PRIO_PROTECT		2
+
+/* __count flags */
+#define _NTO_SYNC_NONRECURSIVE		0x80000000
+#define _NTO_SYNC_NOERRORCHECK		0x40000000
+#define _NTO_SYNC_PRIOCEILING		0x20000000
+#define _NTO_SYNC_PRIONONE		0x10000000	/* no priority inheritance */
+#define _NTO_SYNC_COUNTMASK		0x0fffffff
+/* __owner values */
+#define _NTO_SYNC_MUTEX_FREE		0x00000000
+#define _NTO_SYNC_WAITING		0x80000000	/* the kernel has waiters queued */
+#define _NTO_SYNC_OWNER_MASK		0x7fffffff
+#define _NTO_SYNC_INITIALIZER		0xffffffff	/* static init: a free mutex or condvar */
+#define _NTO_SYNC_DESTROYED		0xfffffffe
+#define _NTO_SYNC_NAMED_SEM		0xfffffffd
+#define _NTO_SYNC_SEM			0xfffffffc
+#define _NTO_SYNC_COND			0xfffffffb
+#define _NTO_SYNC_SPIN			0xfffffffa
+#define _NTO_SYNC_DEAD			0xfffffff9
+
+#define PTHREAD_MUTEX_INITIALIZER	{ _NTO_SYNC_NONRECURSIVE, _NTO_SYNC_INITIALIZER }
+#define PTHREAD_COND_INITIALIZER	{ 0, _NTO_SYNC_INITIALIZER }
 
 /* --- Kernel calls (abi/kcalls.tab has the numbers and one line on each) ------------------ */
 int KerNop(void);					/* QSOE */
@@ -291,6 +337,26 @@ int InterruptUnmask(int intr, int id);
 int InterruptUnmask_r(int intr, int id);
 long KerMapPhys(uint64_t paddr, size_t len);		/* QSOE */
 long KerMapPhys_r(uint64_t paddr, size_t len);
+int SyncTypeCreate(unsigned type, sync_t *sync, const struct _sync_attr *attr);
+int SyncTypeCreate_r(unsigned type, sync_t *sync, const struct _sync_attr *attr);
+int SyncDestroy(sync_t *sync);
+int SyncDestroy_r(sync_t *sync);
+int SyncMutexLock(sync_t *sync);
+int SyncMutexLock_r(sync_t *sync);
+int SyncMutexUnlock(sync_t *sync);
+int SyncMutexUnlock_r(sync_t *sync);
+int SyncCondvarWait(sync_t *sync, sync_t *mutex);
+int SyncCondvarWait_r(sync_t *sync, sync_t *mutex);
+int SyncCondvarSignal(sync_t *sync, int all);
+int SyncCondvarSignal_r(sync_t *sync, int all);
+int SyncSemPost(sync_t *sync);
+int SyncSemPost_r(sync_t *sync);
+int SyncSemWait(sync_t *sync, int tryonly);
+int SyncSemWait_r(sync_t *sync, int tryonly);
+int KerThreadSelf(void);				/* QSOE */
+int KerThreadSelf_r(void);
+long KerThreadKcalls(void);				/* QSOE */
+long KerThreadKcalls_r(void);
 
 /* --- Single-buffer forms --------------------------------------------------------------------
  * A negative part count passes one flat buffer of -parts bytes in place of an iov array,

@@ -260,7 +260,7 @@ int lwkt_reply_handoff(struct lwkt_msg *done, int error, struct lwkt_msg *waitfo
 	done->ms_flags |= MSGF_REPLY | MSGF_DONE;
 	port->mp_flags &= ~MSGPORTF_WAITING;
 	if (done->ms_pri)
-		ntd->td_pri = done->ms_pri;	/* blocked: on no run queue */
+		lwkt_setpri_stopped(ntd, done->ms_pri);	/* blocked: on no run queue */
 	trace(TR_REPLY, (uintptr_t)done, (uint64_t)error);
 	/* Our own wait, then the hart goes to ntd (unless something more urgent came). */
 	mycpu()->gd_handoffs++;

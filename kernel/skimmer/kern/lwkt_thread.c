@@ -21,6 +21,8 @@
 #include <skimmer/kmem.h>
 #include <skimmer/ipiq.h>
 #include <skimmer/spinlock.h>
+#include <skimmer/sync.h>
+#include <sys/neutrino.h>
 #include <arch/switch.h>
 
 #define KSTACK_SIZE (CONFIG_KSTACK_PAGES * PAGE_SIZE)
@@ -276,6 +278,9 @@ struct thread *lwkt_create_stopped(void (*fn)(void *), void *arg, int pri, int c
 	td->td_gd = globaldata_find(cpu < 0 ? mycpu()->gd_cpuid : cpu);
 	td->td_pri = pri;
 	td->td_basepri = pri;
+	td->td_msgpri = pri;
+	list_init(&td->td_owned);
+	hartwork_init(&td->td_synchw, sync_chain_work);
 	td->td_func = fn;
 	td->td_arg = arg;
 	td->td_kstack = stack;
@@ -346,6 +351,13 @@ void lwkt_yield(void)
 
 void lwkt_setpri_local(struct thread *td, int pri)
 {
+	KASSERT(pri > TDPRI_IDLE && pri <= TDPRI_MAX, "bad priority %d", pri);
+	td->td_msgpri = pri;
+	lwkt_setrunpri_local(td, MAX(pri, td->td_mtxpri));
+}
+
+void lwkt_setrunpri_local(struct thread *td, int pri)
+{
 	struct globaldata *gd = mycpu();
 	KASSERT(!local_irq_enabled() && td->td_gd == gd, "lwkt_setpri_local context");
 	KASSERT(pri > TDPRI_IDLE && pri <= TDPRI_MAX, "bad priority %d", pri);
@@ -382,8 +394,12 @@ bool lwkt_thread_alive(struct thread *td, uint32_t id)
 /* lwkt_boost on td's own hart (interrupts off). */
 static void boost_local(struct thread *td, uint32_t id, int pri)
 {
-	if (lwkt_thread_alive(td, id) && td->td_pri < pri)
+	if (lwkt_thread_alive(td, id) && td->td_msgpri < pri) {
 		lwkt_setpri_local(td, pri);
+		/* Blocked on a mutex: the boost goes on to its owner (sync.c). */
+		if (td->td_wait && td->td_wait->tw_state == STATE_MUTEX)
+			hartwork_queue(&td->td_synchw, td->td_gd->gd_cpuid);
+	}
 }
 
 static void boost_remote(void *a, void *b)

@@ -161,7 +161,7 @@ static inline __attribute__((always_inline)) long msg_fast_send(const uint64_t *
 	if (waits_here(r, gd)) {
 		reply_in_place(r, rcvid);
 		if (r->iw_msg.ms_pri)
-			ntd->td_pri = r->iw_msg.ms_pri;	/* stopped: on no run queue */
+			lwkt_setpri_stopped(ntd, r->iw_msg.ms_pri);	/* on no run queue */
 		wait_for(td, &w);
 		spin_unlock(&ch->ch_lock);
 		/* The hart goes to ntd, unless something queued here outranks it (then it

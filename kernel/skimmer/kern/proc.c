@@ -98,6 +98,7 @@ int proc_spawn(const void *image, size_t size, const char *name, int cpu, int pr
 	p->p_arg = arg;
 	p->p_nthreads = 1;
 	channel_proc_init(p);
+	sync_proc_init(p);
 	unsigned long s = spin_lock_irqsave(&proc_lock);
 	list_insert_tail(&all_procs, &p->p_link);
 	spin_unlock_irqrestore(&proc_lock, s);

@@ -146,6 +146,7 @@ void proc_thread_exit(int how, long status)
 	struct victim v[UTHREAD_MAX];
 	int nv = 0;
 	KASSERT(p != NULL, "proc_thread_exit from a kernel thread");
+	sync_thread_exit();		/* its contended mutexes go to their waiters */
 	unsigned long s = spin_lock_irqsave(&p->p_lock);
 	list_remove(&td->td_plink);
 	if (td->td_stack_slot >= 0)
@@ -166,8 +167,10 @@ void proc_thread_exit(int how, long status)
 	 * hart's gd_ast is given back when we are reaped (proc.c). */
 	kill_all(v, nv);
 	intr_thread_exit(td, last);	/* its interrupt attachments (all of p's if last) */
-	if (last)
+	if (last) {
 		channel_proc_exit(p);	/* release everyone waiting on us */
+		sync_proc_exit(p);
+	}
 	else
 		channel_thread_death(p, td->td_tid);
 	lwkt_exit();

@@ -154,6 +154,21 @@ out:
 	return figures;
 }
 
+/* usync's figures (mode 6, on cpu 0): uncontended mutex lock/unlock and its kernel
+ * entries (0), semaphore post/wait, a wake and a mutex hand-over between two threads of
+ * one hart. Returns figures printed. */
+static int run_sync_bench(void)
+{
+	struct lwkt_msg x;
+	struct proc *p;
+	if (selftest_spawn("usync", 0, 6 | ((long)ncpus << 8), &x, &p))
+		return 0;
+	lwkt_waitmsg(&x);
+	int n = p->p_how == PEXIT_NORMAL && p->p_status == 0 ? 5 : 0;
+	proc_free(p);
+	return n;
+}
+
 bool bench_run(void)
 {
 	int n = 0;
@@ -174,6 +189,7 @@ bool bench_run(void)
 		n += run_user_bench(1, 1, 0);		/* messages across harts */
 	n += run_user_bench(0, 0, 1);			/* one FPU hand-over */
 	n += intr_bench_run();				/* device interrupt to user thread */
+	n += run_sync_bench();
 	kprintf("bench: %d figures, PASS\n", n);
 	return true;
 }

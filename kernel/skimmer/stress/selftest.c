@@ -27,6 +27,7 @@ static const struct selftest selftests[] = {
 	{ "chanstorm", chanstorm_run, false },
 	{ "fastpath", fastpath_run, true },
 	{ "boost", boost_run, true },
+	{ "sync", sync_run, true },
 #ifdef CONFIG_SELFTEST_FPU
 	{ "fpu", fpu_run, false },
 #endif

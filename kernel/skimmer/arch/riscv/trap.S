@@ -21,6 +21,7 @@
 #define GD_USCRATCH   16
 #define GD_REQFLAGS   40
 #define GD_AST        56
+#define TD_NKCALLS    8		/* offset in struct thread (static-asserted there) */
 #define EXC_ECALL_U   8
 #define SSTATUS_SIE   2
 
@@ -205,6 +206,10 @@ kcall_entry:
 	sd	t1, TF_SSTATUS(sp)
 	sd	t2, TF_SCAUSE(sp)
 	mv	s0, zero			/* backtraces end at the user boundary */
+	ld	t0, 0(tp)			/* gd_curthread->td_nkcalls++ (KerThreadKcalls) */
+	ld	t1, TD_NKCALLS(t0)
+	addi	t1, t1, 1
+	sd	t1, TD_NKCALLS(t0)
 	li	t0, __KER_COUNT
 	bgeu	a7, t0, 1f
 	la	t1, kcall_table

@@ -20,6 +20,8 @@
 #define EDEADLK    45
 #define ENOSYS     88
 #define ETIMEDOUT  116
+#define EOVERFLOW  139
+#define EOWNERDEAD 142
 #define ESRVRFAULT 312	/* QNX: fault in the server's buffers */
 
 #endif

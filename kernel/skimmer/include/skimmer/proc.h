@@ -7,6 +7,7 @@
 #include <skimmer/idtable.h>
 #include <skimmer/spinlock.h>
 #include <arch/pmap.h>
+#include <skimmer/sync.h>
 
 struct conn;
 
@@ -61,6 +62,7 @@ struct proc {
 	struct spinlock p_vmlock;	/* serialises changes to p_pmap between threads */
 	uint64_t p_devwin_used;		/* p_vmlock: bytes of the device window (DEVWIN_LO,
 					 * arch/pmap.h) KerMapPhys has handed out */
+	struct sync_table p_sync;	/* mutexes, condvars, semaphores (kern/sync.c) */
 };
 
 /* The live process with this pid (0: the caller's), or NULL. The caller must hold

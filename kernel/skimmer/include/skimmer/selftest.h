@@ -26,6 +26,7 @@ bool ustorm_run(void);
 bool chanstorm_run(void);
 bool fastpath_run(void);
 bool boost_run(void);
+bool sync_run(void);
 bool fpu_run(void);
 bool intr_run(void);
 int intr_bench_run(void);	/* make bench: figures printed */

@@ -5,6 +5,7 @@
 #include <skimmer/types.h>
 #include <skimmer/list.h>
 #include <skimmer/msgport.h>
+#include <skimmer/wait.h>
 
 #define TDPRI_MAX    255	/* priorities 0..255, higher runs first (QNX order) */
 #define TDPRI_IDLE   0		/* only the idle thread sits this low */
@@ -29,11 +30,16 @@ struct fpstate;
 
 struct thread {
 	uintptr_t td_sp;		/* saved sp while switched out (switch.S uses offset 0) */
+	uint64_t td_nkcalls;		/* kernel calls made (trap.S TD_NKCALLS, offset 8) */
 	struct globaldata *td_gd;	/* the hart that owns and runs this thread; never changes */
 	int td_critcount;		/* > 0: no preemption; >= 1 across every cpu_switch */
 	uint32_t td_flags;		/* TDF_* */
-	int td_pri;			/* current priority, 0..255 */
+	int td_pri;			/* current priority, 0..255: MAX(td_msgpri, td_mtxpri) */
 	int td_basepri;			/* priority without inheritance */
+	int td_msgpri;			/* priority without mutex inheritance: td_basepri, or
+					 * what message passing gave it (lwkt_setpri_local) */
+	int td_mtxpri;			/* inherited from waiters on mutexes it owns, 0: none
+					 * (applied from td_mtxpri_want on its hart, sync.c) */
 	int td_slice;			/* ticks run in the current time slice */
 	uint32_t td_id;
 	struct list td_runq;		/* on gd_runq when TDF_RUNQ */
@@ -60,8 +66,15 @@ struct thread {
 	struct fpstate *td_fpu;		/* FP save area (arch): allocated on first FP use, freed
 					 * by the reaper; NULL for threads that never used FP */
 	struct list td_allq;		/* on the global thread list (all_threads_lock) */
+	/* Sync objects (kern/sync.c); the process's sync lock guards these: */
+	int td_mtxpri_want;		/* what td_mtxpri should be (read atomically) */
+	struct list td_owned;		/* contended mutexes it owns (ks_olink) */
+	struct sync_wait *td_syncwait;	/* the mutex wait it is blocked in, or NULL */
+	bool td_sync_exited;		/* ended: owns nothing any more */
+	struct hartwork td_synchw;	/* its hart: pass a raised priority to its server */
 	char td_name[24];
 };
+_Static_assert(__builtin_offsetof(struct thread, td_nkcalls) == 8, "trap.S TD_NKCALLS");
 
 /* Create a thread on logical hart `cpu` (-1: this hart), runnable at once.
  * Thread context, may not block; returns NULL when out of memory. */
@@ -103,8 +116,19 @@ void lwkt_boost(struct thread *td, uint32_t id, int cpu, int pri);
 /* Is td (maybe a stale pointer, only compared) still the live thread `id`? Run it on
  * td's hart with interrupts off for the answer to hold: a thread is reaped there. */
 bool lwkt_thread_alive(struct thread *td, uint32_t id);
-/* Set the priority of td, a thread of this hart, run queue and all. Interrupts off. */
+/* Set the priority of td, a thread of this hart, run queue and all. Interrupts off.
+ * This is the message-passing level (td_msgpri): td still runs at no less than what
+ * it inherits through mutexes (td_mtxpri). */
 void lwkt_setpri_local(struct thread *td, int pri);
+/* Set td's run priority itself (td_pri) to pri: lwkt_setpri_local and sync.c. td's
+ * hart, interrupts off. */
+void lwkt_setrunpri_local(struct thread *td, int pri);
+/* The same for a thread of this hart that is on no run queue (stopped). */
+static inline void lwkt_setpri_stopped(struct thread *td, int pri)
+{
+	td->td_msgpri = pri;
+	td->td_pri = pri > td->td_mtxpri ? pri : td->td_mtxpri;
+}
 
 /* Block the current thread for at least `ticks` timer ticks (thread context). */
 void lwkt_sleep(uint64_t ticks);
