@@ -22,7 +22,10 @@
  *    the gd_curthread update through cpu_switch runs with interrupts off, so no
  *    trap-tail preemption can nest inside a switch.
  *  - The running thread stays at the head of its level; strict priority picks
- *    the highest level, time slices rotate within a level.
+ *    the highest level, time slices rotate within a level. A slice (td_slice)
+ *    starts when a thread becomes runnable and again when it rotates, not when it
+ *    is switched in: a preempted RR thread finishes the slice it had, so steady
+ *    preemption from above cannot starve its equal-priority peers.
  */
 #include <skimmer/thread2.h>
 #include <skimmer/kmem.h>
@@ -188,6 +191,7 @@ static inline __attribute__((always_inline)) void switch_irqoff(struct globaldat
 	if ((gd->gd_reqflags & RQF_ROTATE) && (td->td_flags & TDF_RUNQ)) {
 		runq_remove(&gd->gd_runq, td);
 		runq_insert_tail(&gd->gd_runq, td);
+		td->td_slice = 0;	/* a fresh slice when its turn comes again */
 	}
 	gd->gd_reqflags = 0;
 	/* The only queued thread is the one last queued, if that is still queued: no
@@ -202,7 +206,6 @@ static inline __attribute__((always_inline)) void switch_irqoff(struct globaldat
 		check_canary(ntd);
 		trace_irqoff(TR_SWITCH, td->td_id, ntd->td_id);
 		ntd->td_switches++;
-		ntd->td_slice = 0;
 		arch_thread_switch_in(gd, ntd);
 		gd->gd_curthread = ntd;
 		cpu_switch(&td->td_sp, ntd->td_sp);
@@ -266,6 +269,7 @@ bool lwkt_handoff(struct thread *ntd)
 		return false;
 	}
 	ntd->td_flags |= TDF_RUNQ;
+	ntd->td_slice = 0;		/* runnable again: a fresh slice */
 	runq_insert_head(&gd->gd_runq, ntd);
 	gd->gd_reqflags = 0;		/* what was pending concerned td, which is leaving */
 	++td->td_critcount;
@@ -273,7 +277,6 @@ bool lwkt_handoff(struct thread *ntd)
 	check_canary(ntd);
 	trace_irqoff(TR_SWITCH, td->td_id, ntd->td_id);
 	ntd->td_switches++;
-	ntd->td_slice = 0;
 	arch_thread_switch_in(gd, ntd);
 	gd->gd_curthread = ntd;
 	cpu_switch(&td->td_sp, ntd->td_sp);

@@ -154,6 +154,20 @@ out:
 	return figures;
 }
 
+/* usched's figures (thread create + join, SchedYield), on cpu 0. Returns them. */
+static int run_thread_bench(void)
+{
+	struct lwkt_msg x;
+	struct proc *p;
+	int figures = 0;
+	if (selftest_spawn("usched", 0, 2, &x, &p) == 0) {
+		lwkt_waitmsg(&x);
+		figures = p->p_how == PEXIT_NORMAL ? (int)p->p_status : 0;
+		proc_free(p);
+	}
+	return figures;
+}
+
 bool bench_run(void)
 {
 	int n = 0;
@@ -173,6 +187,7 @@ bool bench_run(void)
 	if (ncpus > 1)
 		n += run_user_bench(1, 1, 0);		/* messages across harts */
 	n += run_user_bench(0, 0, 1);			/* one FPU hand-over */
+	n += run_thread_bench();			/* threads and yields */
 	kprintf("bench: %d figures, PASS\n", n);
 	return true;
 }

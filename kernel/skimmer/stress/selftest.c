@@ -30,6 +30,7 @@ static const struct selftest selftests[] = {
 #ifdef CONFIG_SELFTEST_FPU
 	{ "fpu", fpu_run, false },
 #endif
+	{ "threads", threads_run, false },
 	{ "crash", crash_run, true },
 };
 
