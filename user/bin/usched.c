@@ -24,11 +24,17 @@
 #define EBUSY   16
 #define EDEADLK 45
 
+/* Priorities: main runs at 100 (the kernel spawns it there). LOW threads run only
+ * when main blocks, HIGH ones preempt it at once; LOW is above the kernel's kstress
+ * (90), which runs beside the tests and would otherwise starve them on a hart. */
+#define LOW  95
+#define HIGH 110
+
 static int fails;
 static int home;			/* the hart this process works on */
 static int nharts;
 
-#define CHECK(name, got, want) (fails += !CHECK_EQ(name, got, want))
+#define CHECK(name, got, want) ({ int _ok = CHECK_EQ(name, got, want); fails += !_ok; _ok; })
 
 /* --- Thread bodies ------------------------------------------------------------------------ */
 
@@ -80,14 +86,14 @@ static void join_checks(void)
 
 	/* A thread above us on our hart runs to its end inside ThreadCreate. */
 	done_flag = 0;
-	int t = qt_create(ret_arg, (void *)42, 110, SCHED_NOCHANGE, 0);
+	int t = qt_create(ret_arg, (void *)42, HIGH, SCHED_NOCHANGE, 0);
 	CHECK("join-ended-thread-had-ended", done_flag, 1);
 	CHECK("join-bad-status-pointer-efault", ThreadJoin_r(t, (void **)0x80200000UL), -EFAULT);
 	st = 0;
 	CHECK("join-ended-thread", ThreadJoin_r(t, &st), 0);
 	CHECK("join-ended-thread-status", (long)st, 42);
 	CHECK("join-twice-esrch", ThreadJoin_r(t, &st), -ESRCH);
-	t = qt_create(ret_arg, (void *)1, 110, SCHED_NOCHANGE, 0);
+	t = qt_create(ret_arg, (void *)1, HIGH, SCHED_NOCHANGE, 0);
 	CHECK("join-null-status", ThreadJoin_r(t, NULL), 0);
 
 	/* Join while it runs: t spins (on another hart if there is one) until s, below us
@@ -96,9 +102,9 @@ static void join_checks(void)
 	static volatile int go;
 	go = 0;
 	qt_inherit((home + 1) % nharts);
-	t = qt_create(spin_on, (void *)&go, 50, SCHED_RR, 0);
+	t = qt_create(spin_on, (void *)&go, LOW, SCHED_RR, 0);
 	qt_inherit(home);
-	int s = qt_create(setter, (void *)&go, 50, SCHED_RR, 0);
+	int s = qt_create(setter, (void *)&go, LOW, SCHED_RR, 0);
 	st = 0;
 	CHECK("join-running-thread", ThreadJoin_r(t, &st), 0);
 	CHECK("join-running-thread-status", (long)st, 1);
@@ -107,8 +113,8 @@ static void join_checks(void)
 	/* A second join of a thread being joined: EBUSY, and ThreadDetach too. */
 	static volatile int go2;
 	go2 = 0;
-	t = qt_create(spin_on, (void *)&go2, 50, SCHED_RR, 0);
-	int j = qt_create(joiner, (void *)(long)t, 110, SCHED_NOCHANGE, 0);	/* blocks */
+	t = qt_create(spin_on, (void *)&go2, LOW, SCHED_RR, 0);
+	int j = qt_create(joiner, (void *)(long)t, HIGH, SCHED_NOCHANGE, 0);	/* blocks */
 	CHECK("join-being-joined-ebusy", ThreadJoin_r(t, &st), -EBUSY);
 	CHECK("detach-being-joined-ebusy", ThreadDetach_r(t), -EBUSY);
 	go2 = 2;
@@ -120,8 +126,8 @@ static void join_checks(void)
 	/* A join ended by a kill leaves the thread joinable. */
 	static volatile int go3;
 	go3 = 0;
-	t = qt_create(spin_on, (void *)&go3, 50, SCHED_RR, 0);
-	j = qt_create(joiner, (void *)(long)t, 110, SCHED_NOCHANGE, 0);	/* blocks */
+	t = qt_create(spin_on, (void *)&go3, LOW, SCHED_RR, 0);
+	j = qt_create(joiner, (void *)(long)t, HIGH, SCHED_NOCHANGE, 0);	/* blocks */
 	CHECK("destroy-blocked-joiner", ThreadDestroy_r(j, -1, (void *)66), 0);
 	st = 0;
 	CHECK("join-killed-joiner", ThreadJoin_r(j, &st), 0);
@@ -133,7 +139,7 @@ static void join_checks(void)
 
 	/* ThreadDestroy(tid, .., status): the join gets status. */
 	static volatile int never;
-	t = qt_create(spin_on, (void *)&never, 50, SCHED_RR, 0);
+	t = qt_create(spin_on, (void *)&never, LOW, SCHED_RR, 0);
 	CHECK("destroy-spinner", ThreadDestroy_r(t, -1, (void *)77), 0);
 	st = 0;
 	CHECK("join-destroyed-thread", ThreadJoin_r(t, &st), 0);
@@ -142,26 +148,26 @@ static void join_checks(void)
 	/* Detached threads. */
 	static volatile int go4;
 	go4 = 0;
-	t = qt_create(spin_on, (void *)&go4, 50, SCHED_RR, PTHREAD_CREATE_DETACHED);
+	t = qt_create(spin_on, (void *)&go4, LOW, SCHED_RR, PTHREAD_CREATE_DETACHED);
 	CHECK("create-detached", t > 0, 1);
 	CHECK("join-detached-einval", ThreadJoin_r(t, &st), -EINVAL);
 	CHECK("detach-detached-einval", ThreadDetach_r(t), -EINVAL);
 	go4 = 1;			/* it ends on its own, leaving nothing */
-	t = qt_create(ret_arg, 0, 110, SCHED_NOCHANGE, PTHREAD_CREATE_DETACHED);
+	t = qt_create(ret_arg, 0, HIGH, SCHED_NOCHANGE, PTHREAD_CREATE_DETACHED);
 	CHECK("join-ended-detached-esrch", ThreadJoin_r(t, &st), -ESRCH);
 
 	CHECK("detach-no-such-thread-esrch", ThreadDetach_r(9999), -ESRCH);
 	static volatile int go5;
 	go5 = 0;
-	t = qt_create(spin_on, (void *)&go5, 50, SCHED_RR, 0);
+	t = qt_create(spin_on, (void *)&go5, LOW, SCHED_RR, 0);
 	CHECK("detach-running", ThreadDetach_r(t), 0);
 	CHECK("join-after-detach-einval", ThreadJoin_r(t, &st), -EINVAL);
 	CHECK("detach-twice-einval", ThreadDetach_r(t), -EINVAL);
 	go5 = 1;
-	t = qt_create(ret_arg, 0, 110, SCHED_NOCHANGE, 0);	/* a zombie now */
+	t = qt_create(ret_arg, 0, HIGH, SCHED_NOCHANGE, 0);	/* a zombie now */
 	CHECK("detach-zombie-frees-it", ThreadDetach_r(t), 0);
 	CHECK("join-freed-zombie-esrch", ThreadJoin_r(t, &st), -ESRCH);
-	t = qt_create(self_detacher, 0, 110, SCHED_NOCHANGE, 0);
+	t = qt_create(self_detacher, 0, HIGH, SCHED_NOCHANGE, 0);
 	CHECK("detach-self", self_detach_result, 0);
 	CHECK("join-self-detached-ended-esrch", ThreadJoin_r(t, &st), -ESRCH);
 
@@ -173,7 +179,7 @@ static void zombie_checks(void)
 {
 	void *st;
 	int made = 0, r, first = 0, last = 0;
-	while ((r = qt_create(ret_arg, 0, 110, SCHED_NOCHANGE, 0)) > 0 && made < 2000) {
+	while ((r = qt_create(ret_arg, 0, HIGH, SCHED_NOCHANGE, 0)) > 0 && made < 2000) {
 		if (!first)
 			first = r;
 		last = r;
@@ -182,10 +188,10 @@ static void zombie_checks(void)
 	CHECK("zombie-limit-eagain", r, -EAGAIN);
 	CHECK("zombie-limit-over-1000", made > 1000 && made <= 1024, 1);
 	CHECK("join-a-zombie", ThreadJoin_r(first, &st), 0);
-	r = qt_create(ret_arg, 0, 110, SCHED_NOCHANGE, 0);
+	r = qt_create(ret_arg, 0, HIGH, SCHED_NOCHANGE, 0);
 	CHECK("create-after-zombie-joined", r > 0, 1);
 	CHECK("detached-create-at-limit-eagain",
-	      qt_create(ret_arg, 0, 110, SCHED_NOCHANGE, PTHREAD_CREATE_DETACHED), -EAGAIN);
+	      qt_create(ret_arg, 0, HIGH, SCHED_NOCHANGE, PTHREAD_CREATE_DETACHED), -EAGAIN);
 	CHECK("join-last-zombie", ThreadJoin_r(last, &st), 0);
 	/* The rest stay zombies: the process's end frees them. */
 }
@@ -237,7 +243,7 @@ static void tls_checks(void)
 	errno = 7;
 	int tid[4];
 	for (long i = 0; i < 4; i++)
-		tid[i] = qt_create(tls_worker, (void *)i, 50, SCHED_FIFO, 0);
+		tid[i] = qt_create(tls_worker, (void *)i, LOW, SCHED_FIFO, 0);
 	for (int i = 0; i < 4; i++)
 		ThreadJoin_r(tid[i], NULL);
 	int ok = 1, distinct = 1, errs = 1;
@@ -263,7 +269,7 @@ static void tls_checks(void)
 	at.__stacksize = sizeof own_stack;
 	at.__flags = PTHREAD_EXPLICIT_SCHED;
 	at.__policy = SCHED_RR;
-	at.__priority = 110;
+	at.__priority = HIGH;
 	int o = ThreadCreate_r(0, own_worker, 0, &at);
 	ThreadJoin_r(o, NULL);
 	CHECK("tls-own-stack-at-top", own_tls == (void *)(own_stack + sizeof own_stack -
@@ -276,13 +282,13 @@ static void tls_checks(void)
 static volatile int srv_chid;
 static struct sched_param seen[3];
 
-static void *boosted_server(void *a)	/* base 20; receives one message from main */
+static void *boosted_server(void *a)	/* base LOW; receives one message from main */
 {
 	char buf[8];
 	int rcvid = MsgReceive_r(srv_chid, buf, sizeof buf, NULL);
 	struct sched_param sp = { 0 };
 	SchedGet_r(0, 0, &seen[0]);
-	sp.sched_priority = 40;
+	sp.sched_priority = LOW + 2;
 	SchedSet_r(0, 0, SCHED_NOCHANGE, &sp);	/* below its boost: keeps the boost */
 	SchedGet_r(0, 0, &seen[1]);
 	sp.sched_priority = 150;
@@ -351,11 +357,11 @@ static void sched_checks(void)
 	CHECK("schedget-no-such-tid-esrch", SchedGet_r(0, 9999, &g), -ESRCH);
 	CHECK("schedget-no-such-pid-esrch", SchedGet_r(999999, 0, &g), -ESRCH);
 
-	sp.sched_priority = 60;
+	sp.sched_priority = LOW + 2;
 	CHECK("schedset-self-fifo", SchedSet_r(0, 0, SCHED_FIFO, &sp), 0);
 	CHECK("schedget-after-set-policy", SchedGet_r(0, 0, &g), SCHED_FIFO);
-	CHECK("schedget-after-set-priority", g.sched_priority, 60);
-	CHECK("schedget-after-set-curpriority", g.sched_curpriority, 60);
+	CHECK("schedget-after-set-priority", g.sched_priority, LOW + 2);
+	CHECK("schedget-after-set-curpriority", g.sched_curpriority, LOW + 2);
 	sp.sched_priority = base;
 	CHECK("schedset-nochange-keeps-policy", SchedSet_r(0, 0, SCHED_NOCHANGE, &sp) == 0 &&
 	      SchedGet_r(0, 0, &g) == SCHED_FIFO && g.sched_priority == base, 1);
@@ -378,11 +384,12 @@ static void sched_checks(void)
 	/* Another thread of ours (on our hart: applied before SchedSet returns). */
 	static volatile int go;
 	go = 0;
-	int t = qt_create(spin_on, (void *)&go, 50, SCHED_RR, 0);
-	sp.sched_priority = 30;
+	int t = qt_create(spin_on, (void *)&go, LOW, SCHED_RR, 0);
+	sp.sched_priority = LOW - 1;
 	CHECK("schedset-other-thread", SchedSet_r(0, t, SCHED_FIFO, &sp), 0);
 	CHECK("schedget-other-thread-policy", SchedGet_r(0, t, &g), SCHED_FIFO);
-	CHECK("schedget-other-thread-priority", g.sched_priority == 30 && g.sched_curpriority == 30, 1);
+	CHECK("schedget-other-thread-priority", g.sched_priority == LOW - 1 &&
+	      g.sched_curpriority == LOW - 1, 1);
 	go = 1;
 	ThreadJoin_r(t, NULL);
 	CHECK("schedget-ended-thread-esrch", SchedGet_r(0, t, &g), -ESRCH);
@@ -390,13 +397,13 @@ static void sched_checks(void)
 	/* A boosted thread: a base below the boost keeps the boost, one above replaces it. */
 	srv_chid = ChannelCreate_r(0);
 	int coid = ConnectAttach_r(0, 0, srv_chid, 0, 0);
-	int s = qt_create(boosted_server, 0, 20, SCHED_RR, 0);
+	int s = qt_create(boosted_server, 0, LOW, SCHED_RR, 0);
 	char m[8] = "boost";
 	CHECK("boost-send", MsgSend_r(coid, m, sizeof m, m, sizeof m), 0);
 	ThreadJoin_r(s, NULL);
-	CHECK("boosted-base-and-cur", seen[0].sched_priority == 20 &&
+	CHECK("boosted-base-and-cur", seen[0].sched_priority == LOW &&
 	      seen[0].sched_curpriority == base, 1);
-	CHECK("schedset-below-boost-keeps-it", seen[1].sched_priority == 40 &&
+	CHECK("schedset-below-boost-keeps-it", seen[1].sched_priority == LOW + 2 &&
 	      seen[1].sched_curpriority == base, 1);
 	CHECK("schedset-above-boost-takes-over", seen[2].sched_priority == 150 &&
 	      seen[2].sched_curpriority == 150, 1);
@@ -406,8 +413,8 @@ static void sched_checks(void)
 	/* SchedYield between two FIFO threads of one priority: strict turns. */
 	CHECK("schedyield-alone", SchedYield_r(), 0);
 	ylen = 0;
-	int y1 = qt_create(yielder, (void *)1, 50, SCHED_FIFO, 0);
-	int y2 = qt_create(yielder, (void *)2, 50, SCHED_FIFO, 0);
+	int y1 = qt_create(yielder, (void *)1, LOW, SCHED_FIFO, 0);
+	int y2 = qt_create(yielder, (void *)2, LOW, SCHED_FIFO, 0);
 	ThreadJoin_r(y1, NULL);
 	ThreadJoin_r(y2, NULL);
 	int alt = ylen == 8;
@@ -419,19 +426,21 @@ static void sched_checks(void)
 	cnt[0] = cnt[1] = 0;
 	fin[0] = fin[1] = 0;
 	seen_other[0] = seen_other[1] = 0;
-	int a = qt_create(rr_spinner, (void *)0, 10, SCHED_RR, 0);
-	int b = qt_create(rr_spinner, (void *)1, 10, SCHED_RR, 0);
+	int a = qt_create(rr_spinner, (void *)0, LOW, SCHED_RR, 0);
+	int b = qt_create(rr_spinner, (void *)1, LOW, SCHED_RR, 0);
 	ThreadJoin_r(a, NULL);
 	ThreadJoin_r(b, NULL);
-	CHECK("rr-equal-spinners-alternate", seen_other[0] >= 3 || seen_other[1] >= 3, 1);
+	if (!CHECK("rr-equal-spinners-alternate", seen_other[0] >= 3 || seen_other[1] >= 3, 1))
+		qs_printf("usched: rr: seen %d %d, counts %lu %lu\n", seen_other[0], seen_other[1],
+			  cnt[0], cnt[1]);
 
 	/* FIFO: the first runs its ten slices to the end before the second starts. */
 	cnt[0] = cnt[1] = 0;
 	fin[0] = fin[1] = 0;
 	fifo_saw_peer = 0;
 	fifo_peer_saw_done = 0;
-	a = qt_create(fifo_spinner, (void *)0, 10, SCHED_FIFO, 0);
-	b = qt_create(fifo_spinner, (void *)1, 10, SCHED_FIFO, 0);
+	a = qt_create(fifo_spinner, (void *)0, LOW, SCHED_FIFO, 0);
+	b = qt_create(fifo_spinner, (void *)1, LOW, SCHED_FIFO, 0);
 	ThreadJoin_r(a, NULL);
 	ThreadJoin_r(b, NULL);
 	CHECK("fifo-first-never-sliced", fifo_saw_peer, 0);
@@ -545,12 +554,13 @@ static void runmask_checks(void)
 
 /* --- Mode 1: the process ends while threads join, move and lie dead ---------------------------- */
 
-static volatile int hops;
+/* Hops from hart to hart for ever; after 50 hops it tells main (a pulse on coid a). */
 static void *mover(void *a)
 {
 	for (unsigned i = 0;; i++) {
 		qt_pin((int)(i % (unsigned)nharts));
-		hops++;
+		if (i == 50)
+			MsgSendPulse_r((int)(long)a, 100, 1, 0);
 	}
 	return 0;
 }
@@ -560,14 +570,14 @@ static int destroy_all(void)
 	static volatile int never;
 	qt_pin(home);
 	for (int i = 0; i < 5; i++)
-		qt_create(ret_arg, 0, 110, SCHED_NOCHANGE, 0);	/* zombies */
-	int t = qt_create(spin_on, (void *)&never, 30, SCHED_RR, 0);	/* below us, even at 40 */
-	qt_create(joiner, (void *)(long)t, 110, SCHED_NOCHANGE, 0);	/* blocks */
-	qt_create(mover, 0, 50, SCHED_RR, 0);
-	qt_setprio(40);		/* below the mover, which comes here too */
-	unsigned long t0 = qt_time();
-	while (hops < 50 && qt_time() - t0 < 10 * QT_TIMEBASE_HZ)
-		;
+		qt_create(ret_arg, 0, HIGH, SCHED_NOCHANGE, 0);	/* zombies */
+	int t = qt_create(spin_on, (void *)&never, LOW - 1, SCHED_RR, 0);
+	qt_create(joiner, (void *)(long)t, HIGH, SCHED_NOCHANGE, 0);	/* blocks */
+	int chid = ChannelCreate_r(0);
+	int coid = ConnectAttach_r(0, 0, chid, 0, 0);
+	qt_create(mover, (void *)(long)coid, LOW, SCHED_RR, 0);
+	struct _pulse pu;
+	MsgReceive_r(chid, &pu, sizeof pu, NULL);	/* the mover has hopped 50 times */
 	ThreadDestroy_r(-1, -1, (void *)9);
 	return 1;		/* not reached */
 }
@@ -610,7 +620,7 @@ static int bench(void)
 	for (int b = 0; b < BATCHES; b++) {
 		unsigned long t0 = cycles();
 		for (int i = 0; i < 50; i++)
-			ThreadJoin_r(qt_create(ret_arg, 0, 110, SCHED_NOCHANGE, 0), NULL);
+			ThreadJoin_r(qt_create(ret_arg, 0, HIGH, SCHED_NOCHANGE, 0), NULL);
 		batch[b] = (cycles() - t0) / 50;
 	}
 	qs_printf("bench thread_create_join %lu insns\n", median(batch, BATCHES));
