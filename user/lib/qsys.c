@@ -1,14 +1,14 @@
-/* The smallest user system layer until libc arrives: errno and console output. */
+/* The smallest user system layer until libc arrives: errno (per thread) and console output. */
 #include <sys/neutrino.h>
 #include <stddef.h>
 #include <stdarg.h>
 #include "qsys.h"
 
-static int the_errno;	/* one per process until libc brings per-thread errno */
-
+/* errno is per thread: the kernel starts every thread with tp at its own
+ * thread-local storage block, whose __errptr points at its __errval. */
 int *__get_errno_ptr(void)
 {
-	return &the_errno;
+	return &__tls()->__errval;
 }
 
 void qs_thread_exit(void *status)

@@ -18,8 +18,7 @@ void qs_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print "check NAME: PASS" or "check NAME: FAIL (got G, expected W)"; returns ok. */
 int qs_check(const char *name, int ok, long got, long want);
 /* Start func(arg) in a new thread of this process (its return value ends it through
- * ThreadDestroy); returns the tid, or -errno. errno is one per process until libc:
- * threads should use the _r kernel calls. */
+ * ThreadDestroy); returns the tid, or -errno. errno is per thread (its TLS block). */
 int qs_thread_create(void *(*func)(void *), void *arg);
 void qs_thread_exit(void *status) __attribute__((noreturn));
 /* got and want are evaluated once each (got is often a kernel call). */

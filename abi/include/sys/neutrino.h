@@ -228,8 +228,67 @@ _Static_assert(sizeof(struct _thread_attr) == 40, "struct _thread_attr is ABI");
 _Static_assert(offsetof(struct _thread_attr, __stacksize) == 16, "struct _thread_attr is ABI");
 _Static_assert(offsetof(struct _thread_attr, __exitfunc) == 32, "struct _thread_attr is ABI");
 
+#ifndef PTHREAD_CREATE_DETACHED	/* _thread_attr __flags, as QNX's <pthread.h> has them */
+#define PTHREAD_CREATE_JOINABLE		0x0
+#define PTHREAD_CREATE_DETACHED		0x1
+#define PTHREAD_EXPLICIT_SCHED		0x2
+#endif
+
+/* SchedGet/SchedSet (QSOE layout, QNX field names): sched_priority is the thread's own
+ * (base) priority; SchedGet also gives sched_curpriority, the one it runs at now
+ * (higher while it inherits a client's, a mutex waiter's or a pulse's). */
+struct sched_param {
+	int32_t		sched_priority;
+	int32_t		sched_curpriority;
+	int32_t		__reserved[6];	/* sporadic server parameters: not supported */
+};
+_Static_assert(sizeof(struct sched_param) == 32, "struct sched_param is ABI");
+
+/* Thread-local storage (QSOE layout, QNX field names): every user thread starts with tp
+ * pointing at its own block, which the kernel puts at the top of the thread's stack
+ * (below it: the thread's sp) and fills in as shown; the rest is zero, for the thread
+ * library. __tls() returns it. */
+struct _thread_local_storage {
+	void		(*__exitfunc)(void *);	/* the kernel: attr __exitfunc */
+	void		*__arg;			/* the kernel: the thread's argument */
+	int		*__errptr;		/* the kernel: &__errval */
+	int		__errval;		/* errno, one per thread */
+	unsigned	__flags;
+	int		__pid;			/* the kernel: the process id */
+	int		__tid;			/* the kernel: the thread id */
+	unsigned	__owner;
+	unsigned	__reserved1;
+	void		*__stackaddr;		/* the kernel: the lowest address of the stack */
+	void		*__reserved[9];		/* the thread library's (keys, cleanup) */
+};
+_Static_assert(sizeof(struct _thread_local_storage) == 128, "struct _thread_local_storage is ABI");
+_Static_assert(offsetof(struct _thread_local_storage, __errval) == 24, "TLS is ABI");
+_Static_assert(offsetof(struct _thread_local_storage, __tid) == 36, "TLS is ABI");
+
+static inline struct _thread_local_storage *__tls(void)
+{
+	struct _thread_local_storage *t;
+	__asm__ ("mv %0, tp" : "=r"(t));
+	return t;
+}
+
 /* ThreadCtl commands */
+#define _NTO_TCTL_RUNMASK		4	/* data = the mask itself: the harts the caller
+						 * (and the threads it creates) may run on */
+#define _NTO_TCTL_RUNMASK_GET_AND_SET	6	/* data = unsigned *: in the new runmask (0:
+						 * unchanged), out the old one */
+#define _NTO_TCTL_RUNMASK_GET_AND_SET_INHERIT 10 /* data = struct _thread_runmask *: both
+						 * masks in (0: unchanged), the old ones out */
 #define _NTO_TCTL_IO			14	/* I/O privilege for the calling thread */
+#define _NTO_TCTL_QSOE_HART		0x1001	/* QSOE: returns the hart (logical cpu) the
+						 * caller is running on */
+
+/* Runmasks: bit n is logical hart n (QSOE: at most 32 harts). */
+struct _thread_runmask {
+	unsigned	runmask;	/* where the caller may run */
+	unsigned	inherit_mask;	/* the runmask threads it creates start with */
+};
+_Static_assert(sizeof(struct _thread_runmask) == 8, "struct _thread_runmask is ABI");
 
 /* InterruptAttachEvent / InterruptAttachThread flags (docs/interrupts.md) */
 #define _NTO_INTR_FLAGS_END		0x01	/* accepted; order among attachments is moot */
@@ -322,6 +381,16 @@ int ThreadDestroy(int tid, int priority, void *status);
 int ThreadDestroy_r(int tid, int priority, void *status);
 int ThreadCtl(int cmd, void *data);
 int ThreadCtl_r(int cmd, void *data);
+int ThreadJoin(int tid, void **status);
+int ThreadJoin_r(int tid, void **status);
+int ThreadDetach(int tid);
+int ThreadDetach_r(int tid);
+int SchedGet(pid_t pid, int tid, struct sched_param *param);
+int SchedGet_r(pid_t pid, int tid, struct sched_param *param);
+int SchedSet(pid_t pid, int tid, int policy, const struct sched_param *param);
+int SchedSet_r(pid_t pid, int tid, int policy, const struct sched_param *param);
+int SchedYield(void);
+int SchedYield_r(void);
 
 int InterruptAttachEvent(int intr, const struct sigevent *event, unsigned flags);
 int InterruptAttachEvent_r(int intr, const struct sigevent *event, unsigned flags);

@@ -2,10 +2,17 @@
  * LWKT threads and the per-hart scheduler.
  *
  * Each hart runs its own scheduler over its own run queue; a thread belongs to
- * one hart for life (td_gd, set in lwkt_create_stopped and never changed: no
- * thread migrates). Nothing here takes a cross-hart lock: scheduling a thread
- * owned by another hart is sent to that hart through the IPIQ. Per-hart state
- * about a thread relies on this too: the lazy FPU owner (arch fpu.c).
+ * one hart (td_gd, set in lwkt_create_stopped). Nothing here takes a cross-hart
+ * lock: scheduling a thread owned by another hart is sent to that hart through
+ * the IPIQ. A thread changes hart only by moving itself (lwkt_setcpu_self, for a
+ * user thread's runmask): it leaves its run queue, gives up the FPU (arch), and
+ * goes on the hart's zombie list marked TDF_MIGRATING; the next thread to run on
+ * that hart (where zombies are reaped) sets td_gd to the target and sends it there
+ * through the IPIQ, whose handler queues it. So td_gd changes only while the thread
+ * runs nowhere, with interrupts off on the old hart, and every operation that finds
+ * a thread "on its hart" (a kill, a boost, a SchedSet) either runs before the move
+ * on the old hart or after it on the new one (each checks td_gd there and follows
+ * the thread if it has moved).
  *
  * Rules that keep this race-free (seed 003, v0.2 and v0.5):
  *  - Every run-queue mutation happens with interrupts off on the owning hart:
@@ -15,7 +22,10 @@
  *    the gd_curthread update through cpu_switch runs with interrupts off, so no
  *    trap-tail preemption can nest inside a switch.
  *  - The running thread stays at the head of its level; strict priority picks
- *    the highest level, time slices rotate within a level.
+ *    the highest level, time slices rotate within a level. A slice (td_slice)
+ *    starts when a thread becomes runnable and again when it rotates, not when it
+ *    is switched in: a preempted RR thread finishes the slice it had, so steady
+ *    preemption from above cannot starve its equal-priority peers.
  */
 #include <skimmer/thread2.h>
 #include <skimmer/kmem.h>
@@ -24,6 +34,8 @@
 #include <skimmer/sync.h>
 #include <sys/neutrino.h>
 #include <arch/switch.h>
+#include <arch/fpu.h>
+#include <sys/neutrino.h>
 
 #define KSTACK_SIZE (CONFIG_KSTACK_PAGES * PAGE_SIZE)
 
@@ -93,6 +105,28 @@ static void thread_free(struct thread *td)
 	__atomic_fetch_sub(&nthreads, 1, __ATOMIC_RELEASE);
 }
 
+/* On the hart a migrating thread moves to, in its IPI handler (interrupts off): it has
+ * arrived. td_gd already names us (migrate_send). */
+static void migrate_remote(void *a, void *b)
+{
+	struct thread *td = a;
+	KASSERT(td->td_gd == mycpu() && (td->td_flags & TDF_MIGRATING), "migrate_remote td %u",
+		td->td_id);
+	td->td_flags &= ~TDF_MIGRATING;
+	lwkt_schedule_local(td);
+}
+
+/* On the old hart, from lwkt_reap (interrupts off): td has switched away for good, so
+ * it runs nowhere. It belongs to the target from here on; the IPIQ's release/acquire
+ * pair carries everything it wrote on this hart. */
+static void migrate_send(struct thread *td)
+{
+	struct globaldata *rgd = td->td_migrate_gd;
+	trace_irqoff(TR_MIGRATE, td->td_id, rgd->gd_cpuid);
+	__atomic_store_n(&td->td_gd, rgd, __ATOMIC_RELEASE);
+	ipiq_send(rgd, migrate_remote, td, NULL);
+}
+
 /* Free the stacks of threads that exited on this hart. Interrupts off; never
  * called on a zombie's own stack (we only get here after switching off it).
  * The thread count drops only after the memory is back, so a leak check that
@@ -102,6 +136,10 @@ static void lwkt_reap(struct globaldata *gd)
 	struct thread *td;
 	while ((td = list_first_entry(&gd->gd_zombies, struct thread, td_runq)) != NULL) {
 		list_remove(&td->td_runq);
+		if (td->td_flags & TDF_MIGRATING) {
+			migrate_send(td);
+			continue;
+		}
 		if (td->td_reapfn)
 			td->td_reapfn(td);
 		arch_thread_free(td);
@@ -155,6 +193,7 @@ static inline __attribute__((always_inline)) void switch_irqoff(struct globaldat
 	if ((gd->gd_reqflags & RQF_ROTATE) && (td->td_flags & TDF_RUNQ)) {
 		runq_remove(&gd->gd_runq, td);
 		runq_insert_tail(&gd->gd_runq, td);
+		td->td_slice = 0;	/* a fresh slice when its turn comes again */
 	}
 	gd->gd_reqflags = 0;
 	/* The only queued thread is the one last queued, if that is still queued: no
@@ -169,11 +208,12 @@ static inline __attribute__((always_inline)) void switch_irqoff(struct globaldat
 		check_canary(ntd);
 		trace_irqoff(TR_SWITCH, td->td_id, ntd->td_id);
 		ntd->td_switches++;
-		ntd->td_slice = 0;
 		arch_thread_switch_in(gd, ntd);
 		gd->gd_curthread = ntd;
 		cpu_switch(&td->td_sp, ntd->td_sp);
-		/* We are td again, switched back in by some thread of this hart. */
+		/* We are td again, switched back in by some thread of this hart, which is
+		 * not the one we left if we moved (lwkt_setcpu_self): read tp again. */
+		gd = arch_mycpu_reload();
 		if (unlikely(!list_empty(&gd->gd_zombies)))
 			lwkt_reap(gd);
 	}
@@ -231,6 +271,7 @@ bool lwkt_handoff(struct thread *ntd)
 		return false;
 	}
 	ntd->td_flags |= TDF_RUNQ;
+	ntd->td_slice = 0;		/* runnable again: a fresh slice */
 	runq_insert_head(&gd->gd_runq, ntd);
 	gd->gd_reqflags = 0;		/* what was pending concerned td, which is leaving */
 	++td->td_critcount;
@@ -238,10 +279,10 @@ bool lwkt_handoff(struct thread *ntd)
 	check_canary(ntd);
 	trace_irqoff(TR_SWITCH, td->td_id, ntd->td_id);
 	ntd->td_switches++;
-	ntd->td_slice = 0;
 	arch_thread_switch_in(gd, ntd);
 	gd->gd_curthread = ntd;
 	cpu_switch(&td->td_sp, ntd->td_sp);
+	gd = arch_mycpu_reload();	/* see switch_irqoff */
 	if (unlikely(!list_empty(&gd->gd_zombies)))
 		lwkt_reap(gd);
 	--td->td_critcount;
@@ -341,6 +382,36 @@ void __noreturn lwkt_exit(void)
 	panic("exited thread %u resumed", td->td_id);
 }
 
+bool lwkt_setcpu_self(struct globaldata *rgd)
+{
+	struct globaldata *gd = mycpu();
+	struct thread *td = gd->gd_curthread;
+	KASSERT(td->td_critcount == 0 && !(td->td_flags & TDF_IDLE), "lwkt_setcpu_self context");
+	if (rgd == gd)
+		return true;
+	unsigned long s = local_irq_save();
+	if (td->td_flags & TDF_KILLED) {
+		/* Its share of gd_ast is this hart's: it must end here. */
+		local_irq_restore(s);
+		return false;
+	}
+	arch_thread_migrate(td);	/* its FP registers go to its save area */
+	if (td->td_flags & TDF_RUNQ) {
+		td->td_flags &= ~TDF_RUNQ;
+		runq_remove(&gd->gd_runq, td);
+	}
+	if (gd->gd_last_sched == td)
+		gd->gd_last_sched = NULL;
+	td->td_migrate_gd = rgd;
+	td->td_flags |= TDF_MIGRATING;
+	list_insert_tail(&gd->gd_zombies, &td->td_runq);	/* migrate_send picks it up */
+	switch_irqoff(gd, td);
+	/* On rgd now (tp is its globaldata; gd is stale). */
+	arch_thread_arrived(td);
+	local_irq_restore(s);
+	return true;
+}
+
 void lwkt_yield(void)
 {
 	unsigned long s = local_irq_save();
@@ -391,10 +462,18 @@ bool lwkt_thread_alive(struct thread *td, uint32_t id)
 	return found;
 }
 
-/* lwkt_boost on td's own hart (interrupts off). */
+static void boost_remote(void *a, void *b);
+
+/* lwkt_boost on the hart td was on (interrupts off); if it has moved since, the boost
+ * follows it there. */
 static void boost_local(struct thread *td, uint32_t id, int pri)
 {
-	if (lwkt_thread_alive(td, id) && td->td_msgpri < pri) {
+	if (!lwkt_thread_alive(td, id))
+		return;
+	struct globaldata *tgd = __atomic_load_n(&td->td_gd, __ATOMIC_ACQUIRE);
+	if (tgd != mycpu()) {
+		ipiq_send(tgd, boost_remote, td, (void *)(((uintptr_t)id << 16) | (uintptr_t)pri));
+	} else if (td->td_msgpri < pri) {
 		lwkt_setpri_local(td, pri);
 		/* Blocked on a mutex: the boost goes on to its owner (sync.c). */
 		if (td->td_wait && td->td_wait->tw_state == STATE_MUTEX)
@@ -455,7 +534,8 @@ void lwkt_tick(void)
 	       td->td_wakeup_tick <= gd->gd_ticks)
 		lwkt_schedule_local(td);
 	td = gd->gd_curthread;
-	if (!(td->td_flags & TDF_IDLE) && ++td->td_slice >= CONFIG_TIMESLICE_TICKS &&
+	if (!(td->td_flags & TDF_IDLE) && td->td_policy != SCHED_FIFO &&
+	    ++td->td_slice >= CONFIG_TIMESLICE_TICKS &&
 	    (td->td_flags & TDF_RUNQ) && runq_has_peer(&gd->gd_runq, td))
 		gd->gd_reqflags |= RQF_ROTATE;
 }

@@ -53,7 +53,8 @@ static int load_segment(struct pmap *pm, const uint8_t *file, const struct elf_s
 static void user_thread_start(void *arg)
 {
 	struct proc *p = arg;
-	arch_enter_user(p->p_entry, USER_STACK_TOP, (uint64_t)p->p_arg, 0, 0);	/* crt0 sets gp */
+	uthread_enter_user(p->p_entry, USER_STACK_TOP, USTACK_SLOT_LO(0), (uint64_t)p->p_arg, 0,
+			   0);	/* crt0 sets gp */
 }
 
 /* td_reapfn: runs on the exited thread's hart after it has switched away for good. */
@@ -87,7 +88,10 @@ int proc_spawn(const void *image, size_t size, const char *name, int cpu, int pr
 	for (uint64_t va = USTACK_SLOT_LO(0); !err && va < USTACK_SLOT_TOP(0); va += PAGE_SIZE)
 		err = pmap_enter_new(&p->p_pmap, va, PROT_R | PROT_W, NULL);
 	struct thread *td = err ? NULL : lwkt_create_stopped(user_thread_start, p, pri, cpu, name);
-	if (td == NULL) {
+	struct tjoin *tj = td ? uthread_record_alloc() : NULL;
+	if (tj == NULL) {
+		if (td)
+			lwkt_destroy_stopped(td);
 		pmap_destroy(&p->p_pmap);
 		kfree(p);
 		return err ? err : ENOMEM;
@@ -108,7 +112,7 @@ int proc_spawn(const void *image, size_t size, const char *name, int cpu, int pr
 	td->td_proc = p;
 	td->td_satp = p->p_pmap.pm_satp;
 	td->td_reapfn = proc_thread_reaped;
-	uthread_proc_init(p, td);
+	uthread_proc_init(p, td, tj);
 	*out = p;
 	lwkt_schedule(td);
 	return 0;

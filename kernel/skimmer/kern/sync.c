@@ -253,11 +253,18 @@ static void pri_apply_local(struct thread *td)
 		hartwork_queue(&td->td_synchw, td->td_gd->gd_cpuid);
 }
 
-/* IPI handler on td's hart: td may have ended meanwhile (checked by id). */
+/* IPI handler on the hart td was on: td may have ended meanwhile (checked by id), or
+ * moved to another hart (lwkt_setcpu_self), where the change follows it. */
 static void pri_apply_remote(void *a, void *b)
 {
-	if (lwkt_thread_alive(a, (uint32_t)(uintptr_t)b))
-		pri_apply_local(a);
+	struct thread *td = a;
+	if (!lwkt_thread_alive(td, (uint32_t)(uintptr_t)b))
+		return;
+	struct globaldata *tgd = __atomic_load_n(&td->td_gd, __ATOMIC_ACQUIRE);
+	if (tgd != mycpu())
+		ipiq_send(tgd, pri_apply_remote, a, b);
+	else
+		pri_apply_local(td);
 }
 
 /* td's want changed. st_lock held (interrupts off): this hart's threads at once. */

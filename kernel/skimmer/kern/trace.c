@@ -8,7 +8,7 @@ const char *const trace_names[TR_NEVENTS] = {
 	[TR_DESCHED] = "desched",   [TR_PUTPORT] = "putport",	[TR_REPLY] = "reply",
 	[TR_IPIQ_SEND] = "ipiq-send", [TR_IPIQ_RECV] = "ipiq-recv", [TR_IRQ] = "irq",
 	[TR_TICK] = "tick",	    [TR_EXIT] = "exit",		[TR_TEST] = "test",
-	[TR_FPU] = "fpu",
+	[TR_FPU] = "fpu",	    [TR_MIGRATE] = "migrate",
 };
 
 /* Print the last `last` entries of every online hart's ring. Only at quiescent

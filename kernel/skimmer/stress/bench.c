@@ -169,6 +169,20 @@ static int run_sync_bench(void)
 	return n;
 }
 
+/* usched's figures (thread create + join, SchedYield), on cpu 0. Returns them. */
+static int run_thread_bench(void)
+{
+	struct lwkt_msg x;
+	struct proc *p;
+	int figures = 0;
+	if (selftest_spawn("usched", 0, 2, &x, &p) == 0) {
+		lwkt_waitmsg(&x);
+		figures = p->p_how == PEXIT_NORMAL ? (int)p->p_status : 0;
+		proc_free(p);
+	}
+	return figures;
+}
+
 bool bench_run(void)
 {
 	int n = 0;
@@ -190,6 +204,7 @@ bool bench_run(void)
 	n += run_user_bench(0, 0, 1);			/* one FPU hand-over */
 	n += intr_bench_run();				/* device interrupt to user thread */
 	n += run_sync_bench();
+	n += run_thread_bench();			/* threads and yields */
 	kprintf("bench: %d figures, PASS\n", n);
 	return true;
 }

@@ -31,6 +31,7 @@ static const struct selftest selftests[] = {
 #ifdef CONFIG_SELFTEST_FPU
 	{ "fpu", fpu_run, false },
 #endif
+	{ "threads", threads_run, false },
 	{ "crash", crash_run, true },
 	{ "intr", intr_run, false },
 };

@@ -2,10 +2,10 @@
  * Lazy FP state for user threads.
  *
  * Design. The FPU of a hart belongs to at most one thread at a time, its owner
- * (gd_fpowner). Threads never migrate (td_gd is set once in lwkt_create_stopped and
- * never changes, and every run-queue operation happens on td_gd's hart), so one
- * thread's FP registers only ever live in one hart's FPU or in its save area, and
- * the owner is per-hart state touched only by that hart, with interrupts off.
+ * (gd_fpowner). A thread's FP registers live in one hart's FPU or in its save area,
+ * never in two FPUs: a thread that moves to another hart (lwkt_setcpu_self) saves
+ * them first (arch_thread_migrate). The owner is per-hart state touched only by that
+ * hart, with interrupts off.
  *
  *  - sstatus.FS is part of the user trap frame: trap entry saves the user's
  *    sstatus (FS included) in the frame at the top of the thread's kernel stack,
@@ -73,6 +73,30 @@ bool fpu_trap(struct trapframe *tf)
 	tf->tf_sstatus = (tf->tf_sstatus & ~SSTATUS_FS) | SSTATUS_FS_CLEAN;
 	trace(TR_FPU, td->td_id, (old ? old->td_id : 0) | saved);
 	return true;
+}
+
+/* lwkt_setcpu_self: td, running on this hart with interrupts off, is moving to another
+ * one. If it owns this FPU, its registers go to its save area (when its frame says
+ * Dirty) and its frame gets FS Off, so its first FP instruction on the new hart traps
+ * and loads them there: a thread's registers are never in two FPUs. */
+void arch_thread_migrate(struct thread *td)
+{
+	struct globaldata *gd = td->td_gd;
+	KASSERT(!local_irq_enabled() && gd == mycpu(), "arch_thread_migrate context");
+	if (gd->gd_fpowner != td)
+		return;
+	struct trapframe *tf = user_frame(td);
+	if ((tf->tf_sstatus & SSTATUS_FS) == SSTATUS_FS_DIRTY) {
+		fpu_save(td->td_fpu);
+		gd->gd_fpu_saves++;
+	}
+	tf->tf_sstatus &= ~SSTATUS_FS;
+	gd->gd_fpowner = NULL;
+}
+
+void arch_thread_arrived(struct thread *td)
+{
+	__asm__ __volatile__("sfence.vma" ::: "memory");
 }
 
 /* lwkt_exit: td is ending on its own hart, interrupts off. */

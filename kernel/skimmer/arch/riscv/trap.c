@@ -131,7 +131,8 @@ uint64_t arch_user_gp(void)
 	return user_frame(curthread())->tf_x[3];
 }
 
-void __noreturn arch_enter_user(uint64_t pc, uint64_t sp, uint64_t arg, uint64_t ra, uint64_t gp)
+void __noreturn arch_enter_user(uint64_t pc, uint64_t sp, uint64_t arg, uint64_t ra, uint64_t gp,
+			       uint64_t tp)
 {
 	struct thread *td = curthread();
 	struct trapframe *tf = user_frame(td);
@@ -143,6 +144,7 @@ void __noreturn arch_enter_user(uint64_t pc, uint64_t sp, uint64_t arg, uint64_t
 	tf->tf_x[10] = arg;
 	tf->tf_x[1] = ra;
 	tf->tf_x[3] = gp;
+	tf->tf_x[4] = tp;
 	/* User mode, interrupts on after sret, FS Off: its first FP instruction traps and
 	 * takes the FPU (fpu.c). */
 	tf->tf_sstatus = (csr_read(sstatus) & ~(SSTATUS_SPP | SSTATUS_SIE | SSTATUS_FS |

@@ -24,6 +24,23 @@ struct conn;
 #define USTACK_SLOT_LO(k)    (USTACK_SLOT_TOP(k) - USER_STACK_PAGES * PAGE_SIZE)
 #define USER_STACKS_LO       USTACK_SLOT_LO(UTHREAD_MAX - 1)
 
+/* A process keeps at most this many join records (live threads and joinable threads
+ * that ended and were not joined yet): ThreadCreate fails EAGAIN past it. */
+#define UTHREAD_RECORDS_MAX  1024
+
+/* One per user thread, from ThreadCreate (or proc_spawn) until it is joined, or until it
+ * ends detached, or until the process ends (kern/uthread.c). td_proc's p_lock guards it. */
+struct tjoin {
+	struct list tj_link;		/* on p_joins */
+	int tj_tid;
+	bool tj_detached;		/* nobody may join it; freed when it has ended */
+	bool tj_ended;			/* it has ended: tj_status is its exit value */
+	bool tj_busy;			/* a ThreadJoin owns it (EBUSY for another) */
+	bool tj_status_set;		/* ThreadDestroy(tid, .., status) named the value */
+	uint64_t tj_status;
+	struct twait *tj_joiner;	/* the ThreadJoin blocked on it, or NULL */
+};
+
 /* p_how: why the process ended */
 #define PEXIT_NORMAL 0		/* its last thread called ThreadDestroy; p_status is its value */
 #define PEXIT_FAULT  1		/* killed by a fault; p_status is scause */
@@ -59,6 +76,8 @@ struct proc {
 	uint64_t p_stack_mapped;	/* stack slots whose pages are mapped */
 	bool p_killed;			/* a fault ends every thread (p_how, p_status set) */
 	int p_home_cpu;			/* the main thread's hart; thread n goes n-1 after */
+	struct list p_joins;		/* struct tjoin of every thread not yet joined */
+	int p_njoins;			/* their number */
 	struct spinlock p_vmlock;	/* serialises changes to p_pmap between threads */
 	uint64_t p_devwin_used;		/* p_vmlock: bytes of the device window (DEVWIN_LO,
 					 * arch/pmap.h) KerMapPhys has handed out */
@@ -90,7 +109,23 @@ void proc_thread_exit(int how, long status) __noreturn;
 /* The return to user mode of a thread on a hart with gd_ast set: a killed thread
  * ends here (trap.S and trap.c call it). */
 void uthread_ast(void);
-/* Part of a new process (proc_spawn): its main thread td, tid 1, on stack slot 0. */
-void uthread_proc_init(struct proc *p, struct thread *td);
+/* Part of a new process (proc_spawn): its main thread td, tid 1, on stack slot 0, with
+ * its join record tj (allocated by the caller: uthread_record_alloc). */
+struct tjoin *uthread_record_alloc(void);
+void uthread_proc_init(struct proc *p, struct thread *td, struct tjoin *tj);
+/* Start the current (new) user thread in user mode at pc, with stack top `top` (the
+ * thread-local storage block goes just below it, and sp below that), a0 = arg,
+ * ra = ra, gp = gp (uthread.c). Never returns. */
+void uthread_enter_user(uint64_t pc, uint64_t top, uint64_t stacklo, uint64_t arg,
+			uint64_t exitfunc, uint64_t gp) __noreturn;
+
+/* Scheduling (kern/sched.c). */
+/* The runmask a new thread of the caller's starts with, and the hart it goes to: the
+ * first hart in that mask at or after `want` (cyclic). */
+int sched_place(struct thread *creator, int want, uint32_t *mask);
+/* All online harts, as a runmask. */
+uint32_t sched_online_mask(void);
+/* ThreadCtl's scheduling commands (runmasks, _NTO_TCTL_QSOE_HART); -EINVAL for others. */
+long sched_thread_ctl(int cmd, uint64_t data);
 
 #endif

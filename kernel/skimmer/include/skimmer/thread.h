@@ -19,6 +19,8 @@
 #define TDF_KILLED   0x0010	/* its process is being killed: end at the next
 				 * return to user mode, block in no message call */
 #define TDF_IOPRIV   0x0020	/* user thread with I/O privilege (ThreadCtl _NTO_TCTL_IO) */
+#define TDF_MIGRATING 0x0040	/* moving to td_migrate_gd (lwkt_setcpu_self): off every
+				 * run queue, and not to be scheduled until it arrives */
 
 #define TD_STACK_CANARY 0x5ca1ab1edeadc0deULL
 
@@ -27,11 +29,13 @@ struct proc;
 struct ipc_wait;
 struct twait;
 struct fpstate;
+struct tjoin;
 
 struct thread {
 	uintptr_t td_sp;		/* saved sp while switched out (switch.S uses offset 0) */
 	uint64_t td_nkcalls;		/* kernel calls made (trap.S TD_NKCALLS, offset 8) */
-	struct globaldata *td_gd;	/* the hart that owns and runs this thread; never changes */
+	struct globaldata *td_gd;	/* the hart that owns and runs this thread; changes only
+					 * in lwkt_setcpu_self's move, while it runs nowhere */
 	int td_critcount;		/* > 0: no preemption; >= 1 across every cpu_switch */
 	uint32_t td_flags;		/* TDF_* */
 	int td_pri;			/* current priority, 0..255: MAX(td_msgpri, td_mtxpri) */
@@ -72,6 +76,12 @@ struct thread {
 	struct sync_wait *td_syncwait;	/* the mutex wait it is blocked in, or NULL */
 	bool td_sync_exited;		/* ended: owns nothing any more */
 	struct hartwork td_synchw;	/* its hart: pass a raised priority to its server */
+	struct globaldata *td_migrate_gd; /* TDF_MIGRATING: the hart it is moving to */
+	/* User threads (kern/uthread.c, kern/sched.c): */
+	struct tjoin *td_join;		/* its join record (td_proc's p_lock) */
+	int td_policy;			/* SCHED_FIFO, _RR, _OTHER; 0 (kernel threads): RR */
+	uint32_t td_runmask;		/* harts it may run on (bit n: cpu n); its own */
+	uint32_t td_inherit_mask;	/* the runmask of threads it creates; its own */
 	char td_name[24];
 };
 _Static_assert(__builtin_offsetof(struct thread, td_nkcalls) == 8, "trap.S TD_NKCALLS");
@@ -129,6 +139,12 @@ static inline void lwkt_setpri_stopped(struct thread *td, int pri)
 	td->td_msgpri = pri;
 	td->td_pri = pri > td->td_mtxpri ? pri : td->td_mtxpri;
 }
+
+/* Move the current thread to hart rgd and return there (DragonFly's lwkt_setcpu_self).
+ * Thread context, no spinlock held, not in a critical section. Returns false, having
+ * stayed, if the thread is being killed (it ends at its return to user mode). The
+ * caller must not use a globaldata pointer it read before the call. */
+bool lwkt_setcpu_self(struct globaldata *rgd);
 
 /* Block the current thread for at least `ticks` timer ticks (thread context). */
 void lwkt_sleep(uint64_t ticks);

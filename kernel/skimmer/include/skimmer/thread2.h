@@ -54,6 +54,7 @@ static inline __attribute__((always_inline)) void lwkt_schedule_local_inline(str
 		td->td_flags &= ~TDF_SLEEPING;
 	}
 	td->td_flags |= TDF_RUNQ;
+	td->td_slice = 0;
 	runq_insert_tail(&gd->gd_runq, td);
 	gd->gd_last_sched = td;
 	trace_irqoff(TR_SCHED, td->td_id, gd->gd_cpuid);

@@ -23,6 +23,7 @@ enum trace_event {
 	TR_EXIT,	/* a = td_id */
 	TR_TEST,	/* free for self-tests */
 	TR_FPU,		/* a = td_id given the FPU, b = previous owner's (0: none) | 1 << 32 if saved */
+	TR_MIGRATE,	/* a = td_id leaving this hart, b = the cpu it moves to */
 	TR_NEVENTS
 };
 

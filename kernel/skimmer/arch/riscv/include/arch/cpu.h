@@ -16,6 +16,15 @@ static inline struct globaldata *arch_mycpu(void)
 	return gd;
 }
 
+/* The same, read afresh: after a switch that may have moved the thread to another hart
+ * (lwkt_setcpu_self), where the compiler must not reuse an earlier read of tp. */
+static inline struct globaldata *arch_mycpu_reload(void)
+{
+	struct globaldata *gd;
+	__asm__ __volatile__("mv %0, tp" : "=r"(gd) :: "memory");
+	return gd;
+}
+
 static inline void arch_set_mycpu(struct globaldata *gd)
 {
 	__asm__ __volatile__("mv tp, %0" :: "r"(gd) : "memory");
@@ -70,10 +79,17 @@ static inline uintptr_t cpu_frame_pointer(void)
 void arch_thread_exit(struct thread *td);
 /* lwkt_reap: free td's arch state (its FP save area, if it has one). */
 void arch_thread_free(struct thread *td);
-/* Leave the kernel for user mode at pc with stack sp, a0 = arg, ra = ra and gp = gp,
- * from the top of the current thread's kernel stack; FP off (fpu.c). Never returns. */
-void arch_enter_user(uint64_t pc, uint64_t sp, uint64_t arg, uint64_t ra, uint64_t gp)
-	__attribute__((noreturn));
+/* lwkt_setcpu_self, on td's old hart with interrupts off, td running: it is leaving, so
+ * per-hart arch state goes (its FP registers to its save area, FS off in its frame). */
+void arch_thread_migrate(struct thread *td);
+/* lwkt_setcpu_self, on td's new hart, interrupts off: forget this hart's stale
+ * translations before td next touches user memory (sfence.vma, see arch_enter_user). */
+void arch_thread_arrived(struct thread *td);
+/* Leave the kernel for user mode at pc with stack sp, a0 = arg, ra = ra, gp = gp and
+ * tp = tp, from the top of the current thread's kernel stack; FP off (fpu.c). Never
+ * returns. */
+void arch_enter_user(uint64_t pc, uint64_t sp, uint64_t arg, uint64_t ra, uint64_t gp,
+		     uint64_t tp) __attribute__((noreturn));
 /* The current thread's user gp, as saved at its kernel-call entry (ThreadCreate hands
  * it to the new thread). */
 uint64_t arch_user_gp(void);
