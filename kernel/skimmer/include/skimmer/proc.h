@@ -26,6 +26,7 @@ struct conn;
 /* p_how: why the process ended */
 #define PEXIT_NORMAL 0		/* its last thread called ThreadDestroy; p_status is its value */
 #define PEXIT_FAULT  1		/* killed by a fault; p_status is scause */
+#define PEXIT_SIGNAL 2		/* killed by a signal's default action; p_status is its number */
 
 struct proc {
 	uint32_t p_pid;
@@ -59,6 +60,12 @@ struct proc {
 	bool p_killed;			/* a fault ends every thread (p_how, p_status set) */
 	int p_home_cpu;			/* the main thread's hart; thread n goes n-1 after */
 	struct spinlock p_vmlock;	/* serialises changes to p_pmap between threads */
+	/* Signals (kern/signal.c); p_lock guards these too: */
+	struct sigacts *p_sigacts;	/* the actions, allocated by the first SignalAction */
+	uint64_t p_sigstub;		/* user trampoline that runs handlers (SignalAction) */
+	uint64_t p_sigpend;		/* pending for the process (records on p_sigq) */
+	struct list p_sigq;		/* struct sigq records, in arrival order */
+	int p_nsigq;			/* records queued on p_sigq and all threads' td_sigq */
 };
 
 /* The live process with this pid (0: the caller's), or NULL. The caller must hold
@@ -84,8 +91,14 @@ void proc_free(struct proc *p);
 void proc_thread_exit(int how, long status) __noreturn;
 
 /* The return to user mode of a thread on a hart with gd_ast set: a killed thread
- * ends here (trap.S and trap.c call it). */
+ * ends here, and signals are delivered (trap.S and trap.c call it). Interrupts off. */
 void uthread_ast(void);
+
+/* Kill every thread of p but the caller, p_how = how, p_status = status (unless p is
+ * already being killed). The caller holds proc_lock (taken with spin_lock_irqsave,
+ * saved state ps), which keeps p valid: it is released here before the killers start.
+ * If the caller is one of p's threads it must end itself afterwards. */
+void uthread_kill_process(struct proc *p, int how, long status, unsigned long ps);
 /* Part of a new process (proc_spawn): its main thread td, tid 1, on stack slot 0. */
 void uthread_proc_init(struct proc *p, struct thread *td);
 

@@ -18,6 +18,11 @@
 #define TDF_KILLED   0x0010	/* its process is being killed: end at the next
 				 * return to user mode, block in no message call */
 #define TDF_IOPRIV   0x0020	/* user thread with I/O privilege (ThreadCtl _NTO_TCTL_IO) */
+#define TDF_SIGNAL   0x0040	/* a signal may be deliverable: handle it at the next return
+				 * to user mode, block in no call (kern/signal.c) */
+#define TDF_SIGRESTORE 0x0080	/* SignalSuspend: td_sigsave is the mask to restore once
+				 * the signal that ends it has been handled */
+#define TDF_BREAK    (TDF_KILLED | TDF_SIGNAL)	/* a call must not block: EINTR */
 
 #define TD_STACK_CANARY 0x5ca1ab1edeadc0deULL
 
@@ -26,6 +31,7 @@ struct proc;
 struct ipc_wait;
 struct twait;
 struct fpstate;
+struct sigwaiter;
 
 struct thread {
 	uintptr_t td_sp;		/* saved sp while switched out (switch.S uses offset 0) */
@@ -58,6 +64,12 @@ struct thread {
 	struct fpstate *td_fpu;		/* FP save area (arch): allocated on first FP use, freed
 					 * by the reaper; NULL for threads that never used FP */
 	struct list td_allq;		/* on the global thread list (all_threads_lock) */
+	/* Signals (kern/signal.c); td_proc's p_lock guards these: */
+	uint64_t td_sigmask;		/* blocked: bit n-1 for signal n */
+	uint64_t td_sigpend;		/* pending for this thread (records on td_sigq) */
+	struct list td_sigq;		/* struct sigq records, in arrival order */
+	struct sigwaiter *td_sigwait;	/* in SignalWaitinfo/SignalSuspend, or NULL */
+	uint64_t td_sigsave;		/* with TDF_SIGRESTORE: the mask before SignalSuspend */
 	char td_name[24];
 };
 
