@@ -30,6 +30,7 @@ static const struct selftest selftests[] = {
 #ifdef CONFIG_SELFTEST_FPU
 	{ "fpu", fpu_run, false },
 #endif
+	{ "signal", signal_run, false },
 	{ "crash", crash_run, true },
 };
 
