@@ -44,12 +44,15 @@ static void spin(int n)
 struct pester {
 	int tid, signo;
 	volatile int *done;
+	volatile int *go;	/* if not NULL: start once *go is set */
 	volatile int exited;
 };
 
 static void *pester_main(void *arg)
 {
 	struct pester *pe = arg;
+	while (pe->go && !*pe->go)
+		spin(10);
 	while (!*pe->done) {
 		SignalKill_r(0, 0, pe->tid, pe->signo, SI_USER, 0);
 		spin(300);
@@ -58,12 +61,15 @@ static void *pester_main(void *arg)
 	return 0;
 }
 
-static void pester_start(struct pester *pe, int tid, int signo, volatile int *done)
+static void pester_start(struct pester *pe, int tid, int signo, volatile int *done,
+			 volatile int *go)
 {
+	pe->go = go;
 	pe->tid = tid;
 	pe->signo = signo;
 	pe->done = done;
 	pe->exited = 0;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (qs_thread_create(pester_main, pe) < 0)
 		failures++;
 }
@@ -430,7 +436,7 @@ static void test_waits(void)
 	check("waitinfo-pending-code", info.si_code, -3);
 	check("waitinfo-no-handler", n_usr1, 0);
 	/* ... and waits for one another thread sends. */
-	pester_start(&pe, 1, SIGUSR1, &done);
+	pester_start(&pe, 1, SIGUSR1, &done, 0);
 	check("waitinfo-blocking", SignalWaitinfo_r(&m, &info), SIGUSR1);
 	done = 1;
 	pester_wait(&pe);
@@ -442,7 +448,7 @@ static void test_waits(void)
 	qs_sigaction(SIGUSR2, on_usr2, 0, 0);
 	n_usr2 = 0;
 	done = 0;
-	pester_start(&pe, 1, SIGUSR2, &done);
+	pester_start(&pe, 1, SIGUSR2, &done, 0);
 	check("waitinfo-eintr", SignalWaitinfo_r(&m, &info), -EINTR);
 	done = 1;
 	pester_wait(&pe);
@@ -452,7 +458,7 @@ static void test_waits(void)
 	qs_sigemptyset(&none);
 	n_usr1 = 0;
 	done = 0;
-	pester_start(&pe, 1, SIGUSR1, &done);
+	pester_start(&pe, 1, SIGUSR1, &done, 0);
 	check("suspend-eintr", SignalSuspend_r(&none), -EINTR);
 	done = 1;
 	check("suspend-handler-ran", n_usr1 >= 1, 1);
@@ -507,7 +513,7 @@ static void test_messages(void)
 	int chid = ChannelCreate_r(0);
 	n_usr1 = 0;
 	done = 0;
-	pester_start(&pe, 1, SIGUSR1, &done);
+	pester_start(&pe, 1, SIGUSR1, &done, 0);
 	check("receive-eintr", MsgReceive_r(chid, buf, sizeof buf, 0), -EINTR);
 	done = 1;
 	pester_wait(&pe);
@@ -517,7 +523,7 @@ static void test_messages(void)
 	int coid = ConnectAttach_r(0, 0, chid, _NTO_SIDE_CHANNEL, 0);
 	n_usr1 = 0;
 	done = 0;
-	pester_start(&pe, 1, SIGUSR1, &done);
+	pester_start(&pe, 1, SIGUSR1, &done, 0);
 	check("send-blocked-eintr", MsgSend_r(coid, buf, 4, buf, sizeof buf), -EINTR);
 	done = 1;
 	pester_wait(&pe);
@@ -528,7 +534,7 @@ static void test_messages(void)
 	sv = (struct server){ .chid = chid, .mode = 0 };
 	qs_thread_create(server_main, &sv);
 	done = 0;
-	pester_start(&pe, 1, SIGUSR1, &done);
+	pester_start(&pe, 1, SIGUSR1, &done, &sv.got_msg);	/* once we are REPLY-blocked */
 	check("reply-blocked-eintr", MsgSend_r(coid, buf, 4, buf, sizeof buf), -EINTR);
 	done = 1;
 	pester_wait(&pe);
@@ -546,7 +552,7 @@ static void test_messages(void)
 	qs_thread_create(server_main, &sv);
 	n_usr1 = 0;
 	done = 0;
-	pester_start(&pe, 1, SIGUSR1, &done);
+	pester_start(&pe, 1, SIGUSR1, &done, &sv.got_msg);
 	check("reply-blocked-unblock-replied", MsgSend_r(coid, buf, 4, buf, sizeof buf), 5);
 	done = 1;
 	pester_wait(&pe);
