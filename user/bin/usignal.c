@@ -14,6 +14,7 @@
  *   6  a process signal with the default action ends every thread (PEXIT_SIGNAL 15)
  *   7  stress: signals at threads in message calls across harts (arg >> 8: rounds); exit 0
  *   8  waits in SignalWaitinfo for the kernel's SIGUSR2 (code -7, value 1234); exit 0
+ *   9  benchmarks (test=bench): prints "bench NAME N insns" rows; exits with their number
  */
 #include <sys/neutrino.h>
 #include "qsys.h"
@@ -818,6 +819,57 @@ static int wait_kernel(void)
 		 info.si_pid == 0);
 }
 
+/* --- Benchmarks (mode 9, under qemu -icount shift=0: rdcycle counts instructions) ------- */
+static unsigned long cycles(void)
+{
+	unsigned long v;
+	__asm__ __volatile__("rdcycle %0" : "=r"(v));
+	return v;
+}
+
+static volatile int bench_hits;
+static void on_bench(int signo, siginfo_t *info, void *ctx)
+{
+	bench_hits++;
+}
+
+/* Median over 5 batches of n calls of what (0: a handled signal to ourselves, 1: a
+ * SignalProcmask that changes the mask, 2: 0 with dirty FP registers). */
+static unsigned long bench_one(int what, int n)
+{
+	unsigned long b[5];
+	sigset_t m = qs_sigset1(SIGUSR2);
+	for (int k = 0; k < 5; k++) {
+		unsigned long t0 = cycles();
+		for (int i = 0; i < n; i++) {
+			if (what == 1) {
+				SignalProcmask_r(0, 0, (i & 1) ? SIG_UNBLOCK : SIG_BLOCK, &m, 0);
+				continue;
+			}
+			if (what == 2)
+				__asm__ __volatile__("fcvt.d.w ft0, %0" :: "r"(i) : "ft0");
+			SignalKill_r(0, 0, 1, SIGUSR1, 0, 0);
+		}
+		b[k] = (cycles() - t0) / (unsigned long)n;
+	}
+	for (int i = 1; i < 5; i++)
+		for (int j = i; j > 0 && b[j - 1] > b[j]; j--) {
+			unsigned long t = b[j];
+			b[j] = b[j - 1];
+			b[j - 1] = t;
+		}
+	return b[2];
+}
+
+static int bench(void)
+{
+	qs_sigaction(SIGUSR1, on_bench, SA_SIGINFO, 0);
+	qs_printf("bench signal_self_handler %lu insns\n", bench_one(0, 200));
+	qs_printf("bench signal_procmask %lu insns\n", bench_one(1, 200));
+	qs_printf("bench signal_self_handler_fp %lu insns\n", bench_one(2, 200));
+	return bench_hits == 2000 ? 3 : 0;
+}
+
 int main(long arg)
 {
 	int mode = (int)(arg & 0xff);
@@ -833,6 +885,8 @@ int main(long arg)
 		return stress((int)(arg >> 8));
 	if (mode == 8)
 		return wait_kernel();
+	if (mode == 9)
+		return bench();
 	test_errors();
 	test_handlers();
 	test_registers();
