@@ -341,6 +341,180 @@ _Static_assert(sizeof(struct _sync_attr) == 32, "struct _sync_attr is ABI");
 #define PTHREAD_MUTEX_INITIALIZER	{ _NTO_SYNC_NONRECURSIVE, _NTO_SYNC_INITIALIZER }
 #define PTHREAD_COND_INITIALIZER	{ 0, _NTO_SYNC_INITIALIZER }
 
+/* --- Signals ---------------------------------------------------------------------------
+ * QNX's numbers. A sigset_t holds signal n in bit (n-1) % 32 of __bits[(n-1) / 32], as
+ * QNX lays it out. siginfo_t is QNX's layout on LP64 (the static asserts fix it). The
+ * handler's third argument, ucontext_t, and the frame SignalReturn takes,
+ * struct _sighandler_info, are QSOE's (docs/signals.md). */
+#define SIGHUP		1
+#define SIGINT		2
+#define SIGQUIT		3
+#define SIGILL		4
+#define SIGTRAP		5
+#define SIGIOT		6
+#define SIGABRT		6
+#define SIGEMT		7
+#define SIGFPE		8
+#define SIGKILL		9
+#define SIGBUS		10
+#define SIGSEGV		11
+#define SIGSYS		12
+#define SIGPIPE		13
+#define SIGALRM		14
+#define SIGTERM		15
+#define SIGUSR1		16
+#define SIGUSR2		17
+#define SIGCHLD		18
+#define SIGPWR		19
+#define SIGWINCH	20
+#define SIGURG		21
+#define SIGPOLL		22
+#define SIGIO		SIGPOLL
+#define SIGSTOP		23
+#define SIGTSTP		24
+#define SIGCONT		25
+#define SIGTTIN		26
+#define SIGTTOU		27
+#define SIGVTALRM	28
+#define SIGPROF		29
+#define SIGXCPU		30
+#define SIGXFSZ		31
+#define SIGRTMIN	41
+#define SIGRTMAX	56
+#define _SIGMIN		1
+#define _SIGMAX		64	/* 57..64 are QNX's kernel-special signals: not sent here */
+
+/* SignalProcmask's how */
+#define SIG_BLOCK	0
+#define SIG_UNBLOCK	1
+#define SIG_SETMASK	2
+#define SIG_PENDING	5	/* QNX: *oldset = the thread's and process's pending set */
+
+/* si_code: <= 0 sent by a process (SignalKill, events), > 0 by the kernel for a fault */
+#define SI_USER		0
+#define SI_QUEUE	(-1)
+#define SI_TIMER	(-2)
+#define SI_ASYNCIO	(-3)
+#define SI_MESGQ	(-4)
+#define SI_NOTIFY	(-5)
+#define SI_IRQ		(-6)
+#define SI_MINAVAIL	(-128)	/* SignalKill's code: SI_MINAVAIL..SI_MAXAVAIL */
+#define SI_MAXAVAIL	0
+#define ILL_ILLOPC	1	/* SIGILL: illegal instruction */
+#define TRAP_BRKPT	1	/* SIGTRAP: ebreak */
+#define BUS_ADRALN	1	/* SIGBUS: misaligned address */
+#define SEGV_MAPERR	1	/* SIGSEGV: no mapping at the address */
+#define SEGV_ACCERR	2	/* SIGSEGV: the mapping forbids the access */
+
+#if defined(__sigset_t_defined) && !defined(_QSOE_SIGSET_T)
+/* A glibc host program (host tests) has its own sigset_t already: the signal calls'
+ * prototypes below then use that one. Nothing built for QSOE takes this branch. */
+#else
+#define __sigset_t_defined 1	/* the guard glibc's <bits/types/sigset_t.h> uses */
+#define _QSOE_SIGSET_T 1
+typedef struct {
+	uint32_t	__bits[2];
+} sigset_t;
+_Static_assert(sizeof(sigset_t) == 8, "sigset_t is ABI");
+#endif
+
+typedef struct {
+	int		si_signo;
+	int		si_code;	/* SI_* or a fault code */
+	int		si_errno;
+	union {
+		int	__pad[7];
+		struct {
+			pid_t	__pid;		/* the sender (0: the kernel) */
+			union {
+				struct {
+					int32_t		__uid;
+					union sigval	__value;
+				} __kill;
+				struct {
+					int32_t	__utime;
+					int	__status;
+					int32_t	__stime;
+				} __chld;
+			} __pdata;
+		} __proc;
+		struct {
+			int	__fltno;	/* the RISC-V scause of the fault */
+			void	*__fltip;	/* the faulting pc */
+			void	*__addr;	/* the faulting address (stval) */
+			int	__bdslot;
+		} __fault;
+	} __data;
+} siginfo_t;
+#define si_pid		__data.__proc.__pid
+#define si_uid		__data.__proc.__pdata.__kill.__uid
+#define si_value	__data.__proc.__pdata.__kill.__value
+#define si_status	__data.__proc.__pdata.__chld.__status
+#define si_fltno	__data.__fault.__fltno
+#define si_fltip	__data.__fault.__fltip
+#define si_addr		__data.__fault.__addr
+_Static_assert(sizeof(siginfo_t) == 48, "siginfo_t is ABI");
+_Static_assert(offsetof(siginfo_t, si_pid) == 16, "siginfo_t is ABI");
+_Static_assert(offsetof(siginfo_t, si_value) == 32, "siginfo_t is ABI");
+_Static_assert(offsetof(siginfo_t, si_addr) == 32, "siginfo_t is ABI");
+
+#define SIG_ERR		((void (*)(int))-1)
+#define SIG_DFL		((void (*)(int))0)
+#define SIG_IGN		((void (*)(int))1)
+#define SIG_HOLD	((void (*)(int))2)	/* QNX: SignalAction refuses it (EINVAL) */
+
+/* sa_flags */
+#define SA_NOCLDSTOP	0x0001	/* accepted; no job control yet */
+#define SA_SIGINFO	0x0002	/* handler(signo, info, context); instances queue */
+#define SA_RESETHAND	0x0004	/* back to SIG_DFL once delivered */
+#define SA_NODEFER	0x0010	/* the signal is not masked in its own handler */
+
+struct sigaction {
+	union {
+		void	(*_sa_handler)(int);
+		void	(*_sa_sigaction)(int, siginfo_t *, void *);
+	} __sa_un;
+	int		sa_flags;
+	sigset_t	sa_mask;	/* also masked while the handler runs */
+};
+#define sa_handler	__sa_un._sa_handler
+#define sa_sigaction	__sa_un._sa_sigaction
+#ifdef _QSOE_SIGSET_T
+_Static_assert(sizeof(struct sigaction) == 24, "struct sigaction is ABI");
+_Static_assert(offsetof(struct sigaction, sa_flags) == 8, "struct sigaction is ABI");
+_Static_assert(offsetof(struct sigaction, sa_mask) == 12, "struct sigaction is ABI");
+#endif
+
+/* The interrupted context a handler gets as its third argument (QSOE layout). A handler
+ * may change it: SignalReturn resumes what it then holds. */
+typedef struct {
+	uint64_t	__gregs[32];	/* [0]: the pc; [n]: register xn */
+	uint64_t	__fpregs[32];	/* f0..f31, when __fpvalid */
+	uint32_t	__fcsr;
+	uint32_t	__fpvalid;	/* the thread had used FP: restore __fpregs and __fcsr */
+} mcontext_t;
+
+typedef struct ucontext {
+	struct ucontext	*uc_link;	/* unused (0) */
+	sigset_t	uc_sigmask;	/* the mask SignalReturn restores */
+	mcontext_t	uc_mcontext;
+} ucontext_t;
+
+/* The frame the kernel builds on the thread's stack for a handler; the sigstub passes
+ * it to SignalReturn. */
+struct _sighandler_info {
+	siginfo_t	siginfo;
+	ucontext_t	context;
+};
+#ifdef _QSOE_SIGSET_T
+_Static_assert(offsetof(ucontext_t, uc_mcontext) == 16, "ucontext_t is ABI");
+_Static_assert(sizeof(mcontext_t) == 520, "mcontext_t is ABI");
+_Static_assert(offsetof(struct _sighandler_info, context) == 48, "_sighandler_info is ABI");
+_Static_assert(sizeof(struct _sighandler_info) == 584, "_sighandler_info is ABI");
+#endif
+
+#define SIGNAL_INIT_SET(__s)	((__s)->__bits[0] = (__s)->__bits[1] = 0)
+
 /* --- Kernel calls (abi/kcalls.tab has the numbers and one line on each) ------------------ */
 int KerNop(void);					/* QSOE */
 int KerNop_r(void);
@@ -426,6 +600,19 @@ int KerThreadSelf(void);				/* QSOE */
 int KerThreadSelf_r(void);
 long KerThreadKcalls(void);				/* QSOE */
 long KerThreadKcalls_r(void);
+
+int SignalKill(uint32_t nd, pid_t pid, int tid, int signo, int code, int value);
+int SignalKill_r(uint32_t nd, pid_t pid, int tid, int signo, int code, int value);
+int SignalReturn(struct _sighandler_info *info);
+int SignalReturn_r(struct _sighandler_info *info);
+int SignalAction(pid_t pid, void (*sigstub)(void), int signo, const struct sigaction *act, struct sigaction *oact);
+int SignalAction_r(pid_t pid, void (*sigstub)(void), int signo, const struct sigaction *act, struct sigaction *oact);
+int SignalProcmask(pid_t pid, int tid, int how, const sigset_t *set, sigset_t *oldset);
+int SignalProcmask_r(pid_t pid, int tid, int how, const sigset_t *set, sigset_t *oldset);
+int SignalSuspend(const sigset_t *set);
+int SignalSuspend_r(const sigset_t *set);
+int SignalWaitinfo(const sigset_t *set, siginfo_t *info);
+int SignalWaitinfo_r(const sigset_t *set, siginfo_t *info);
 
 /* --- Single-buffer forms --------------------------------------------------------------------
  * A negative part count passes one flat buffer of -parts bytes in place of an iov array,

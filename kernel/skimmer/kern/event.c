@@ -1,6 +1,7 @@
 /* Events: the kinds of struct sigevent, in one place for every source that sends them. */
 #include <skimmer/event.h>
 #include <skimmer/channel.h>
+#include <skimmer/signal.h>
 #include <skimmer/errno.h>
 #include <skimmer/intr.h>
 #include <skimmer/thread.h>
@@ -18,6 +19,13 @@ int event_check(const struct sigevent *ev)
 		if (ev->sigev_code < -128 || ev->sigev_code > 127)
 			return -EINVAL;
 		return 0;
+	case SIGEV_SIGNAL_CODE:
+	case SIGEV_SIGNAL_THREAD:
+		if (ev->sigev_code < SI_MINAVAIL || ev->sigev_code > SI_MAXAVAIL)
+			return -EINVAL;
+		/* fall through */
+	case SIGEV_SIGNAL:
+		return SIG_VALID(ev->sigev_signo) ? 0 : -EINVAL;
 	default:
 		return -EINVAL;
 	}
@@ -41,6 +49,12 @@ long event_deliver(uint32_t pid, struct thread *td, const struct sigevent *ev)
 			return -EINVAL;
 		intr_post(td, td->td_id);
 		return 0;
+	case SIGEV_SIGNAL:	/* to the process; si_code SI_USER */
+		return sig_event(pid, NULL, ev->sigev_signo, SI_USER, ev->sigev_value);
+	case SIGEV_SIGNAL_CODE:
+		return sig_event(pid, NULL, ev->sigev_signo, ev->sigev_code, ev->sigev_value);
+	case SIGEV_SIGNAL_THREAD:	/* to td if it is a thread of pid, else the process */
+		return sig_event(pid, td, ev->sigev_signo, ev->sigev_code, ev->sigev_value);
 	default:
 		return -EINVAL;
 	}

@@ -113,6 +113,9 @@ static void migrate_remote(void *a, void *b)
 	KASSERT(td->td_gd == mycpu() && (td->td_flags & TDF_MIGRATING), "migrate_remote td %u",
 		td->td_id);
 	td->td_flags &= ~TDF_MIGRATING;
+	/* A kill or a signal that marked it on the old hart brings its share of gd_ast
+	 * (given back where it is handled: here from now on). */
+	mycpu()->gd_ast += (uint32_t)(uintptr_t)b;
 	lwkt_schedule_local(td);
 }
 
@@ -123,8 +126,12 @@ static void migrate_send(struct thread *td)
 {
 	struct globaldata *rgd = td->td_migrate_gd;
 	trace_irqoff(TR_MIGRATE, td->td_id, rgd->gd_cpuid);
+	/* Marks set here while it was on its way take their gd_ast shares along; marks
+	 * made on rgd from the store on count there themselves. */
+	uintptr_t ast = !!(td->td_flags & TDF_KILLED) + !!(td->td_flags & TDF_SIGNAL);
+	mycpu()->gd_ast -= (uint32_t)ast;
 	__atomic_store_n(&td->td_gd, rgd, __ATOMIC_RELEASE);
-	ipiq_send(rgd, migrate_remote, td, NULL);
+	ipiq_send(rgd, migrate_remote, td, (void *)ast);
 }
 
 /* Free the stacks of threads that exited on this hart. Interrupts off; never

@@ -998,7 +998,7 @@ long kcall_connect_detach(const uint64_t *a)
  * EINTR instead of queueing it. ch_lock held. */
 static bool killed_locked(struct ipc_wait *w)
 {
-	if (!(w->iw_td->td_flags & TDF_KILLED))
+	if (!(w->iw_td->td_flags & TDF_BREAK))	/* killed, or a signal to deliver */
 		return false;
 	ipc_complete(w, -EINTR);
 	return true;
@@ -1209,7 +1209,7 @@ static bool send_fast(struct channel *ch, struct ipc_wait *w)
 	unsigned long s = chan_lock(ch);
 	struct ipc_wait *r = list_first_entry(&ch->ch_recvq, struct ipc_wait, iw_link);
 	if (r == NULL || !conn_live_locked(w->iw_conn, w->iw_scoid) ||
-	    (w->iw_td->td_flags & TDF_KILLED)) {
+	    (w->iw_td->td_flags & TDF_BREAK)) {
 		chan_unlock(ch, s);
 		return false;
 	}

@@ -123,7 +123,7 @@ static inline __attribute__((always_inline)) long msg_fast_send(const uint64_t *
 	spin_lock(&ch->ch_lock);
 	struct ipc_wait *r = list_first_entry(&ch->ch_recvq, struct ipc_wait, iw_link);
 	if (r == NULL || !conn_live_locked(cn, scoid) || r->iw_sparts != 1 ||
-	    (td->td_flags & TDF_KILLED))	/* the slow path fails it EINTR */
+	    (td->td_flags & TDF_BREAK))	/* the slow path fails it EINTR */
 		goto miss;
 	struct ipc_wait w;
 	ipc_wait_init(&w, IPC_CMD_SEND);
@@ -218,7 +218,7 @@ static inline __attribute__((always_inline)) long msg_fast_receive(const uint64_
 	td->td_ipc = &w;
 	long result;
 	spin_lock(&ch->ch_lock);
-	if (td->td_flags & TDF_KILLED) {	/* blocks in no call: as killed_locked */
+	if (td->td_flags & TDF_BREAK) {	/* blocks in no call: as killed_locked */
 		spin_unlock_irqrestore(&ch->ch_lock, s);
 		crit_exit();
 		result = -EINTR;

@@ -65,6 +65,8 @@ static void proc_thread_reaped(struct thread *td)
 	 * after it (uthread.c): it may have been marked at any time before lwkt_exit. */
 	if (td->td_flags & TDF_KILLED)
 		mycpu()->gd_ast--;
+	if (td->td_flags & TDF_SIGNAL)		/* kicked after its last return to user */
+		mycpu()->gd_ast--;
 	if (__atomic_sub_fetch(&p->p_nthreads, 1, __ATOMIC_ACQ_REL) == 0)
 		lwkt_replymsg(p->p_exitmsg, 0);
 }

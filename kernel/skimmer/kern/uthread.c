@@ -45,6 +45,8 @@
 #include <skimmer/channel.h>
 #include <skimmer/wait.h>
 #include <skimmer/intr.h>
+#include <skimmer/signal.h>
+#include <arch/frame.h>
 #include <sys/neutrino.h>
 
 #define UTHREAD_MIN_STACK       256	/* bytes: a caller-provided stack at least this big */
@@ -66,6 +68,8 @@ void uthread_proc_init(struct proc *p, struct thread *td, struct tjoin *tj)
 	td->td_runmask = td->td_inherit_mask = sched_online_mask();
 	list_init(&p->p_threads);
 	list_insert_tail(&p->p_threads, &td->td_plink);
+	sig_proc_init(p);
+	sig_thread_init(td, 0);
 	p->p_nlive = 1;
 	p->p_next_tid = 2;
 	p->p_stack_busy = p->p_stack_mapped = 1;	/* slot 0: the main thread's */
@@ -164,10 +168,32 @@ static void kill_all(struct victim *v, int n)
 void uthread_ast(void)
 {
 	struct thread *td = curthread();
-	if (td->td_proc != NULL && (td->td_flags & TDF_KILLED)) {
+	if (td->td_proc == NULL)
+		return;
+	if (td->td_flags & TDF_KILLED) {
 		local_irq_enable();
 		proc_thread_exit(PEXIT_NORMAL, 0);	/* the killer set the process's end */
 	}
+	if (td->td_flags & TDF_SIGNAL)
+		sig_ast(user_frame(td));
+}
+
+void uthread_kill_process(struct proc *p, int how, long status, unsigned long ps)
+{
+	struct victim v[UTHREAD_MAX];
+	int nv = 0;
+	spin_lock(&p->p_lock);
+	if (!p->p_killed && p->p_nlive > 0) {
+		p->p_killed = true;
+		p->p_how = how;
+		p->p_status = status;
+		nv = victims_locked(p, v);
+	}
+	spin_unlock(&p->p_lock);
+	/* The killers start without proc_lock: an IPI towards a hart spinning on it with
+	 * interrupts off could wait for ever. v holds only (thread, id, hart). */
+	spin_unlock_irqrestore(&proc_lock, ps);
+	kill_all(v, nv);
 }
 
 /* --- Join records ------------------------------------------------------------------------- */
@@ -228,7 +254,10 @@ void proc_thread_exit(int how, long status)
 	if (td->td_stack_slot >= 0)
 		p->p_stack_busy &= ~(1ULL << td->td_stack_slot);	/* pages stay mapped */
 	bool last = --p->p_nlive == 0;
-	if (how == PEXIT_FAULT && !p->p_killed) {
+	sig_thread_exit_locked(td);
+	if (last)
+		sig_proc_exit_locked(p);
+	if (how != PEXIT_NORMAL && !p->p_killed) {	/* a fault or a signal ends them all */
 		p->p_killed = true;
 		p->p_how = how;
 		p->p_status = status;
@@ -430,6 +459,7 @@ long kcall_thread_create(const uint64_t *a)
 	s = spin_lock_irqsave(&p->p_lock);
 	err = p->p_killed ? EINTR : p->p_njoins >= UTHREAD_RECORDS_MAX ? EAGAIN : 0;
 	if (!err) {
+		sig_thread_init(td, self->td_sigmask);	/* the creator's mask */
 		td->td_tid = tj->tj_tid = tid = p->p_next_tid++;
 		list_insert_tail(&p->p_threads, &td->td_plink);
 		list_insert_tail(&p->p_joins, &tj->tj_link);

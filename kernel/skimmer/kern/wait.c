@@ -32,7 +32,7 @@ int twait_prepare(struct twait *tw)
 {
 	struct thread *td = tw->tw_td;
 	KASSERT(!local_irq_enabled() && td == curthread(), "twait_prepare context");
-	if (td->td_flags & TDF_KILLED)
+	if (td->td_flags & TDF_BREAK)		/* killed, or a signal to deliver */
 		return -EINTR;
 	td->td_wait = tw;
 	return 0;

@@ -169,13 +169,16 @@ static int run_sync_bench(void)
 	return n;
 }
 
-/* usched's figures (thread create + join, SchedYield), on cpu 0. Returns them. */
-static int run_thread_bench(void)
+/* A program's benchmark mode `arg`, on cpu 0: it prints its own rows and ends with
+ * their number as its status (usched: thread create + join, SchedYield; usignal: a
+ * handled signal to oneself, with and without dirty FP registers, a mask change).
+ * Returns the figures printed. */
+static int run_prog_bench(const char *name, long arg)
 {
 	struct lwkt_msg x;
 	struct proc *p;
 	int figures = 0;
-	if (selftest_spawn("usched", 0, 2, &x, &p) == 0) {
+	if (selftest_spawn(name, 0, arg, &x, &p) == 0) {
 		lwkt_waitmsg(&x);
 		figures = p->p_how == PEXIT_NORMAL ? (int)p->p_status : 0;
 		proc_free(p);
@@ -204,7 +207,8 @@ bool bench_run(void)
 	n += run_user_bench(0, 0, 1);			/* one FPU hand-over */
 	n += intr_bench_run();				/* device interrupt to user thread */
 	n += run_sync_bench();
-	n += run_thread_bench();			/* threads and yields */
+	n += run_prog_bench("usched", 2);		/* threads and yields */
+	n += run_prog_bench("usignal", 9);		/* signals */
 	kprintf("bench: %d figures, PASS\n", n);
 	return true;
 }

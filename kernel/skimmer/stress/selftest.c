@@ -32,6 +32,7 @@ static const struct selftest selftests[] = {
 	{ "fpu", fpu_run, false },
 #endif
 	{ "threads", threads_run, false },
+	{ "signal", signal_run, false },
 	{ "crash", crash_run, true },
 	{ "intr", intr_run, false },
 };

@@ -227,7 +227,11 @@ kcall_entry:
 	lw	t1, GD_AST(tp)
 	or	t0, t0, t1
 	beqz	t0, kcall_return
+	/* The slow way out: the return-to-user work may push a signal frame, which holds
+	 * every register, so s1..s11 go into the frame and the whole frame comes back. */
+	SAVE_CALLEE
 	call	trap_kcall_resched
+	j	trap_return
 kcall_return:
 	/* trap_return for a kernel call: back to user mode, SIE already clear. */
 	ld	t0, TF_SEPC(sp)

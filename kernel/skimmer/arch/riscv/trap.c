@@ -7,6 +7,7 @@
 #include <arch/csr.h>
 #include <arch/fpu.h>
 #include <arch/plic.h>
+#include <skimmer/signal.h>
 
 void timer_intr(void);	/* timer.c */
 extern void trap_entry(void);
@@ -59,11 +60,40 @@ void trap_kcall_resched(void)
 		uthread_ast();
 }
 
-/* An exception in user mode other than a kernel call (trap.S takes those): a fault
- * that ends the process. */
+/* The signal a user-mode exception raises, and its si_code. */
+static int fault_signal(uint64_t cause, int *code)
+{
+	switch (cause) {
+	case EXC_ILLEGAL:
+		*code = ILL_ILLOPC;
+		return SIGILL;
+	case EXC_BREAKPOINT:
+		*code = TRAP_BRKPT;
+		return SIGTRAP;
+	case EXC_INST_MISALIGNED:
+	case 4:				/* load misaligned */
+	case 6:				/* store misaligned */
+		*code = BUS_ADRALN;
+		return SIGBUS;
+	case EXC_INST_ACCESS:
+	case EXC_LOAD_ACCESS:
+	case EXC_STORE_ACCESS:
+		*code = SEGV_ACCERR;
+		return SIGSEGV;
+	default:			/* the page faults, and anything else */
+		*code = SEGV_MAPERR;
+		return SIGSEGV;
+	}
+}
+
+/* An exception in user mode other than a kernel call (trap.S takes those): the
+ * process's handler for its signal runs (kern/signal.c), or else it ends the process. */
 static void user_exception(struct trapframe *tf)
 {
 	struct thread *td = curthread();
+	int code, sig = fault_signal(tf->tf_scause, &code);
+	if (sig_fault(tf, sig, code))
+		return;
 	kprintf("skimmer: pid %u (%s) killed: %s at pc %#lx, address %#lx\n",
 		td->td_proc ? td->td_proc->p_pid : 0, td->td_name, exc_name(tf->tf_scause),
 		(unsigned long)tf->tf_sepc, (unsigned long)tf->tf_stval);
@@ -83,6 +113,10 @@ void trap_handler(struct trapframe *tf)
 			 * FPU (fpu.c) and runs again. */
 			if (cause != EXC_ILLEGAL || !fpu_trap(tf))
 				user_exception(tf);
+			lwkt_preempt_check();
+			if (unlikely(gd->gd_ast))
+				uthread_ast();
+			return;
 		} else if (td->td_onfault && is_memory_fault(cause)) {
 			tf->tf_sepc = td->td_onfault;	/* a usercopy hit a bad user page */
 		} else {

@@ -44,6 +44,7 @@ struct tjoin {
 /* p_how: why the process ended */
 #define PEXIT_NORMAL 0		/* its last thread called ThreadDestroy; p_status is its value */
 #define PEXIT_FAULT  1		/* killed by a fault; p_status is scause */
+#define PEXIT_SIGNAL 2		/* killed by a signal's default action; p_status is its number */
 
 struct proc {
 	uint32_t p_pid;
@@ -82,6 +83,12 @@ struct proc {
 	uint64_t p_devwin_used;		/* p_vmlock: bytes of the device window (DEVWIN_LO,
 					 * arch/pmap.h) KerMapPhys has handed out */
 	struct sync_table p_sync;	/* mutexes, condvars, semaphores (kern/sync.c) */
+	/* Signals (kern/signal.c); p_lock guards these too: */
+	struct sigacts *p_sigacts;	/* the actions, allocated by the first SignalAction */
+	uint64_t p_sigstub;		/* user trampoline that runs handlers (SignalAction) */
+	uint64_t p_sigpend;		/* pending for the process (records on p_sigq) */
+	struct list p_sigq;		/* struct sigq records, in arrival order */
+	int p_nsigq;			/* records queued on p_sigq and all threads' td_sigq */
 };
 
 /* The live process with this pid (0: the caller's), or NULL. The caller must hold
@@ -107,7 +114,7 @@ void proc_free(struct proc *p);
 void proc_thread_exit(int how, long status) __noreturn;
 
 /* The return to user mode of a thread on a hart with gd_ast set: a killed thread
- * ends here (trap.S and trap.c call it). */
+ * ends here, and signals are delivered (trap.S and trap.c call it). Interrupts off. */
 void uthread_ast(void);
 /* Part of a new process (proc_spawn): its main thread td, tid 1, on stack slot 0, with
  * its join record tj (allocated by the caller: uthread_record_alloc). */
@@ -127,5 +134,11 @@ int sched_place(struct thread *creator, int want, uint32_t *mask);
 uint32_t sched_online_mask(void);
 /* ThreadCtl's scheduling commands (runmasks, _NTO_TCTL_QSOE_HART); -EINVAL for others. */
 long sched_thread_ctl(int cmd, uint64_t data);
+
+/* Kill every thread of p but the caller, p_how = how, p_status = status (unless p is
+ * already being killed). The caller holds proc_lock (taken with spin_lock_irqsave,
+ * saved state ps), which keeps p valid: it is released here before the killers start.
+ * If the caller is one of p's threads it must end itself afterwards. */
+void uthread_kill_process(struct proc *p, int how, long status, unsigned long ps);
 
 #endif

@@ -31,6 +31,7 @@ bool fpu_run(void);
 bool intr_run(void);
 int intr_bench_run(void);	/* make bench: figures printed */
 bool threads_run(void);
+bool signal_run(void);
 
 /* Report one check: prints "check NAME: PASS|FAIL[ detail]" and returns ok. */
 bool selftest_check(const char *name, bool ok, const char *fmt, ...)

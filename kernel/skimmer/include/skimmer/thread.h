@@ -21,6 +21,11 @@
 #define TDF_IOPRIV   0x0020	/* user thread with I/O privilege (ThreadCtl _NTO_TCTL_IO) */
 #define TDF_MIGRATING 0x0040	/* moving to td_migrate_gd (lwkt_setcpu_self): off every
 				 * run queue, and not to be scheduled until it arrives */
+#define TDF_SIGNAL   0x0080	/* a signal may be deliverable: handle it at the next return
+				 * to user mode, block in no call (kern/signal.c) */
+#define TDF_SIGRESTORE 0x0100	/* SignalSuspend: td_sigsave is the mask to restore once
+				 * the signal that ends it has been handled */
+#define TDF_BREAK    (TDF_KILLED | TDF_SIGNAL)	/* a call must not block: EINTR */
 
 #define TD_STACK_CANARY 0x5ca1ab1edeadc0deULL
 
@@ -30,6 +35,7 @@ struct ipc_wait;
 struct twait;
 struct fpstate;
 struct tjoin;
+struct sigwaiter;
 
 struct thread {
 	uintptr_t td_sp;		/* saved sp while switched out (switch.S uses offset 0) */
@@ -82,6 +88,12 @@ struct thread {
 	int td_policy;			/* SCHED_FIFO, _RR, _OTHER; 0 (kernel threads): RR */
 	uint32_t td_runmask;		/* harts it may run on (bit n: cpu n); its own */
 	uint32_t td_inherit_mask;	/* the runmask of threads it creates; its own */
+	/* Signals (kern/signal.c); td_proc's p_lock guards these: */
+	uint64_t td_sigmask;		/* blocked: bit n-1 for signal n */
+	uint64_t td_sigpend;		/* pending for this thread (records on td_sigq) */
+	struct list td_sigq;		/* struct sigq records, in arrival order */
+	struct sigwaiter *td_sigwait;	/* in SignalWaitinfo/SignalSuspend, or NULL */
+	uint64_t td_sigsave;		/* with TDF_SIGRESTORE: the mask before SignalSuspend */
 	char td_name[24];
 };
 _Static_assert(__builtin_offsetof(struct thread, td_nkcalls) == 8, "trap.S TD_NKCALLS");
