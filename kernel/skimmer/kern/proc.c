@@ -11,6 +11,8 @@
 #include <skimmer/elf.h>
 #include <skimmer/errno.h>
 #include <skimmer/channel.h>
+#include <skimmer/ptimer.h>
+#include <skimmer/timeout.h>
 
 struct spinlock proc_lock = SPINLOCK_INIT("procs");
 static struct list all_procs = LIST_INIT_STATIC(all_procs);	/* proc_lock */
@@ -64,6 +66,7 @@ static void proc_thread_reaped(struct thread *td)
 	 * after it (uthread.c): it may have been marked at any time before lwkt_exit. */
 	if (td->td_flags & TDF_KILLED)
 		mycpu()->gd_ast--;
+	tmo_thread_reaped(td);	/* likewise its armed TimerTimeout, if it never returned */
 	if (__atomic_sub_fetch(&p->p_nthreads, 1, __ATOMIC_ACQ_REL) == 0)
 		lwkt_replymsg(p->p_exitmsg, 0);
 }
@@ -98,6 +101,7 @@ int proc_spawn(const void *image, size_t size, const char *name, int cpu, int pr
 	p->p_arg = arg;
 	p->p_nthreads = 1;
 	channel_proc_init(p);
+	timer_proc_init(p);
 	unsigned long s = spin_lock_irqsave(&proc_lock);
 	list_insert_tail(&all_procs, &p->p_link);
 	spin_unlock_irqrestore(&proc_lock, s);

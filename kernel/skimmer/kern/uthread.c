@@ -31,6 +31,7 @@
 #include <skimmer/errno.h>
 #include <skimmer/usercopy.h>
 #include <skimmer/channel.h>
+#include <skimmer/ptimer.h>
 #include <skimmer/wait.h>
 #include <sys/neutrino.h>
 
@@ -164,8 +165,10 @@ void proc_thread_exit(int how, long status)
 	/* If we were killed (or are marked later, up to lwkt_exit), our share of the
 	 * hart's gd_ast is given back when we are reaped (proc.c). */
 	kill_all(v, nv);
-	if (last)
+	if (last) {
+		timer_proc_exit(p);	/* no timer fires for us from here on */
 		channel_proc_exit(p);	/* release everyone waiting on us */
+	}
 	else
 		channel_thread_death(p, td->td_tid);
 	lwkt_exit();

@@ -20,6 +20,7 @@
 #define EDEADLK    45
 #define ENOSYS     88
 #define ETIMEDOUT  116
+#define ENOTSUP    134	/* picolibc's value */
 #define ESRVRFAULT 312	/* QNX: fault in the server's buffers */
 
 #endif

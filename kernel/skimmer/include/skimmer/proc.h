@@ -59,6 +59,7 @@ struct proc {
 	bool p_killed;			/* a fault ends every thread (p_how, p_status set) */
 	int p_home_cpu;			/* the main thread's hart; thread n goes n-1 after */
 	struct spinlock p_vmlock;	/* serialises changes to p_pmap between threads */
+	struct idtable p_timers;	/* TimerCreate's timers (kern/ptimer.c) */
 };
 
 /* The live process with this pid (0: the caller's), or NULL. The caller must hold

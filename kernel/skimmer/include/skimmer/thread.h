@@ -18,6 +18,8 @@
 #define TDF_KILLED   0x0010	/* its process is being killed: end at the next
 				 * return to user mode, block in no message call */
 #define TDF_IOPRIV   0x0020	/* user thread with I/O privilege (ThreadCtl _NTO_TCTL_IO) */
+#define TDF_TMO      0x1000	/* a TimerTimeout is armed (td_tmo; kern/timeout.c): the
+				 * message fast paths miss, the kernel-call return clears it */
 
 #define TD_STACK_CANARY 0x5ca1ab1edeadc0deULL
 
@@ -26,6 +28,7 @@ struct proc;
 struct ipc_wait;
 struct twait;
 struct fpstate;
+struct tmo;
 
 struct thread {
 	uintptr_t td_sp;		/* saved sp while switched out (switch.S uses offset 0) */
@@ -58,6 +61,8 @@ struct thread {
 	struct fpstate *td_fpu;		/* FP save area (arch): allocated on first FP use, freed
 					 * by the reaper; NULL for threads that never used FP */
 	struct list td_allq;		/* on the global thread list (all_threads_lock) */
+	struct tmo *td_tmo;		/* TimerTimeout state: allocated by its first call, freed
+					 * by the reaper; its hart only, interrupts off */
 	char td_name[24];
 };
 
