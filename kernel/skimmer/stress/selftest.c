@@ -27,6 +27,7 @@ static const struct selftest selftests[] = {
 	{ "chanstorm", chanstorm_run, false },
 	{ "fastpath", fastpath_run, true },
 	{ "boost", boost_run, true },
+	{ "time", time_run, true },	/* timing: no kstress beside it */
 #ifdef CONFIG_SELFTEST_FPU
 	{ "fpu", fpu_run, false },
 #endif

@@ -27,6 +27,7 @@ bool chanstorm_run(void);
 bool fastpath_run(void);
 bool boost_run(void);
 bool fpu_run(void);
+bool time_run(void);
 
 /* Report one check: prints "check NAME: PASS|FAIL[ detail]" and returns ok. */
 bool selftest_check(const char *name, bool ok, const char *fmt, ...)
