@@ -25,11 +25,11 @@
 #define _PID_T_DECLARED
 typedef int pid_t;
 #endif
-#ifndef _CLOCKID_T_DECLARED	/* likewise */
+#if !defined(_CLOCKID_T_DECLARED) && !defined(__clockid_t_defined)	/* picolibc's, glibc's */
 #define _CLOCKID_T_DECLARED
 typedef int clockid_t;
 #endif
-#ifndef _TIMER_T_DECLARED
+#if !defined(_TIMER_T_DECLARED) && !defined(__timer_t_defined)	/* (a host's may be a pointer) */
 #define _TIMER_T_DECLARED
 typedef int timer_t;
 #endif

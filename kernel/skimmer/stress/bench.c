@@ -154,6 +154,21 @@ out:
 	return figures;
 }
 
+/* Clock, timer and timeout figures: utbench (user/bin/utbench.c) on cpu 0, told how
+ * many harts there are. Returns figures printed. */
+static int run_time_bench(void)
+{
+	struct lwkt_msg x;
+	struct proc *p;
+	int figures = 0;
+	if (selftest_spawn("utbench", 0, ncpus, &x, &p) == 0) {
+		lwkt_waitmsg(&x);
+		figures = p->p_how == PEXIT_NORMAL ? (int)p->p_status : 0;
+		proc_free(p);
+	}
+	return figures;
+}
+
 bool bench_run(void)
 {
 	int n = 0;
@@ -173,6 +188,7 @@ bool bench_run(void)
 	if (ncpus > 1)
 		n += run_user_bench(1, 1, 0);		/* messages across harts */
 	n += run_user_bench(0, 0, 1);			/* one FPU hand-over */
+	n += run_time_bench();
 	kprintf("bench: %d figures, PASS\n", n);
 	return true;
 }
