@@ -25,6 +25,14 @@
 #define _PID_T_DECLARED
 typedef int pid_t;
 #endif
+#if !defined(_CLOCKID_T_DECLARED) && !defined(__clockid_t_defined)	/* picolibc's, glibc's */
+#define _CLOCKID_T_DECLARED
+typedef int clockid_t;
+#endif
+#if !defined(_TIMER_T_DECLARED) && !defined(__timer_t_defined)	/* (a host's may be a pointer) */
+#define _TIMER_T_DECLARED
+typedef int timer_t;
+#endif
 
 /* --- Channels and connections ------------------------------------------------------- */
 #define _NTO_CHF_FIXED_PRIORITY		0x1	/* no priority inheritance */
@@ -202,6 +210,49 @@ _Static_assert(sizeof(iov_t) == 16, "iov_t is ABI");
 #define _NTO_TIMEOUT_INTR		(1 << STATE_INTR)
 #define _NTO_TIMEOUT_SEM		(1 << STATE_SEM)
 #define _NTO_TIMEOUT_ACTIVE		(1 << STATE_MAX)
+
+/* --- Clocks and timers -------------------------------------------------------------------- */
+#define CLOCK_REALTIME			0	/* ns since the epoch (settable) */
+#define CLOCK_MONOTONIC			2	/* ns since boot (never set) */
+#define TIMER_ABSTIME			0x80000000	/* times are absolute on the clock */
+
+/* ClockPeriod: a clock's resolution. */
+struct _clockperiod {
+	uint32_t	nsec;
+	int32_t		fract;		/* femtoseconds beyond nsec */
+};
+_Static_assert(sizeof(struct _clockperiod) == 8, "struct _clockperiod is ABI");
+
+/* TimerSettime: first expiry (relative ns, or absolute with TIMER_ABSTIME; 0 disarms)
+ * and the reload interval (0: one-shot). */
+struct _itimer {
+	uint64_t	nsec;
+	uint64_t	interval_nsec;
+};
+_Static_assert(sizeof(struct _itimer) == 16, "struct _itimer is ABI");
+
+/* TimerInfo flags (in) and _timer_info flags (out) */
+#define _NTO_TIMER_RESET_OVERRUNS	0x2	/* zero the overrun count after reading it */
+#define _NTO_TI_ACTIVE			0x1	/* armed */
+#define _NTO_TI_ABSOLUTE		0x2	/* armed with TIMER_ABSTIME */
+#define _NTO_TI_EXPIRED			0x4	/* has fired since it was last armed */
+#define _NTO_TI_TOD_BASED		0x8	/* on CLOCK_REALTIME */
+
+struct _timer_info {
+	struct _itimer	itime;		/* next expiry (absolute on the clock) and interval */
+	struct _itimer	otime;		/* time left to it (relative) and interval */
+	uint32_t	flags;		/* _NTO_TI_* */
+	int32_t		tid;		/* the thread that created it */
+	int32_t		notify;		/* its event's sigev_notify */
+	clockid_t	clockid;
+	uint32_t	overruns;	/* periods that passed without a delivery of their own */
+	uint32_t	reserved;
+	struct sigevent	event;
+};
+_Static_assert(sizeof(struct _timer_info) == 88, "struct _timer_info is ABI");
+_Static_assert(offsetof(struct _timer_info, flags) == 32, "struct _timer_info is ABI");
+_Static_assert(offsetof(struct _timer_info, overruns) == 48, "struct _timer_info is ABI");
+_Static_assert(offsetof(struct _timer_info, event) == 56, "struct _timer_info is ABI");
 
 /* --- Scheduling -------------------------------------------------------------------------- */
 #define SCHED_NOCHANGE			0
@@ -613,6 +664,23 @@ int SignalSuspend(const sigset_t *set);
 int SignalSuspend_r(const sigset_t *set);
 int SignalWaitinfo(const sigset_t *set, siginfo_t *info);
 int SignalWaitinfo_r(const sigset_t *set, siginfo_t *info);
+
+int ClockTime(clockid_t id, const uint64_t *new, uint64_t *old);
+int ClockTime_r(clockid_t id, const uint64_t *new, uint64_t *old);
+int ClockPeriod(clockid_t id, const struct _clockperiod *new, struct _clockperiod *old, int reserved);
+int ClockPeriod_r(clockid_t id, const struct _clockperiod *new, struct _clockperiod *old, int reserved);
+int ClockNanosleep(clockid_t id, int flags, const uint64_t *rqtp, uint64_t *rmtp);	/* QSOE */
+int ClockNanosleep_r(clockid_t id, int flags, const uint64_t *rqtp, uint64_t *rmtp);
+int TimerCreate(clockid_t id, const struct sigevent *event);
+int TimerCreate_r(clockid_t id, const struct sigevent *event);
+int TimerDestroy(timer_t id);
+int TimerDestroy_r(timer_t id);
+int TimerSettime(timer_t id, int flags, const struct _itimer *itime, struct _itimer *oitime);
+int TimerSettime_r(timer_t id, int flags, const struct _itimer *itime, struct _itimer *oitime);
+int TimerInfo(pid_t pid, timer_t id, int flags, struct _timer_info *info);
+int TimerInfo_r(pid_t pid, timer_t id, int flags, struct _timer_info *info);
+int TimerTimeout(clockid_t id, int flags, const struct sigevent *notify, const uint64_t *ntime, uint64_t *otime);
+int TimerTimeout_r(clockid_t id, int flags, const struct sigevent *notify, const uint64_t *ntime, uint64_t *otime);
 
 /* --- Single-buffer forms --------------------------------------------------------------------
  * A negative part count passes one flat buffer of -parts bytes in place of an iov array,

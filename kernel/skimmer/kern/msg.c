@@ -58,6 +58,7 @@
  * same two hooks.
  */
 #include <skimmer/channel.h>
+#include <skimmer/timeout.h>
 #include <skimmer/event.h>
 #include <skimmer/proc.h>
 #include <skimmer/thread2.h>
@@ -414,9 +415,17 @@ void msg_info_fill(struct channel *ch, const struct ipc_wait *s, struct _msg_inf
  * not woken here); or 0: s has been failed (a fault in its buffers, or no rcvid
  * left) and r still waits; or < 0: both have been failed (a fault in r's buffers).
  */
+static void unblock_pulse_locked(struct channel *ch, struct ipc_wait *w);
+
 static long rendezvous_locked(struct channel *ch, struct ipc_wait *s, struct ipc_wait *r)
 {
 	size_t n;
+	/* s goes REPLY-blocked now: its TimerTimeout may have run out for that already. */
+	int tmo = tmo_reply(s->iw_td, ch);
+	if (tmo < 0) {
+		ipc_complete(s, tmo);
+		return 0;
+	}
 	int f = iov_copy(r->iw_pmap, r->iw_siov, r->iw_sparts, s->iw_pmap, s->iw_siov,
 			 s->iw_sparts, MIN(s->iw_slen, r->iw_slen), &n);
 	if (f == COPY_SRC_FAULT) {
@@ -441,6 +450,8 @@ static long rendezvous_locked(struct channel *ch, struct ipc_wait *s, struct ipc
 	s->iw_state = IPC_REPLY;
 	list_insert_tail(&ch->ch_replyq, &s->iw_link);
 	inherit(ch, r, s->iw_pri);
+	if (tmo > 0)
+		unblock_pulse_locked(ch, s);	/* timed out, and the server decides */
 	return rcvid;
 }
 
@@ -1004,7 +1015,14 @@ static bool killed_locked(struct ipc_wait *w)
 	return true;
 }
 
-void msg_unblock(struct thread *td, int err, bool force)
+static const uint32_t ipc_state_bit[IPC_DONE + 1] = {
+	[IPC_SEND] = _NTO_TIMEOUT_SEND,
+	[IPC_RECEIVE] = _NTO_TIMEOUT_RECEIVE,
+	[IPC_REPLY] = _NTO_TIMEOUT_REPLY,
+};
+
+/* msg_unblock, for a call blocked in one of `states` (_NTO_TIMEOUT_* bits) only. */
+static void msg_unblock_in(struct thread *td, int err, bool force, uint32_t states)
 {
 	KASSERT(!local_irq_enabled() && td->td_gd == mycpu(), "msg_unblock context");
 	struct ipc_wait *w = td->td_ipc;	/* set only while td is inside a call */
@@ -1012,6 +1030,10 @@ void msg_unblock(struct thread *td, int err, bool force)
 		return;
 	struct channel *ch = w->iw_chan;	/* referenced for the call's length */
 	unsigned long s = chan_lock(ch);
+	if (!(ipc_state_bit[w->iw_state] & states)) {
+		chan_unlock(ch, s);	/* not queued, or in a state not asked for */
+		return;
+	}
 	switch (w->iw_state) {
 	case IPC_REPLY:
 		if (!force && (ch->ch_flags & _NTO_CHF_UNBLOCK)) {
@@ -1029,6 +1051,18 @@ void msg_unblock(struct thread *td, int err, bool force)
 		break;
 	}
 	chan_unlock(ch, s);
+}
+
+void msg_unblock(struct thread *td, int err, bool force)
+{
+	msg_unblock_in(td, err, force, _NTO_TIMEOUT_SEND | _NTO_TIMEOUT_RECEIVE |
+				       _NTO_TIMEOUT_REPLY);
+}
+
+/* A TimerTimeout ran out (kern/timeout.c): td's hart, interrupts off. */
+void msg_timeout(struct thread *td, uint32_t states)
+{
+	msg_unblock_in(td, ETIMEDOUT, false, states);
 }
 
 void channel_thread_death(struct proc *p, int tid)
@@ -1067,6 +1101,11 @@ static int chan_send_locked(struct channel *ch, struct ipc_wait *w)
 	}
 	struct ipc_wait *r = list_first_entry(&ch->ch_recvq, struct ipc_wait, iw_link);
 	if (r == NULL) {
+		int err = tmo_block(w->iw_td, STATE_SEND, _NTO_TIMEOUT_REPLY);
+		if (err) {
+			ipc_complete(w, err);
+			return 0;
+		}
 		w->iw_state = IPC_SEND;
 		sendq_insert(ch, w);
 		return send_boost_locked(ch, w);
@@ -1095,6 +1134,11 @@ bool chan_receive_locked(struct channel *ch, struct ipc_wait *w, bool block,
 		if (q == NULL) {
 			if (!block)
 				return false;
+			int err = tmo_block(w->iw_td, STATE_RECEIVE, 0);
+			if (err) {
+				ipc_complete(w, err);
+				return true;
+			}
 			w->iw_state = IPC_RECEIVE;
 			list_insert_tail(&ch->ch_recvq, &w->iw_link);
 			/* Done with what we inherited: wait at our own priority (the next

@@ -123,7 +123,8 @@ static inline __attribute__((always_inline)) long msg_fast_send(const uint64_t *
 	spin_lock(&ch->ch_lock);
 	struct ipc_wait *r = list_first_entry(&ch->ch_recvq, struct ipc_wait, iw_link);
 	if (r == NULL || !conn_live_locked(cn, scoid) || r->iw_sparts != 1 ||
-	    (td->td_flags & TDF_BREAK))	/* the slow path fails it EINTR */
+	    (td->td_flags & (TDF_BREAK | TDF_TMO)))	/* the slow path fails it EINTR, or
+							 * runs the armed timeout */
 		goto miss;
 	struct ipc_wait w;
 	ipc_wait_init(&w, IPC_CMD_SEND);
@@ -224,9 +225,10 @@ static inline __attribute__((always_inline)) long msg_fast_receive(const uint64_
 		result = -EINTR;
 		goto out;
 	}
-	if (ch->ch_dead || !list_empty(&ch->ch_sendq) || !(td->td_flags & TDF_RUNQ)) {
-		/* Something to take (or the channel has died): the slow path's own step, as
-		 * chanport_putport and thread_waitmsg take it. */
+	if (ch->ch_dead || !list_empty(&ch->ch_sendq) ||
+	    (td->td_flags & (TDF_RUNQ | TDF_TMO)) != TDF_RUNQ) {
+		/* Something to take (or the channel has died, or a TimerTimeout is armed):
+		 * the slow path's own step, as chanport_putport and thread_waitmsg take it. */
 		struct ipc_wait *pulse = NULL;
 		lwkt_msg_prepare_sync(&w.iw_msg);
 		chan_receive_locked(ch, &w, true, &pulse);

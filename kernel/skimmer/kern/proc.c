@@ -11,6 +11,8 @@
 #include <skimmer/elf.h>
 #include <skimmer/errno.h>
 #include <skimmer/channel.h>
+#include <skimmer/ptimer.h>
+#include <skimmer/timeout.h>
 
 struct spinlock proc_lock = SPINLOCK_INIT("procs");
 static struct list all_procs = LIST_INIT_STATIC(all_procs);	/* proc_lock */
@@ -67,6 +69,7 @@ static void proc_thread_reaped(struct thread *td)
 		mycpu()->gd_ast--;
 	if (td->td_flags & TDF_SIGNAL)		/* kicked after its last return to user */
 		mycpu()->gd_ast--;
+	tmo_thread_reaped(td);	/* likewise its armed TimerTimeout, if it never returned */
 	if (__atomic_sub_fetch(&p->p_nthreads, 1, __ATOMIC_ACQ_REL) == 0)
 		lwkt_replymsg(p->p_exitmsg, 0);
 }
@@ -105,6 +108,7 @@ int proc_spawn(const void *image, size_t size, const char *name, int cpu, int pr
 	p->p_nthreads = 1;
 	channel_proc_init(p);
 	sync_proc_init(p);
+	timer_proc_init(p);
 	unsigned long s = spin_lock_irqsave(&proc_lock);
 	list_insert_tail(&all_procs, &p->p_link);
 	spin_unlock_irqrestore(&proc_lock, s);

@@ -43,6 +43,7 @@
 #include <skimmer/errno.h>
 #include <skimmer/usercopy.h>
 #include <skimmer/channel.h>
+#include <skimmer/ptimer.h>
 #include <skimmer/wait.h>
 #include <skimmer/intr.h>
 #include <skimmer/signal.h>
@@ -288,6 +289,7 @@ void proc_thread_exit(int how, long status)
 	kill_all(v, nv);
 	intr_thread_exit(td, last);	/* its interrupt attachments (all of p's if last) */
 	if (last) {
+		timer_proc_exit(p);	/* no timer fires for us from here on */
 		channel_proc_exit(p);	/* release everyone waiting on us */
 		sync_proc_exit(p);
 	}

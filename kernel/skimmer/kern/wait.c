@@ -13,6 +13,7 @@
 #include <skimmer/thread2.h>
 #include <skimmer/ipiq.h>
 #include <skimmer/channel.h>
+#include <skimmer/timeout.h>
 #include <skimmer/errno.h>
 #include <sys/neutrino.h>
 
@@ -34,6 +35,9 @@ int twait_prepare(struct twait *tw)
 	KASSERT(!local_irq_enabled() && td == curthread(), "twait_prepare context");
 	if (td->td_flags & TDF_BREAK)		/* killed, or a signal to deliver */
 		return -EINTR;
+	int err = tmo_block(td, tw->tw_state, 0);	/* a TimerTimeout for this state */
+	if (err)
+		return err;
 	td->td_wait = tw;
 	return 0;
 }

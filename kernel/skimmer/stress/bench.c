@@ -209,6 +209,7 @@ bool bench_run(void)
 	n += run_sync_bench();
 	n += run_prog_bench("usched", 2);		/* threads and yields */
 	n += run_prog_bench("usignal", 9);		/* signals */
+	n += run_prog_bench("utbench", ncpus);		/* clocks, timers, timeouts */
 	kprintf("bench: %d figures, PASS\n", n);
 	return true;
 }

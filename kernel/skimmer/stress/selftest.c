@@ -28,6 +28,7 @@ static const struct selftest selftests[] = {
 	{ "fastpath", fastpath_run, true },
 	{ "boost", boost_run, true },
 	{ "sync", sync_run, true },
+	{ "time", time_run, true },	/* timing: no kstress beside it */
 #ifdef CONFIG_SELFTEST_FPU
 	{ "fpu", fpu_run, false },
 #endif

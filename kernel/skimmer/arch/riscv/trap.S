@@ -193,7 +193,8 @@ trap_return:
 	 * are saved (scause is known; stval is meaningless). The handler gets a pointer to
 	 * the saved a0..a5 and runs with interrupts on; its result goes back in a0. On the
 	 * way out, a reschedule requested meanwhile (gd_reqflags) is taken here, as at the
-	 * end of every trap. s1..s11 are neither saved nor restored: the handler (and any
+	 * end of every trap, and so is a killed thread's end (gd_ast) and the clearing of
+	 * an armed TimerTimeout (gd_tmo_armed: threads of this hart that have one). s1..s11 are neither saved nor restored: the handler (and any
 	 * switch inside it) preserves them by the calling convention, so they still hold the
 	 * user's values when we sret, and their frame slots are stale (never read: nothing
 	 * builds a kernel call's return from its frame but kcall_return).
@@ -224,7 +225,7 @@ kcall_entry:
 	csrci	sstatus, SSTATUS_SIE
 	sd	a0, TF_REG(10)(sp)
 	lw	t0, GD_REQFLAGS(tp)
-	lw	t1, GD_AST(tp)
+	ld	t1, GD_AST(tp)			/* gd_ast and gd_tmo_armed together */
 	or	t0, t0, t1
 	beqz	t0, kcall_return
 	/* The slow way out: the return-to-user work may push a signal frame, which holds

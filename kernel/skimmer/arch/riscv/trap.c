@@ -8,6 +8,7 @@
 #include <arch/fpu.h>
 #include <arch/plic.h>
 #include <skimmer/signal.h>
+#include <skimmer/timeout.h>
 
 void timer_intr(void);	/* timer.c */
 extern void trap_entry(void);
@@ -51,10 +52,13 @@ static bool is_memory_fault(uint64_t cause)
 	       cause == EXC_STORE_ACCESS;
 }
 
-/* The end of a kernel call that left a reschedule pending, or on a hart with killed
- * threads still to end (trap.S kcall_entry). Interrupts off. */
+/* The end of a kernel call that left a reschedule pending, on a hart with killed
+ * threads still to end, or with threads that armed a TimerTimeout (trap.S kcall_entry).
+ * Interrupts off. */
 void trap_kcall_resched(void)
 {
+	if (unlikely(mycpu()->gd_tmo_armed))
+		tmo_kcall_return();	/* a TimerTimeout lasts for one kernel call */
 	lwkt_preempt_check();
 	if (unlikely(mycpu()->gd_ast))
 		uthread_ast();

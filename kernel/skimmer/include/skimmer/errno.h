@@ -22,6 +22,7 @@
 #define ETIMEDOUT  116
 #define EOVERFLOW  139
 #define EOWNERDEAD 142
+#define ENOTSUP    134	/* picolibc's value */
 #define ESRVRFAULT 312	/* QNX: fault in the server's buffers */
 
 #endif

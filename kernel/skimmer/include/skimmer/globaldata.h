@@ -28,6 +28,9 @@ struct globaldata {
 	volatile int gd_online;		/* finished hart init */
 	uint32_t gd_ast;		/* > 0: killed threads of this hart still to end;
 					 * the returns to user mode check theirs (trap.S) */
+	uint32_t gd_tmo_armed;		/* threads of this hart with TDF_TMO: kernel-call returns
+					 * here look for a TimerTimeout to clear (trap.S loads
+					 * it with gd_ast as one doubleword) */
 	uint64_t gd_ticks;		/* timer ticks on this hart */
 	uint64_t gd_next_tick;		/* rdtime deadline of the next tick */
 	struct list gd_sleepq;		/* sleeping threads, by wakeup tick */
@@ -56,6 +59,7 @@ _Static_assert(offsetof(struct globaldata, gd_kstack_top) == 8, "trap.S GD_KSTAC
 _Static_assert(offsetof(struct globaldata, gd_uscratch) == 16, "trap.S GD_USCRATCH");
 _Static_assert(offsetof(struct globaldata, gd_reqflags) == 40, "trap.S GD_REQFLAGS");
 _Static_assert(offsetof(struct globaldata, gd_ast) == 56, "trap.S GD_AST");
+_Static_assert(offsetof(struct globaldata, gd_tmo_armed) == 60, "trap.S GD_AST (ld)");
 
 extern struct globaldata cpu_globals[MAXCPU];
 extern int ncpus;

@@ -89,6 +89,7 @@ struct proc {
 	uint64_t p_sigpend;		/* pending for the process (records on p_sigq) */
 	struct list p_sigq;		/* struct sigq records, in arrival order */
 	int p_nsigq;			/* records queued on p_sigq and all threads' td_sigq */
+	struct idtable p_timers;	/* TimerCreate's timers (kern/ptimer.c) */
 };
 
 /* The live process with this pid (0: the caller's), or NULL. The caller must hold

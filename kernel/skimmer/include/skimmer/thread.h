@@ -26,6 +26,8 @@
 #define TDF_SIGRESTORE 0x0100	/* SignalSuspend: td_sigsave is the mask to restore once
 				 * the signal that ends it has been handled */
 #define TDF_BREAK    (TDF_KILLED | TDF_SIGNAL)	/* a call must not block: EINTR */
+#define TDF_TMO      0x1000	/* a TimerTimeout is armed (td_tmo; kern/timeout.c): the
+				 * message fast paths miss, the kernel-call return clears it */
 
 #define TD_STACK_CANARY 0x5ca1ab1edeadc0deULL
 
@@ -36,6 +38,7 @@ struct twait;
 struct fpstate;
 struct tjoin;
 struct sigwaiter;
+struct tmo;
 
 struct thread {
 	uintptr_t td_sp;		/* saved sp while switched out (switch.S uses offset 0) */
@@ -94,6 +97,8 @@ struct thread {
 	struct list td_sigq;		/* struct sigq records, in arrival order */
 	struct sigwaiter *td_sigwait;	/* in SignalWaitinfo/SignalSuspend, or NULL */
 	uint64_t td_sigsave;		/* with TDF_SIGRESTORE: the mask before SignalSuspend */
+	struct tmo *td_tmo;		/* TimerTimeout state: allocated by its first call, freed
+					 * by the reaper; its hart only, interrupts off */
 	char td_name[24];
 };
 _Static_assert(__builtin_offsetof(struct thread, td_nkcalls) == 8, "trap.S TD_NKCALLS");

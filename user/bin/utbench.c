@@ -1,0 +1,123 @@
+/* utbench: instruction counts of the clock, timer and timeout paths (run by test=bench
+ * under qemu -icount shift=0, where rdcycle counts instructions and virtual time runs at
+ * one instruction per ns). Returns how many figures it printed.
+ *
+ * Timer pulse latency, from a timer's deadline to its pulse in this thread's hands: the
+ * timer interrupt comes exactly at the deadline (a whole timebase tick, D); on receipt we
+ * read rdtime (t) and rdcycle (c1), then spin until rdtime moves on to t + 1 and read
+ * rdcycle again (c2). Spinning keeps the hart busy, so c2 - c1 instructions took the rest
+ * of tick t: the pulse arrived (t + 1) * P - (c2 - c1) ns after boot, P the tick in ns, and
+ * the latency is that minus D * P, in ns, which is instructions. */
+#include <sys/neutrino.h>
+#include "qsys.h"
+#include "qtime.h"
+
+#define RUNS 21
+
+static unsigned long cycles(void)
+{
+	unsigned long v;
+	__asm__ __volatile__("rdcycle %0" : "=r"(v));
+	return v;
+}
+
+static unsigned long median(unsigned long *v, int n)
+{
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
+			unsigned long t = v[j];
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+	return v[n / 2];
+}
+
+static int chid, coid;
+static unsigned long tick_ns;
+static volatile int remote_id;
+
+static unsigned long pulse_latency(int id)
+{
+	unsigned long lat[RUNS];
+	struct _pulse p;
+	for (int r = 0; r < RUNS; r++) {
+		unsigned long d = ClockCycles() + 500;		/* 50 us on: a whole tick */
+		struct _itimer it = { d * tick_ns, 0 };
+		TimerSettime_r(id, TIMER_ABSTIME, &it, NULL);
+		MsgReceive_r(chid, &p, sizeof p, NULL);
+		unsigned long t = ClockCycles(), c1 = cycles(), c2;
+		while (ClockCycles() == t)
+			;
+		c2 = cycles();
+		unsigned long arrived = (t + 1) * tick_ns - (c2 - c1);
+		lat[r] = arrived > d * tick_ns ? arrived - d * tick_ns : 0;
+	}
+	return median(lat, RUNS);
+}
+
+static void *make_remote_timer(void *arg)
+{
+	struct sigevent ev;
+	SIGEV_PULSE_INT_INIT(&ev, coid, 100, 2, 0);
+	remote_id = TimerCreate_r(CLOCK_MONOTONIC, &ev);	/* it lives on this thread's hart */
+	return 0;
+}
+
+/* Median cost per iteration of body (n iterations per batch, 5 batches). */
+#define COST(n, body) ({ \
+	unsigned long _b[5]; \
+	for (int _k = 0; _k < 5; _k++) { \
+		unsigned long _t0 = cycles(); \
+		for (int _i = 0; _i < (n); _i++) { body; } \
+		_b[_k] = (cycles() - _t0) / (n); \
+	} \
+	median(_b, 5); \
+})
+
+int main(long arg)
+{
+	struct sigevent ev;
+	struct _clockperiod cp;
+	struct _pulse p;
+	int figures = 0;
+	ClockPeriod_r(CLOCK_MONOTONIC, NULL, &cp, 0);
+	tick_ns = cp.nsec;
+	chid = ChannelCreate_r(0);
+	coid = ConnectAttach_r(0, 0, chid, _NTO_SIDE_CHANNEL, 0);
+	SIGEV_PULSE_INT_INIT(&ev, coid, 100, 1, 0);
+	int id = TimerCreate_r(CLOCK_MONOTONIC, &ev);
+
+	qs_printf("bench timer_pulse_latency_local %lu insns\n", pulse_latency(id));
+	figures++;
+	if (arg > 1) {		/* more than one hart: a timer on the next one */
+		remote_id = 0;
+		qs_thread_create(make_remote_timer, 0);
+		while (remote_id == 0)
+			qs_sleep_ns(100000, NULL);
+		if (remote_id > 0) {
+			qs_printf("bench timer_pulse_latency_remote %lu insns\n", pulse_latency(remote_id));
+			figures++;
+		}
+	}
+
+	uint64_t t, ns = 1000000000;
+	struct _itimer arm = { 1000000000, 0 }, off = { 0, 0 };
+	qs_printf("bench clock_time %lu insns\n", COST(1000, ClockTime_r(CLOCK_MONOTONIC, NULL, &t)));
+	qs_printf("bench timer_settime_arm_disarm %lu insns\n",
+		  COST(500, (TimerSettime_r(id, 0, &arm, NULL), TimerSettime_r(id, 0, &off, NULL))));
+	qs_printf("bench timertimeout_immediate_receive %lu insns\n",
+		  COST(500, (TimerTimeout_r(CLOCK_MONOTONIC, _NTO_TIMEOUT_RECEIVE, NULL, NULL, NULL),
+			     MsgReceive_r(chid, &p, sizeof p, NULL))));
+	/* What an armed (unused) timeout adds to a receive that does not block. */
+	unsigned long plain = COST(500, (MsgSendPulse_r(coid, 10, 3, 0),
+					 MsgReceive_r(chid, &p, sizeof p, NULL)));
+	unsigned long timed = COST(500, (MsgSendPulse_r(coid, 10, 3, 0),
+					 TimerTimeout_r(CLOCK_MONOTONIC, _NTO_TIMEOUT_RECEIVE, NULL, &ns, NULL),
+					 MsgReceive_r(chid, &p, sizeof p, NULL)));
+	qs_printf("bench timertimeout_overhead %lu insns\n", timed > plain ? timed - plain : 0);
+	figures += 4;
+	TimerDestroy_r(id);
+	if (remote_id > 0)
+		TimerDestroy_r(remote_id);
+	return figures;
+}
