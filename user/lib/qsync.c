@@ -12,13 +12,7 @@
 
 int qs_self(void)
 {
-	long tid;
-	__asm__ __volatile__("mv %0, tp" : "=r"(tid));
-	if (tid == 0) {
-		tid = KerThreadSelf_r();
-		__asm__ __volatile__("mv tp, %0" :: "r"(tid));
-	}
-	return (int)tid;
+	return __tls()->__tid;		/* the kernel writes it into the thread's TLS block */
 }
 
 static int cas(unsigned *w, unsigned old, unsigned new)

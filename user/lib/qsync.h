@@ -30,8 +30,7 @@
 #define EOWNERDEAD 142
 #endif
 
-/* The calling thread's tid, kept in tp after the first call (KerThreadSelf) until libc
- * brings thread-local storage. */
+/* The calling thread's tid, from its thread-local storage block (no kernel call). */
 int qs_self(void);
 
 /* Mutexes (pthread-style: 0 or an errno value). A zeroed sync_t and

@@ -36,6 +36,7 @@ static const struct selftest selftests[] = {
 	{ "signal", signal_run, false },
 	{ "crash", crash_run, true },
 	{ "intr", intr_run, false },
+	{ "waits", waits_run, true },	/* timing: no kstress beside it */
 };
 
 bool selftest_check(const char *name, bool ok, const char *fmt, ...)

@@ -32,6 +32,7 @@ bool intr_run(void);
 int intr_bench_run(void);	/* make bench: figures printed */
 bool threads_run(void);
 bool signal_run(void);
+bool waits_run(void);
 bool time_run(void);
 
 /* Report one check: prints "check NAME: PASS|FAIL[ detail]" and returns ok. */
