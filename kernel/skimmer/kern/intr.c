@@ -574,6 +574,50 @@ long kcall_map_phys(const uint64_t *a)
 
 /* --- For the self-tests -------------------------------------------------------------------- */
 
+struct unblock_req {
+	struct thread *ur_td;
+	uint32_t ur_id;
+	int ur_err;
+};
+
+/* On the waiter's hart, in a kernel thread of its own: what a signal will do. */
+static void unblock_on_hart(void *arg)
+{
+	struct unblock_req r = *(struct unblock_req *)arg;
+	kfree(arg);
+	unsigned long s = local_irq_save();
+	if (lwkt_thread_alive(r.ur_td, r.ur_id))
+		thread_unblock(r.ur_td, r.ur_err, false);
+	local_irq_restore(s);
+}
+
+int intr_unblock_waiters(uint32_t irq, int err)
+{
+	struct unblock_req *req[INTR_MAX_PER_SRC];
+	int cpu[INTR_MAX_PER_SRC], n = 0, done = 0;
+	if (srcs == NULL || irq < 1 || irq > ndev)
+		return 0;
+	for (int i = 0; i < INTR_MAX_PER_SRC; i++)
+		req[i] = kmalloc(sizeof *req[i]);
+	unsigned long s = spin_lock_irqsave(&intr_lock);
+	struct list *it;
+	list_foreach(it, &srcs[irq].is_attach) {
+		struct intr_attach *ia = list_entry(it, struct intr_attach, ia_link);
+		if (ia->ia_td && thread_state(ia->ia_td) == STATE_INTR && req[n]) {
+			*req[n] = (struct unblock_req){ ia->ia_td, ia->ia_tdid, err };
+			cpu[n++] = ia->ia_td->td_gd->gd_cpuid;
+		}
+	}
+	spin_unlock_irqrestore(&intr_lock, s);
+	for (int i = 0; i < INTR_MAX_PER_SRC; i++) {
+		if (i < n && lwkt_create(unblock_on_hart, req[i], TDPRI_MAX, cpu[i], "unblock"))
+			done++;
+		else
+			kfree(req[i]);
+	}
+	return done;
+}
+
 int intr_probe_take(uint64_t *out, int max)
 {
 	uint32_t n = __atomic_exchange_n(&probe_n, 0, __ATOMIC_RELAXED);
