@@ -11,6 +11,7 @@
  *	5 shared: main attaches SIGEV_NONE (the source is routed to its hart), a second
  *	  thread (on the next hart) takes ROUNDS alarms as SIGEV_INTR, unmasking both ids
  *	6 fuzz: FUZZ_CALLS random interrupt calls with hostile arguments, with privilege
+ *	8 unblock: InterruptWait, ended by the harness as a signal would end it (EINTR)
  *	7 bench, blocked: BENCH_N alarms 1 ms ahead, each waited for in InterruptWait (the
  *	  kernel's probe measures them: stress/intr.c)
  * Exit status: the number of failed checks (mode 3: 9).
@@ -20,6 +21,7 @@
 #include "qintr.h"
 
 #define EPERM  1
+#define EINTR  4
 #define ENOMEM 12
 #define ROUNDS 20
 #define ALARM_NS 2000000	/* 2 ms ahead */
@@ -386,6 +388,16 @@ static int bench(void)
 	return fails;
 }
 
+/* The harness ends the wait (no alarm is armed); the thread goes on. */
+static int unblocked(void)
+{
+	int fails = map_rtc();
+	int id = InterruptAttachThread_r(irq, 0);
+	fails += !CHECK_EQ("intr-wait-ended-eintr", InterruptWait_r(0, NULL), -EINTR);
+	fails += !CHECK_EQ("intr-unblocked-detach", InterruptDetach_r(id), 0);
+	return fails;
+}
+
 static int bench_blocked(void)
 {
 	int fails = map_rtc();
@@ -425,6 +437,8 @@ int main(long arg)
 		return fuzz();
 	case 7:
 		return bench_blocked();
+	case 8:
+		return unblocked();
 	default:
 		return 99;
 	}

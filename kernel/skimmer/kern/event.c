@@ -4,6 +4,7 @@
 #include <skimmer/signal.h>
 #include <skimmer/errno.h>
 #include <skimmer/intr.h>
+#include <skimmer/proc.h>
 #include <skimmer/thread.h>
 
 int event_check(const struct sigevent *ev)
@@ -45,8 +46,8 @@ long event_deliver(uint32_t pid, struct thread *td, const struct sigevent *ev)
 				       keep);
 	}
 	case SIGEV_INTR:	/* to td itself: InterruptWait returns (kern/intr.c) */
-		if (td == NULL)
-			return -EINVAL;
+		if (td == NULL || td->td_proc == NULL || td->td_proc->p_pid != pid)
+			return -EINVAL;	/* e.g. MsgDeliverEvent's td is the server, not pid's */
 		intr_post(td, td->td_id);
 		return 0;
 	case SIGEV_SIGNAL:	/* to the process; si_code SI_USER */

@@ -62,7 +62,11 @@ struct intr_src {
 	/* Atomics: */
 	uint32_t is_pending;		/* taken by the handler, masked, not yet delivered */
 	uint32_t is_kmask;		/* delivered by the fast path, mask not yet settled */
-	struct thread *is_fast;		/* written under intr_lock: the fast path's thread */
+	/* The fast path's thread and its hart, written under intr_lock inside is_fast_seq
+	 * (odd while they change), read by the handler without a lock: */
+	uint32_t is_fast_seq;
+	struct thread *is_fast;
+	int is_fast_cpu;
 	uint64_t is_count;		/* interrupts taken */
 	struct hartwork is_work;	/* delivery, on the hart that took it */
 };
@@ -121,6 +125,7 @@ void intr_init(void)
 		is->is_irq = irq;
 		list_init(&is->is_attach);
 		is->is_cpu = -1;
+		is->is_fast_cpu = -1;
 		hartwork_init(&is->is_work, intr_work);
 	}
 	ndev = n;
@@ -169,7 +174,25 @@ static void intr_update_fast(struct intr_src *is)
 		if (ia->ia_ev.sigev_notify == SIGEV_INTR && ia->ia_td->td_gd->gd_cpuid == is->is_cpu)
 			td = ia->ia_td;
 	}
+	__atomic_store_n(&is->is_fast_seq, is->is_fast_seq + 1, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&is->is_fast, td, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&is->is_fast_cpu, td ? is->is_cpu : -1, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&is->is_fast_seq, is->is_fast_seq + 1, __ATOMIC_SEQ_CST);
+}
+
+/* The fast path's thread if it is one of this hart's, else NULL. The handler, interrupts
+ * off. A thread of this hart cannot end while we run, and before it ends it takes
+ * intr_lock, which clears is_fast or follows whoever cleared it: a consistent snapshot
+ * naming this hart is a live thread. (A claim taken just before the source moved to
+ * another hart may see that hart's thread: the snapshot's hart tells.) */
+static struct thread *intr_fast_thread(struct intr_src *is)
+{
+	uint32_t seq = __atomic_load_n(&is->is_fast_seq, __ATOMIC_SEQ_CST);
+	struct thread *td = __atomic_load_n(&is->is_fast, __ATOMIC_SEQ_CST);
+	int cpu = __atomic_load_n(&is->is_fast_cpu, __ATOMIC_SEQ_CST);
+	if ((seq & 1) || __atomic_load_n(&is->is_fast_seq, __ATOMIC_SEQ_CST) != seq)
+		return NULL;
+	return cpu == mycpu()->gd_cpuid ? td : NULL;
 }
 
 /* --- The interrupt path -------------------------------------------------------------------- */
@@ -192,10 +215,7 @@ void intr_handle(uint32_t irq)
 	struct intr_src *is = &srcs[irq];
 	__atomic_store_n(&probe_stamp, cpu_cycles(), __ATOMIC_RELAXED);
 	__atomic_fetch_add(&is->is_count, 1, __ATOMIC_RELAXED);
-	/* is_fast is a thread of this hart (intr_update_fast): it cannot end while we run,
-	 * and before it ends it takes intr_lock, which clears is_fast or follows whoever
-	 * cleared it, so a non-NULL value read here is a live thread. */
-	struct thread *td = __atomic_load_n(&is->is_fast, __ATOMIC_SEQ_CST);
+	struct thread *td = intr_fast_thread(is);
 	if (td) {
 		__atomic_fetch_add(&is->is_kmask, 1, __ATOMIC_SEQ_CST);
 		plic_set_priority(irq, 0);
@@ -553,6 +573,50 @@ long kcall_map_phys(const uint64_t *a)
 }
 
 /* --- For the self-tests -------------------------------------------------------------------- */
+
+struct unblock_req {
+	struct thread *ur_td;
+	uint32_t ur_id;
+	int ur_err;
+};
+
+/* On the waiter's hart, in a kernel thread of its own: what a signal will do. */
+static void unblock_on_hart(void *arg)
+{
+	struct unblock_req r = *(struct unblock_req *)arg;
+	kfree(arg);
+	unsigned long s = local_irq_save();
+	if (lwkt_thread_alive(r.ur_td, r.ur_id))
+		thread_unblock(r.ur_td, r.ur_err, false);
+	local_irq_restore(s);
+}
+
+int intr_unblock_waiters(uint32_t irq, int err)
+{
+	struct unblock_req *req[INTR_MAX_PER_SRC];
+	int cpu[INTR_MAX_PER_SRC], n = 0, done = 0;
+	if (srcs == NULL || irq < 1 || irq > ndev)
+		return 0;
+	for (int i = 0; i < INTR_MAX_PER_SRC; i++)
+		req[i] = kmalloc(sizeof *req[i]);
+	unsigned long s = spin_lock_irqsave(&intr_lock);
+	struct list *it;
+	list_foreach(it, &srcs[irq].is_attach) {
+		struct intr_attach *ia = list_entry(it, struct intr_attach, ia_link);
+		if (ia->ia_td && thread_state(ia->ia_td) == STATE_INTR && req[n]) {
+			*req[n] = (struct unblock_req){ ia->ia_td, ia->ia_tdid, err };
+			cpu[n++] = ia->ia_td->td_gd->gd_cpuid;
+		}
+	}
+	spin_unlock_irqrestore(&intr_lock, s);
+	for (int i = 0; i < INTR_MAX_PER_SRC; i++) {
+		if (i < n && lwkt_create(unblock_on_hart, req[i], TDPRI_MAX, cpu[i], "unblock"))
+			done++;
+		else
+			kfree(req[i]);
+	}
+	return done;
+}
 
 int intr_probe_take(uint64_t *out, int max)
 {

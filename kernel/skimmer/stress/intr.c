@@ -14,13 +14,14 @@
 #include <skimmer/selftest.h>
 #include <skimmer/intr.h>
 #include <skimmer/fdt.h>
+#include <skimmer/errno.h>
 #include <sys/neutrino.h>
 
 extern struct fdt_info bootinfo;
 
 #define ROUNDS 20	/* uintr's */
 
-enum { M_CONFORM, M_INTR, M_PULSE, M_KILL, M_BENCH, M_SHARED, M_FUZZ, M_BENCH_BLOCKED };
+enum { M_CONFORM, M_INTR, M_PULSE, M_KILL, M_BENCH, M_SHARED, M_FUZZ, M_BENCH_BLOCKED, M_UNBLOCK };
 
 /* main's argument for uintr: see there. */
 static long uintr_arg(int mode)
@@ -50,8 +51,10 @@ static bool all_released(const char *name)
 }
 
 /* Run uintr in mode on cpu; true if it ended with status want. *waited: whether the
- * harness saw one of its threads blocked in InterruptWait on the RTC meanwhile. */
-static bool run_uintr(int mode, int cpu, long want, const char *name, bool *waited)
+ * harness saw one of its threads blocked in InterruptWait on the RTC meanwhile; with
+ * unblock, the harness then ends that wait with EINTR, as a signal would. */
+static bool run_uintr_unblock(int mode, int cpu, long want, const char *name, bool *waited,
+			      bool unblock)
 {
 	struct lwkt_msg exitmsg;
 	struct proc *p;
@@ -60,8 +63,11 @@ static bool run_uintr(int mode, int cpu, long want, const char *name, bool *wait
 		return selftest_check(name, false, "(spawn failed: error %d)", err);
 	while (!(__atomic_load_n(&exitmsg.ms_flags, __ATOMIC_ACQUIRE) & MSGF_DONE)) {
 		struct intr_info ii;
-		if (waited && intr_source_info(bootinfo.rtc_irq, &ii) && ii.ii_waiting > 0)
+		if (waited && intr_source_info(bootinfo.rtc_irq, &ii) && ii.ii_waiting > 0) {
+			if (unblock && !*waited)
+				intr_unblock_waiters(bootinfo.rtc_irq, EINTR);
 			*waited = true;
+		}
 		/* Not every tick: a thread sharing our hart would have its time slice begun
 		 * anew at each switch back, and never yield to its peers (lwkt_tick). */
 		lwkt_sleep(4);
@@ -72,6 +78,11 @@ static bool run_uintr(int mode, int cpu, long want, const char *name, bool *wait
 		       p->p_status);
 	proc_free(p);
 	return ok;
+}
+
+static bool run_uintr(int mode, int cpu, long want, const char *name, bool *waited)
+{
+	return run_uintr_unblock(mode, cpu, want, name, waited, false);
 }
 
 bool intr_run(void)
@@ -101,6 +112,10 @@ bool intr_run(void)
 	CHECK(run_uintr(M_KILL, 1 % ncpus, 9, "intr-kill-while-in-interruptwait", &waited));
 	CHECK(selftest_check("intr-waiter-was-blocked-in-state-intr", waited, NULL));
 	CHECK(released("intr-released-after-kill"));
+	waited = false;
+	CHECK(run_uintr_unblock(M_UNBLOCK, 1 % ncpus, 0, "intr-wait-ended-like-a-signal", &waited,
+				true));
+	CHECK(selftest_check("intr-unblocked-waiter-was-in-state-intr", waited, NULL));
 	/* Routed to the main thread's hart, delivered to a thread on the next one. */
 	CHECK(run_uintr(M_SHARED, 2 % ncpus, 0, "intr-shared-source", NULL));
 	CHECK(released("intr-released-after-shared"));

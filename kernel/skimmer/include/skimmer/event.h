@@ -16,10 +16,10 @@ int event_check(const struct sigevent *ev);
 /*
  * Deliver ev to process pid on behalf of thread td (its hart; the thread an
  * interrupt or a timeout belongs to, or NULL): SIGEV_PULSE on the process's own
- * connection ev->sigev_coid; SIGEV_INTR to td (which must be live: EINVAL if NULL), for
- * its InterruptWait; SIGEV_SIGNAL, _CODE and _THREAD through sig_event (signal.h: _THREAD
- * goes to td when td is a thread of pid); SIGEV_NONE does nothing. Thread context, no
- * spinlock held.
+ * connection ev->sigev_coid; SIGEV_INTR to td (live, and a thread of process pid, else
+ * EINVAL), for its InterruptWait; SIGEV_SIGNAL, _CODE and _THREAD through sig_event
+ * (signal.h: _THREAD goes to td when td is a thread of pid); SIGEV_NONE does nothing.
+ * Thread context, no spinlock held.
  * Returns 0 or -errno (see msg_event_pulse, channel.h).
  */
 long event_deliver(uint32_t pid, struct thread *td, const struct sigevent *ev);

@@ -39,6 +39,10 @@ struct intr_info {
 	int ii_waiting;		/* attached threads blocked in InterruptWait (STATE_INTR) */
 };
 bool intr_source_info(uint32_t irq, struct intr_info *ii);
+/* End the InterruptWait of every thread attached to irq and blocked there with -err, as
+ * a signal would (thread_unblock, force false), each on its own hart. Thread context.
+ * Returns how many it started ending. */
+int intr_unblock_waiters(uint32_t irq, int err);
 /* The bench probe: the latest (up to max) instruction counts from a device interrupt's
  * claim to the InterruptWait it ended returning; they are forgotten. Returns how many. */
 int intr_probe_take(uint64_t *out, int max);
