@@ -1,6 +1,8 @@
 /*
  * Sync objects: QNX's mutexes, condvars and semaphores (SyncTypeCreate, SyncDestroy,
- * SyncMutexLock/Unlock, SyncCondvarWait/Signal, SyncSemWait/Post).
+ * SyncMutexLock/Unlock, SyncCondvarWait/Signal, SyncSemWait/Post). One file, longer than
+ * most: the three kinds share the table, the waiter queues, blocking and cancelling, and
+ * priority inheritance needs all of them in view. docs/sync.md has the whole story.
  *
  * Design. A sync_t lives in user memory (sys/neutrino.h). A mutex's __owner word is the
  * owner's tid, 0 when free, with _NTO_SYNC_WAITING set while the kernel has waiters:
