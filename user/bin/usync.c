@@ -351,7 +351,20 @@ static int conformance(void)
 	ok &= CHECK_EQ("sync-destroy-twice-einval", SyncDestroy_r(&m1), -EINVAL);
 	ok &= CHECK_EQ("sync-destroy-cond", qs_mutex_destroy(&cv1), 0);
 	ChannelDestroy_r(chid);
-	/* m2, m3, s1, s2 stay: the process's end frees their kernel objects. */
+
+	/* At most SYNC_MAX (1024) kernel objects per process: EAGAIN, until some go. */
+	static sync_t many[1100];
+	int made = 0, r = 0;
+	while (made < 1100 && (r = SyncTypeCreate_r(_NTO_SYNC_MUTEX_FREE, &many[made], NULL)) == 0)
+		made++;
+	ok &= CHECK_EQ("sync-object-limit-eagain", r, -EAGAIN);
+	ok &= CHECK_EQ("sync-object-limit-near-1024", made > 1000 && made <= 1024, 1);
+	e = 0;
+	for (int i = 0; i < made; i++)
+		e |= SyncDestroy_r(&many[i]);
+	ok &= CHECK_EQ("sync-object-limit-destroy-all", e, 0);
+	ok &= CHECK_EQ("sync-object-after-limit", qs_sem_init(&many[0], 3), 0);
+	/* m2, m3, s1, s2, many[0] stay: the process's end frees their kernel objects. */
 	qs_printf("usync: conformance %s\n", ok ? "PASS" : "FAIL");
 	return ok ? 0 : 1;
 }
