@@ -12,7 +12,9 @@
  *   6: benchmarks (bench lines), exits 0;
  *   7, 8: a server thread blocked on a mutex that a low thread holds gets a high client's
  *      send-time boost, which must reach the low thread (8: a FIXED_PRIORITY channel, no
- *      boost); exits 1 if the client finished before the medium thread, 2 if after. */
+ *      boost); exits 1 if the client finished before the medium thread, 2 if after;
+ *   9: kills under load: workers on a mutex and a condvar, one killed every 4 of
+ *      `parameter` rounds; exits 0 on PASS. */
 #include <sys/neutrino.h>
 #include "qsys.h"
 #include "qsync.h"
@@ -349,7 +351,20 @@ static int conformance(void)
 	ok &= CHECK_EQ("sync-destroy-twice-einval", SyncDestroy_r(&m1), -EINVAL);
 	ok &= CHECK_EQ("sync-destroy-cond", qs_mutex_destroy(&cv1), 0);
 	ChannelDestroy_r(chid);
-	/* m2, m3, s1, s2 stay: the process's end frees their kernel objects. */
+
+	/* At most SYNC_MAX (1024) kernel objects per process: EAGAIN, until some go. */
+	static sync_t many[1100];
+	int made = 0, r = 0;
+	while (made < 1100 && (r = SyncTypeCreate_r(_NTO_SYNC_MUTEX_FREE, &many[made], NULL)) == 0)
+		made++;
+	ok &= CHECK_EQ("sync-object-limit-eagain", r, -EAGAIN);
+	ok &= CHECK_EQ("sync-object-limit-near-1024", made > 1000 && made <= 1024, 1);
+	e = 0;
+	for (int i = 0; i < made; i++)
+		e |= SyncDestroy_r(&many[i]);
+	ok &= CHECK_EQ("sync-object-limit-destroy-all", e, 0);
+	ok &= CHECK_EQ("sync-object-after-limit", qs_sem_init(&many[0], 3), 0);
+	/* m2, m3, s1, s2, many[0] stay: the process's end frees their kernel objects. */
 	qs_printf("usync: conformance %s\n", ok ? "PASS" : "FAIL");
 	return ok ? 0 : 1;
 }
@@ -555,6 +570,59 @@ static int stress(int nthreads, int nrounds)
 	return ok ? 0 : 1;
 }
 
+/* --- Kills under load (mode 9) ------------------------------------------------------------
+ * Workers hammer a mutex and wait on a condvar now and then while main broadcasts it and
+ * kills a worker every few rounds (maybe holding the mutex, maybe queued on it or on the
+ * condvar) and starts another. Every lock must succeed (EOWNERDEAD after a holder was
+ * killed), and at the end the mutex must still work; then ThreadDestroy(-1) ends them all
+ * wherever they are blocked. */
+static sync_t km, kcv;
+static volatile long kcount;
+static volatile int kbad;
+
+static void *kill_worker(void *arg)
+{
+	for (;;) {
+		int r = qs_mutex_lock(&km);
+		if (r && r != EOWNERDEAD)
+			kbad = r;
+		kcount++;
+		if (kcount % 8 == 0 && (r = qs_cond_wait(&kcv, &km)) != 0 && r != EOWNERDEAD)
+			kbad = 100 + r;
+		if ((r = qs_mutex_unlock(&km)) != 0)
+			kbad = 200 + r;
+	}
+	return NULL;
+}
+
+static int kills(int rounds)
+{
+	int tids[8];
+	qs_mutex_init(&km, PTHREAD_PRIO_INHERIT, 0);
+	qs_cond_init(&kcv);
+	for (int i = 0; i < 8; i++)
+		if ((tids[i] = spawn(kill_worker, NULL, 0)) < 0)
+			return 3;
+	int killed = 0;
+	for (int r = 0; r < rounds; r++) {
+		spin(100000);
+		qs_cond_broadcast(&kcv);
+		if (r % 4 == 3) {
+			int i = (r / 4) % 8;
+			if (ThreadDestroy_r(tids[i], -1, NULL) == 0)
+				killed++;
+			if ((tids[i] = spawn(kill_worker, NULL, 0)) < 0)
+				return 4;
+		}
+	}
+	long before = kcount;
+	int r = qs_mutex_lock(&km);
+	int ok = (r == 0 || r == EOWNERDEAD) && qs_mutex_unlock(&km) == 0 && !kbad;
+	qs_printf("usync: kills: %d workers killed, %ld locks, last %d, bad %d, %s\n", killed,
+		  before, r, kbad, ok ? "PASS" : "FAIL");
+	return ok ? 0 : 1;
+}
+
 /* --- Benchmarks ---------------------------------------------------------------------------- */
 
 #define BATCHES 5
@@ -704,6 +772,9 @@ int main(long arg)
 	case 7:
 	case 8:
 		status = boost_through_mutex(mode);
+		break;
+	case 9:
+		status = kills((int)param);
 		break;
 	}
 	/* The process's status is its last thread's: end them all with ours. */

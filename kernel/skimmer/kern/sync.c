@@ -1,6 +1,8 @@
 /*
  * Sync objects: QNX's mutexes, condvars and semaphores (SyncTypeCreate, SyncDestroy,
- * SyncMutexLock/Unlock, SyncCondvarWait/Signal, SyncSemWait/Post).
+ * SyncMutexLock/Unlock, SyncCondvarWait/Signal, SyncSemWait/Post). One file, longer than
+ * most: the three kinds share the table, the waiter queues, blocking and cancelling, and
+ * priority inheritance needs all of them in view. docs/sync.md has the whole story.
  *
  * Design. A sync_t lives in user memory (sys/neutrino.h). A mutex's __owner word is the
  * owner's tid, 0 when free, with _NTO_SYNC_WAITING set while the kernel has waiters:
@@ -388,7 +390,8 @@ void sync_chain_work(struct hartwork *hw)
 	struct thread *srv = NULL;
 	uint32_t srv_id = 0;
 	int srv_cpu = 0, pri = 0;
-	unsigned long s = local_irq_save();	/* td cannot move on while we look */
+	crit_enter();			/* td does not run (nor end) until we are done */
+	unsigned long s = local_irq_save();
 	struct ipc_wait *w = td->td_ipc;
 	bool on_mutex = td->td_wait && td->td_wait->tw_state == STATE_MUTEX && td->td_proc;
 	if (!(td->td_flags & TDF_EXITING) && w && w->iw_chan &&
@@ -410,6 +413,7 @@ void sync_chain_work(struct hartwork *hw)
 		lwkt_boost(srv, srv_id, srv_cpu, pri);
 	if (on_mutex)
 		boosted_waiter(td);
+	crit_exit();
 }
 
 /* --- Mutexes ------------------------------------------------------------------------------- */

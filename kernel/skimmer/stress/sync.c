@@ -38,8 +38,8 @@ static bool storm(void)
 {
 	int procs = (int)bootarg_num("sync.procs", 4);
 	long threads = bootarg_num("sync.threads", 8), rounds = bootarg_num("sync.rounds", 500);
-	struct lwkt_msg x[8];
-	struct proc *p[8];
+	struct lwkt_msg x[10];
+	struct proc *p[10];
 	int n = 0, good = 0;
 	if (procs > 8)
 		procs = 8;
@@ -47,13 +47,22 @@ static bool storm(void)
 		if (selftest_spawn("usync", (i + 1) % ncpus, usync_arg(5, threads | rounds << 8),
 				   &x[n], &p[n]) == 0)
 			n++;
+	/* And two processes whose threads are killed while they contend. */
+	int kills = 0;
+	for (int i = 0; i < 2; i++)
+		if (selftest_spawn("usync", (procs + i + 1) % ncpus, usync_arg(9, 200), &x[n],
+				   &p[n]) == 0) {
+			n++;
+			kills++;
+		}
 	for (int i = 0; i < n; i++) {
 		lwkt_waitmsg(&x[i]);
 		good += p[i]->p_how == PEXIT_NORMAL && p[i]->p_status == 0;
 		proc_free(p[i]);
 	}
-	return selftest_check("sync-storm", good == procs, "(%d/%d processes of %ld threads x "
-			      "%ld rounds passed)", good, procs, threads, rounds);
+	return selftest_check("sync-storm", good == procs + 2 && kills == 2,
+			      "(%d/%d processes of %ld threads x %ld rounds passed, with 2 killing "
+			      "theirs)", good - kills, procs, threads, rounds);
 }
 
 bool sync_run(void)
