@@ -381,6 +381,14 @@ static void sched_checks(void)
 	CHECK("schedset-failures-changed-nothing", SchedGet_r(0, 0, &g) == SCHED_RR &&
 	      g.sched_priority == base, 1);
 
+	struct _sched_info si;
+	CHECK("schedinfo-rr", SchedInfo_r(0, SCHED_RR, &si) == 0 && si.priority_min == 1 &&
+	      si.priority_max == 255 && si.interval > 0, 1);
+	CHECK("schedinfo-fifo-no-slice", SchedInfo_r(0, SCHED_FIFO, &si) == 0 && si.interval == 0, 1);
+	CHECK("schedinfo-bad-policy-einval", SchedInfo_r(0, 9, &si), -EINVAL);
+	CHECK("schedinfo-no-such-pid-esrch", SchedInfo_r(999999, SCHED_RR, &si), -ESRCH);
+	CHECK("schedinfo-bad-pointer-efault", SchedInfo_r(0, SCHED_RR, (void *)0x80200000UL), -EFAULT);
+
 	/* Another thread of ours (on our hart: applied before SchedSet returns). */
 	static volatile int go;
 	go = 0;

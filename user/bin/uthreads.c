@@ -8,7 +8,7 @@
  *   2  the same three, then ThreadDestroy(-1, .., 7) from main: it must exit with 7;
  *   3  40 threads that end at once, and ThreadDestroy(-1, .., 5) while they do: kills
  *      land on threads already on their way out (the leak check counts pending kills).
- * Threads use the _r calls: errno is one per process until libc.
+ * Threads use the _r calls (errno is per thread now, in each thread's TLS block).
  */
 #include <sys/neutrino.h>
 #include <stdint.h>

@@ -295,6 +295,16 @@ struct sched_param {
 };
 _Static_assert(sizeof(struct sched_param) == 32, "struct sched_param is ABI");
 
+/* SchedInfo: the priority range of a policy and its time slice (QNX layout). */
+struct _sched_info {
+	int		priority_min;
+	int		priority_max;
+	uint64_t	interval;	/* ns: the RR/OTHER time slice; 0 for FIFO */
+	int		priority_priv;	/* highest priority without privilege (QSOE: all) */
+	int		__reserved[11];
+};
+_Static_assert(sizeof(struct _sched_info) == 64, "struct _sched_info is ABI");
+
 /* Thread-local storage (QSOE layout, QNX field names): every user thread starts with tp
  * pointing at its own block, which the kernel puts at the top of the thread's stack
  * (below it: the thread's sp) and fills in as shown; the rest is zero, for the thread
@@ -616,6 +626,8 @@ int SchedSet(pid_t pid, int tid, int policy, const struct sched_param *param);
 int SchedSet_r(pid_t pid, int tid, int policy, const struct sched_param *param);
 int SchedYield(void);
 int SchedYield_r(void);
+int SchedInfo(pid_t pid, int policy, struct _sched_info *info);
+int SchedInfo_r(pid_t pid, int policy, struct _sched_info *info);
 
 int InterruptAttachEvent(int intr, const struct sigevent *event, unsigned flags);
 int InterruptAttachEvent_r(int intr, const struct sigevent *event, unsigned flags);

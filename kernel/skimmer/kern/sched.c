@@ -1,6 +1,6 @@
 /*
- * Scheduling calls for user threads: SchedGet, SchedSet, SchedYield, and the runmask
- * commands of ThreadCtl.
+ * Scheduling calls for user threads: SchedGet, SchedSet, SchedYield, SchedInfo, and the
+ * runmask commands of ThreadCtl.
  *
  * Design. A thread's policy (td_policy) and base priority (td_basepri) are written
  * under its process's p_lock, so SchedGet reads a consistent pair. The priority it
@@ -198,6 +198,36 @@ long kcall_sched_set(const uint64_t *a)
 long kcall_sched_yield(const uint64_t *a)
 {
 	lwkt_yield();
+	return 0;
+}
+
+/*
+ * SchedInfo(pid, policy, info): the priorities policy allows (1..255 for every policy:
+ * no privilege is needed yet) and its time slice in ns (0 for FIFO, which has none).
+ * pid 0 is ours; the answer is the same for every process. Errors: EINVAL bad policy;
+ * ESRCH no such process; EFAULT info not writable.
+ */
+long kcall_sched_info(const uint64_t *a)
+{
+	uint32_t pid = (uint32_t)a[0];
+	int policy = (int)a[1];
+	struct _sched_info si = { 0 };
+	if (policy != SCHED_FIFO && policy != SCHED_RR && policy != SCHED_OTHER)
+		return -EINVAL;
+	if (pid != 0) {
+		unsigned long s = spin_lock_irqsave(&proc_lock);
+		bool exists = proc_find(pid) != NULL;
+		spin_unlock_irqrestore(&proc_lock, s);
+		if (!exists)
+			return -ESRCH;
+	}
+	si.priority_min = _NTO_PRIO_MIN;
+	si.priority_max = _NTO_PRIO_MAX;
+	si.priority_priv = _NTO_PRIO_MAX;
+	si.interval = policy == SCHED_FIFO ? 0 :
+		      (uint64_t)CONFIG_TIMESLICE_TICKS * (1000000000ULL / CONFIG_HZ);
+	if (a[2] == 0 || copyout(a[2], &si, sizeof si))
+		return -EFAULT;
 	return 0;
 }
 

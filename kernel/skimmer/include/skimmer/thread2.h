@@ -47,8 +47,8 @@ static inline __attribute__((always_inline)) void lwkt_schedule_local_inline(str
 	KASSERT(!local_irq_enabled(), "run queue touched with interrupts on");
 	KASSERT(td->td_gd == gd, "td %u belongs to cpu %d, not %d", td->td_id,
 		td->td_gd->gd_cpuid, gd->gd_cpuid);
-	if (td->td_flags & (TDF_RUNQ | TDF_IDLE | TDF_EXITING))
-		return;
+	if (td->td_flags & (TDF_RUNQ | TDF_IDLE | TDF_EXITING | TDF_MIGRATING))
+		return;		/* a migrating thread is queued where it arrives */
 	if (td->td_flags & TDF_SLEEPING) {
 		list_remove(&td->td_sleepq);
 		td->td_flags &= ~TDF_SLEEPING;
