@@ -1223,6 +1223,9 @@ static bool send_fast(struct channel *ch, struct ipc_wait *w)
 		lwkt_waitmsg(&w->iw_msg);
 		return true;
 	}
+	/* r's call is over (as ipc_complete would mark it): a msg_unblock on r's hart
+	 * before r runs must not find it RECEIVE-queued, since it is on no queue now. */
+	r->iw_state = IPC_DONE;
 	/* Interrupts stay off from here through the switch, so a reply from another hart
 	 * cannot overtake the hand-off: its IPI waits for them. */
 	spin_unlock(&ch->ch_lock);
