@@ -976,14 +976,20 @@ long kcall_connect_detach(const uint64_t *a)
 		if (cn)
 			p->p_coids[coid] = NULL;
 	}
-	if (cn)
+	if (cn) {
+		/* Our own reference for coid_detach_waiters: once p_lock is dropped, another
+		 * thread detaching the last coid on cn may end it (conn_client_end) before we
+		 * are done, even if this was not the last. */
+		__atomic_fetch_add(&cn->cn_refs, 1, __ATOMIC_RELAXED);
 		last = conn_put_locked(p, cn);
+	}
 	spin_unlock_irqrestore(&p->p_lock, s);
 	if (cn == NULL)
 		return -EINVAL;
 	coid_detach_waiters(cn, coid);
 	if (last)
 		conn_client_end(cn, true);
+	conn_unref(cn);
 	return 0;
 }
 
