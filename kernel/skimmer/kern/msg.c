@@ -987,14 +987,20 @@ long kcall_connect_detach(const uint64_t *a)
 		if (cn)
 			p->p_coids[coid] = NULL;
 	}
-	if (cn)
+	if (cn) {
+		/* Our own reference for coid_detach_waiters: once p_lock is dropped, another
+		 * thread detaching the last coid on cn may end it (conn_client_end) before we
+		 * are done, even if this was not the last. */
+		__atomic_fetch_add(&cn->cn_refs, 1, __ATOMIC_RELAXED);
 		last = conn_put_locked(p, cn);
+	}
 	spin_unlock_irqrestore(&p->p_lock, s);
 	if (cn == NULL)
 		return -EINVAL;
 	coid_detach_waiters(cn, coid);
 	if (last)
 		conn_client_end(cn, true);
+	conn_unref(cn);
 	return 0;
 }
 
@@ -1267,6 +1273,9 @@ static bool send_fast(struct channel *ch, struct ipc_wait *w)
 		lwkt_waitmsg(&w->iw_msg);
 		return true;
 	}
+	/* r's call is over (as ipc_complete would mark it): a msg_unblock on r's hart
+	 * before r runs must not find it RECEIVE-queued, since it is on no queue now. */
+	r->iw_state = IPC_DONE;
 	/* Interrupts stay off from here through the switch, so a reply from another hart
 	 * cannot overtake the hand-off: its IPI waits for them. */
 	spin_unlock(&ch->ch_lock);

@@ -29,6 +29,9 @@
  * whole user context and the mask to restore, block sa_mask and the signal, and enter
  * the process's sigstub, which calls the handler and then SignalReturn. Stop signals
  * are ignored until job control (issue 5).
+ *
+ * One file for all of it (longer than most): posting, the waits and delivery share the
+ * pending-set helpers and the kick, which would otherwise need an internal header.
  */
 #include <skimmer/signal.h>
 #include <skimmer/proc.h>

@@ -52,8 +52,11 @@ bool signal_run(void)
 {
 	int pass = 0, total = 0;
 	long rounds = bootarg_num("signal.rounds", 3000);
+	long only = bootarg_num("signal.only", -1);	/* one mode alone (stress runs) */
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		const struct sig_case *c = &cases[i];
+		if (only >= 0 && c->mode != only)
+			continue;
 		struct lwkt_msg exitmsg;
 		struct proc *p;
 		char check[64];
