@@ -7,7 +7,8 @@
  *      pass;
  *   1  exits with periodic timers armed and a thread blocked under a TimerTimeout: the
  *      kernel must free all of it (the harness checks timers and the leak check);
- *   2  a storm: threads on every hart arming short timeouts and timers at once.
+ *   2  a storm: threads on every hart arming short timeouts and timers at once;
+ *   3  50000 random calls of the time range (24..31) with hostile arguments.
  * Threads use the _r calls: errno is one per process until libc.
  */
 #include <sys/neutrino.h>
@@ -338,6 +339,44 @@ static void periodic(void)
 	TimerDestroy_r(id);
 }
 
+/* A timer made by a thread on another hart lives there; arming, reading and destroying
+ * it from main's hart go through that hart (ktimer_run_on). */
+static volatile int far_id;
+
+static void *make_far_timer(void *arg)
+{
+	struct sigevent ev;
+	pulse_event(&ev, 35, 0);
+	far_id = TimerCreate_r(CLOCK_MONOTONIC, &ev);
+	return 0;
+}
+
+static void far_timer(void)
+{
+	qs_thread_create(make_far_timer, 0);
+	while (far_id == 0)
+		qs_sleep_ns(MS, NULL);
+	int got = 0, late = 0;
+	for (int i = 0; i < 10; i++) {
+		uint64_t when = qs_now_ns() + 2 * MS;
+		struct _itimer it = { when, 0 };
+		TimerSettime_r(far_id, TIMER_ABSTIME, &it, NULL);
+		got += get_pulse(chid, NULL) == 35;
+		late += qs_now_ns() >= when;
+	}
+	check("far-timer-pulses", got, 10);
+	check("far-timer-not-early", late, 10);
+	struct _itimer it = { 50 * MS, MS }, old;
+	TimerSettime_r(far_id, 0, &it, NULL);
+	struct _timer_info ti;
+	check("far-timer-info", TimerInfo_r(0, far_id, 0, &ti), far_id);
+	check("far-timer-info-active", ti.flags & _NTO_TI_ACTIVE, _NTO_TI_ACTIVE);
+	it.nsec = 0;
+	TimerSettime_r(far_id, 0, &it, &old);
+	check_true("far-timer-disarm-left", old.nsec > 0 && old.interval_nsec == MS, (long)old.nsec);
+	check("far-timer-destroy", TimerDestroy_r(far_id), 0);
+}
+
 /* --- TimerTimeout on the blocking states ---------------------------------------------------- */
 
 static int deaf_chid;			/* nobody receives here */
@@ -636,6 +675,62 @@ static int storm_run(void)
 	return storm_bad;
 }
 
+/* --- Mode 3: hostile arguments ------------------------------------------------------------ */
+
+static unsigned long long rng = 0x2545f4914f6cdd1dULL;
+
+static unsigned long long rnd(void)	/* xorshift64 */
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+static long raw(long num, const long *a)
+{
+	register long a0 __asm__("a0") = a[0], a1 __asm__("a1") = a[1], a2 __asm__("a2") = a[2];
+	register long a3 __asm__("a3") = a[3], a4 __asm__("a4") = a[4], a5 __asm__("a5") = a[5];
+	register long a7 __asm__("a7") = num;
+	__asm__ __volatile__("ecall" : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4), "+r"(a5)
+			     : "r"(a7) : "memory");
+	return a0;
+}
+
+/* Random calls 24..31 with hostile arguments: each must return, never panic the kernel,
+ * and leave nothing behind once the process ends. Calls that could sleep for long are
+ * given a bad time pointer (ClockNanosleep) or lose the NANOSLEEP flag (TimerTimeout);
+ * a timeout armed here lands on the next random call, which never blocks for long. */
+static int fuzz(long calls)
+{
+	static const long pool[] = {
+		0, 1, -1, 2, 3, 64, 0x7fffffff, 0x80000000L, -4096,
+		0x80200000,		/* kernel text */
+		0x3000000000,		/* unmapped user space */
+		0x3ffffffffc,		/* the last bytes before the user limit */
+		0x4000000000,		/* just past user space */
+		0xffffffffffffff00,	/* wraps */
+	};
+	unsigned long ok = 0, err = 0;
+	for (long i = 0; i < calls; i++) {
+		long a[6];
+		long num = 24 + (long)(rnd() % 8);
+		for (int k = 0; k < 6; k++)
+			a[k] = rnd() % 4 == 0 ? (long)rnd() : pool[rnd() % (sizeof pool / sizeof pool[0])];
+		if (num == 31)			/* ClockNanosleep */
+			a[2] = 0x80200000;
+		if (num == 30)			/* TimerTimeout */
+			a[1] &= ~(long)_NTO_TIMEOUT_NANOSLEEP;
+		long r = raw(num, a);
+		if (r >= 0)
+			ok++;
+		else
+			err++;
+	}
+	qs_printf("utime: fuzz %ld calls: %lu results, %lu errors\n", calls, ok, err);
+	return 0;
+}
+
 int main(long mode)
 {
 	chid = ChannelCreate_r(0);
@@ -647,6 +742,8 @@ int main(long mode)
 		return exit_armed();
 	if (mode == 2)
 		return storm_run();
+	if (mode == 3)
+		return fuzz(50000);
 	clocks();
 	nanosleeps();
 	timer_calls();
@@ -656,6 +753,7 @@ int main(long mode)
 	drain(chid);
 	periodic();
 	drain(chid);
+	far_timer();
 	timeouts();
 	qs_printf("utime: %d failures\n", failures);
 	return failures;

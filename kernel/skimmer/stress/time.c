@@ -8,6 +8,7 @@
  *  - utime 1 exits with timers armed and threads blocked under timeouts: afterwards no
  *    process timer and no kernel timer may be left (and the harness's leak check).
  *  - utime 2: threads on every hart racing timers against timeouts.
+ *  - utime 3: random calls of the time range with hostile arguments.
  */
 #include <skimmer/thread2.h>
 #include <skimmer/proc.h>
@@ -194,6 +195,8 @@ bool time_run(void)
 	ok = none_left("time-exit-frees-timers") && ok;
 	ok = run_utime(2, (cpu + 1) % ncpus, "time-utime-storm") && ok;
 	ok = none_left("time-nothing-left-after-storm") && ok;
+	ok = run_utime(3, cpu, "time-utime-fuzz") && ok;
+	ok = none_left("time-nothing-left-after-fuzz") && ok;
 	kprintf("time: %s\n", ok ? "PASS" : "FAIL");
 	return ok;
 }
