@@ -18,7 +18,7 @@
 #define TDF_KILLED   0x0010	/* its process is being killed: end at the next
 				 * return to user mode, block in no message call */
 #define TDF_IOPRIV   0x0020	/* user thread with I/O privilege (ThreadCtl _NTO_TCTL_IO) */
-#define TDF_TMO      0x1000	/* a TimerTimeout is armed (td_tmo; kern/timeout.c): the
+#define TDF_TMO      0x0400	/* a TimerTimeout is armed (td_tmo; kern/timeout.c): the
 				 * message fast paths miss, the kernel-call return clears it */
 
 #define TD_STACK_CANARY 0x5ca1ab1edeadc0deULL
