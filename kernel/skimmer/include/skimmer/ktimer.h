@@ -78,6 +78,5 @@ uint64_t clock_now_ns(int id);		/* current time of a valid clock id */
 bool clock_valid(int id);
 void clock_set_realtime(uint64_t ns);	/* CLOCK_REALTIME reads ns now */
 int64_t clock_realtime_offset(void);	/* CLOCK_REALTIME - CLOCK_MONOTONIC, ns */
-void clock_boot(void);			/* CLOCK_REALTIME's epoch from the RTC, if any */
 
 #endif
