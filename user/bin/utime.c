@@ -384,12 +384,13 @@ static int srv_chid, srv_unblock_chid;	/* held by server threads */
 static volatile int srv_mode;
 
 /* Server thread: receive one message, then per mode: 0 hold it until the UNBLOCK pulse
- * and reply 42; 1 hold it 30 ms and reply (the client has gone: ESRCH); 2 sleep 20 ms
+ * and reply 42; 1 hold it 200 ms and reply (the client has gone: ESRCH); 2 sleep 20 ms
  * first, then receive with a 40 ms timeout. Reports through a pulse to main. */
 struct srv_arg {
 	int chid, mode;
 	volatile int result, result2;
 	volatile int done;
+	volatile int ready;		/* about to receive */
 };
 
 static void *server(void *p)
@@ -405,6 +406,10 @@ static void *server(void *p)
 		s->done = 1;
 		return 0;
 	}
+	s->ready = 1;
+	/* Bounded, in case the client's timeout ran out before we got here. */
+	uint64_t ns = 2000 * MS;
+	TimerTimeout_r(CLOCK_MONOTONIC, _NTO_TIMEOUT_RECEIVE, NULL, &ns, NULL);
 	int rcvid = MsgReceive_r(s->chid, buf, sizeof buf, NULL);
 	if (rcvid <= 0) {
 		s->result = rcvid;
@@ -419,7 +424,9 @@ static void *server(void *p)
 		s->result2 = (info.flags & _NTO_MI_UNBLOCK_REQ) != 0;
 		MsgReply_r(rcvid, 42, NULL, 0);
 	} else {
-		qs_sleep_ns(30 * MS, NULL);
+		/* Long past the client's 8 ms: even a host that stalls this machine's harts
+		 * for a while must not let the reply overtake the timeout. */
+		qs_sleep_ns(200 * MS, NULL);
 		s->result = MsgReply_r(rcvid, 7, NULL, 0);
 	}
 	s->done = 1;
@@ -430,6 +437,15 @@ static void wait_done(volatile int *done)
 {
 	while (!*done)
 		qs_sleep_ns(MS, NULL);
+}
+
+/* Start a server thread and give it time to block in MsgReceive. */
+static void start_server(struct srv_arg *s)
+{
+	qs_thread_create(server, s);
+	while (!s->ready)
+		qs_sleep_ns(MS, NULL);
+	qs_sleep_ns(5 * MS, NULL);
 }
 
 static void timeouts(void)
@@ -531,8 +547,8 @@ static void timeouts(void)
 
 	/* REPLY without _NTO_CHF_UNBLOCK: the client is released; the server's reply then
 	 * finds no client (ESRCH). */
-	struct srv_arg s1 = { srv_chid, 1, 0, 0, 0 };
-	qs_thread_create(server, &s1);
+	struct srv_arg s1 = { srv_chid, 1, 0, 0, 0, 0 };
+	start_server(&s1);
 	int coid = ConnectAttach_r(0, 0, srv_chid, _NTO_SIDE_CHANNEL, 0);
 	ns = 8 * MS;
 	t0 = qs_now_ns();
@@ -546,7 +562,7 @@ static void timeouts(void)
 	/* REPLY-only timeout that runs out while SEND-blocked: once the server receives
 	 * (20 ms later), the client fails at once and the server sees no message (its own
 	 * RECEIVE timeout ends its wait). */
-	struct srv_arg s2 = { srv_chid, 2, 0, 0, 0 };
+	struct srv_arg s2 = { srv_chid, 2, 0, 0, 0, 0 };
 	qs_thread_create(server, &s2);
 	ns = 5 * MS;
 	t0 = qs_now_ns();
@@ -560,11 +576,12 @@ static void timeouts(void)
 
 	/* REPLY with _NTO_CHF_UNBLOCK: an UNBLOCK pulse, and the client stays blocked
 	 * until the server replies. */
-	struct srv_arg s0 = { srv_unblock_chid, 0, 0, 0, 0 };
-	qs_thread_create(server, &s0);
+	/* (REPLY only: however late the server receives, the outcome is the same.) */
+	struct srv_arg s0 = { srv_unblock_chid, 0, 0, 0, 0, 0 };
+	start_server(&s0);
 	coid = ConnectAttach_r(0, 0, srv_unblock_chid, _NTO_SIDE_CHANNEL, 0);
 	ns = 6 * MS;
-	TimerTimeout_r(CLOCK_MONOTONIC, _NTO_TIMEOUT_SEND | _NTO_TIMEOUT_REPLY, NULL, &ns, NULL);
+	TimerTimeout_r(CLOCK_MONOTONIC, _NTO_TIMEOUT_REPLY, NULL, &ns, NULL);
 	check("timeout-reply-unblock-server-replies", MsgSend_r(coid, buf, 4, buf, sizeof buf), 42);
 	wait_done(&s0.done);
 	check("timeout-reply-unblock-pulse", s0.result, 1);
@@ -754,6 +771,7 @@ int main(long mode)
 	periodic();
 	drain(chid);
 	far_timer();
+	drain(chid);
 	timeouts();
 	qs_printf("utime: %d failures\n", failures);
 	return failures;

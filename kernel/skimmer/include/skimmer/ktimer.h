@@ -63,6 +63,7 @@ uint64_t ktimer_intr(uint64_t now);
 /* arch timer.c: program this hart's SBI timer for min(next tick, deadline) if deadline
  * is earlier than what is programmed now. Interrupts off. */
 void timer_program_earlier(uint64_t deadline);
+void ktimer_dump(void);		/* quiescent points, or a test that found a hang */
 uint64_t ktimer_pending_count(void);	/* armed timers on all harts (tests: leak check) */
 
 /* --- Clocks ------------------------------------------------------------------------------- */
