@@ -7,7 +7,9 @@
  * read rdtime (t) and rdcycle (c1), then spin until rdtime moves on to t + 1 and read
  * rdcycle again (c2). Spinning keeps the hart busy, so c2 - c1 instructions took the rest
  * of tick t: the pulse arrived (t + 1) * P - (c2 - c1) ns after boot, P the tick in ns, and
- * the latency is that minus D * P, in ns, which is instructions. */
+ * the latency is that minus D * P, in ns, which is instructions. This needs virtual time to
+ * be instructions up to D as well, so the hart must not idle (qemu's idle time runs on the
+ * host clock): a spinner thread of ours at priority 10 keeps it busy while we wait. */
 #include <sys/neutrino.h>
 #include "qsys.h"
 #include "qtime.h"
@@ -34,14 +36,15 @@ static unsigned long median(unsigned long *v, int n)
 
 static int chid, coid;
 static unsigned long tick_ns;
-static volatile int remote_id;
 
 static unsigned long pulse_latency(int id)
 {
 	unsigned long lat[RUNS];
 	struct _pulse p;
 	for (int r = 0; r < RUNS; r++) {
-		unsigned long d = ClockCycles() + 500;		/* 50 us on: a whole tick */
+		/* 20 ms on (a whole tick): under icount an idle wait costs nothing, and a
+		 * TimerSettime to another hart may wait for qemu to run that hart. */
+		unsigned long d = ClockCycles() + 200000;
 		struct _itimer it = { d * tick_ns, 0 };
 		TimerSettime_r(id, TIMER_ABSTIME, &it, NULL);
 		MsgReceive_r(chid, &p, sizeof p, NULL);
@@ -55,12 +58,32 @@ static unsigned long pulse_latency(int id)
 	return median(lat, RUNS);
 }
 
-static void *make_remote_timer(void *arg)
+static volatile int stop_spin;
+
+static void *spinner(void *arg)
 {
-	struct sigevent ev;
-	SIGEV_PULSE_INT_INIT(&ev, coid, 100, 2, 0);
-	remote_id = TimerCreate_r(CLOCK_MONOTONIC, &ev);	/* it lives on this thread's hart */
+	while (!stop_spin)
+		;
 	return 0;
+}
+
+static void *nothing(void *arg)
+{
+	return 0;
+}
+
+/* A spinner on our own hart: thread n goes n - 1 harts after main (uthread.c), so take
+ * tids 2..ncpus with threads that end at once, then tid ncpus + 1 is ours. */
+static void start_spinner(long ncpus)
+{
+	for (long i = 1; i < ncpus; i++)
+		qs_thread_create(nothing, 0);
+	struct _thread_attr attr = { 0 };
+	attr.__flags = 0x2;		/* PTHREAD_EXPLICIT_SCHED */
+	attr.__policy = SCHED_RR;
+	attr.__priority = 10;
+	attr.__exitfunc = qs_thread_exit;
+	ThreadCreate_r(0, spinner, 0, &attr);
 }
 
 /* Median cost per iteration of body (n iterations per batch, 5 batches). */
@@ -87,19 +110,9 @@ int main(long arg)
 	SIGEV_PULSE_INT_INIT(&ev, coid, 100, 1, 0);
 	int id = TimerCreate_r(CLOCK_MONOTONIC, &ev);
 
+	start_spinner(arg > 0 ? arg : 1);
 	qs_printf("bench timer_pulse_latency_local %lu insns\n", pulse_latency(id));
 	figures++;
-	if (arg > 1) {		/* more than one hart: a timer on the next one */
-		remote_id = 0;
-		qs_thread_create(make_remote_timer, 0);
-		while (remote_id == 0)
-			qs_sleep_ns(100000, NULL);
-		if (remote_id > 0) {
-			qs_printf("bench timer_pulse_latency_remote %lu insns\n", pulse_latency(remote_id));
-			figures++;
-		}
-	}
-
 	uint64_t t, ns = 1000000000;
 	struct _itimer arm = { 1000000000, 0 }, off = { 0, 0 };
 	qs_printf("bench clock_time %lu insns\n", COST(1000, ClockTime_r(CLOCK_MONOTONIC, NULL, &t)));
@@ -116,8 +129,7 @@ int main(long arg)
 					 MsgReceive_r(chid, &p, sizeof p, NULL)));
 	qs_printf("bench timertimeout_overhead %lu insns\n", timed > plain ? timed - plain : 0);
 	figures += 4;
+	stop_spin = 1;
 	TimerDestroy_r(id);
-	if (remote_id > 0)
-		TimerDestroy_r(remote_id);
 	return figures;
 }

@@ -7,7 +7,8 @@
  *      pass;
  *   1  exits with periodic timers armed and a thread blocked under a TimerTimeout: the
  *      kernel must free all of it (the harness checks timers and the leak check);
- *   2  a storm: threads on every hart arming short timeouts and timers at once.
+ *   2  a storm: threads on every hart arming short timeouts and timers at once;
+ *   3  50000 random calls of the time range (24..31) with hostile arguments.
  * Threads use the _r calls: errno is one per process until libc.
  */
 #include <sys/neutrino.h>
@@ -139,7 +140,7 @@ static void nanosleeps(void)
 static void timer_calls(void)
 {
 	struct sigevent ev;
-	struct _itimer it = { 50 * MS, 0 }, old = { 1, 1 };
+	struct _itimer it = { 5000 * MS, 0 }, old = { 1, 1 };	/* far enough: never fires here */
 	struct _timer_info ti;
 	pulse_event(&ev, 1, 0);
 	check("timercreate-bad-clock", TimerCreate_r(5, &ev), -EINVAL);
@@ -163,13 +164,13 @@ static void timer_calls(void)
 	check("timersettime-efault-oitime", TimerSettime_r(id, 0, &it, BAD_PTR), -EFAULT);
 	check("timersettime-arm", TimerSettime_r(id, 0, &it, &old), 0);
 	check("timersettime-old-disarmed", (long)old.nsec, 0);
-	it.nsec = 80 * MS;
+	it.nsec = 8000 * MS;
 	it.interval_nsec = 20 * MS;
 	check("timersettime-rearm", TimerSettime_r(id, 0, &it, &old), 0);
-	check_true("timersettime-old-left", old.nsec > 0 && old.nsec <= 50 * MS, (long)old.nsec);
+	check_true("timersettime-old-left", old.nsec > 0 && old.nsec <= 5000 * MS, (long)old.nsec);
 	check("timerinfo", TimerInfo_r(0, id, 0, &ti), id);
 	check("timerinfo-active", ti.flags & (_NTO_TI_ACTIVE | _NTO_TI_EXPIRED), _NTO_TI_ACTIVE);
-	check_true("timerinfo-left", ti.otime.nsec > 0 && ti.otime.nsec <= 80 * MS, (long)ti.otime.nsec);
+	check_true("timerinfo-left", ti.otime.nsec > 0 && ti.otime.nsec <= 8000 * MS, (long)ti.otime.nsec);
 	check("timerinfo-interval", (long)ti.itime.interval_nsec, 20 * MS);
 	check("timerinfo-clock", ti.clockid, CLOCK_MONOTONIC);
 	check("timerinfo-notify", ti.notify, SIGEV_PULSE);
@@ -340,6 +341,44 @@ static void periodic(void)
 	TimerDestroy_r(id);
 }
 
+/* A timer made by a thread on another hart lives there; arming, reading and destroying
+ * it from main's hart go through that hart (ktimer_run_on). */
+static volatile int far_id;
+
+static void *make_far_timer(void *arg)
+{
+	struct sigevent ev;
+	pulse_event(&ev, 35, 0);
+	far_id = TimerCreate_r(CLOCK_MONOTONIC, &ev);
+	return 0;
+}
+
+static void far_timer(void)
+{
+	qs_thread_create(make_far_timer, 0);
+	while (far_id == 0)
+		qs_sleep_ns(MS, NULL);
+	int got = 0, late = 0;
+	for (int i = 0; i < 10; i++) {
+		uint64_t when = qs_now_ns() + 2 * MS;
+		struct _itimer it = { when, 0 };
+		TimerSettime_r(far_id, TIMER_ABSTIME, &it, NULL);
+		got += get_pulse(chid, NULL) == 35;
+		late += qs_now_ns() >= when;
+	}
+	check("far-timer-pulses", got, 10);
+	check("far-timer-not-early", late, 10);
+	struct _itimer it = { 50 * MS, MS }, old;
+	TimerSettime_r(far_id, 0, &it, NULL);
+	struct _timer_info ti;
+	check("far-timer-info", TimerInfo_r(0, far_id, 0, &ti), far_id);
+	check("far-timer-info-active", ti.flags & _NTO_TI_ACTIVE, _NTO_TI_ACTIVE);
+	it.nsec = 0;
+	TimerSettime_r(far_id, 0, &it, &old);
+	check_true("far-timer-disarm-left", old.nsec > 0 && old.interval_nsec == MS, (long)old.nsec);
+	check("far-timer-destroy", TimerDestroy_r(far_id), 0);
+}
+
 /* --- TimerTimeout on the blocking states ---------------------------------------------------- */
 
 static int deaf_chid;			/* nobody receives here */
@@ -347,12 +386,13 @@ static int srv_chid, srv_unblock_chid;	/* held by server threads */
 static volatile int srv_mode;
 
 /* Server thread: receive one message, then per mode: 0 hold it until the UNBLOCK pulse
- * and reply 42; 1 hold it 30 ms and reply (the client has gone: ESRCH); 2 sleep 20 ms
+ * and reply 42; 1 hold it 200 ms and reply (the client has gone: ESRCH); 2 sleep 20 ms
  * first, then receive with a 40 ms timeout. Reports through a pulse to main. */
 struct srv_arg {
 	int chid, mode;
 	volatile int result, result2;
 	volatile int done;
+	volatile int ready;		/* about to receive */
 };
 
 static void *server(void *p)
@@ -368,6 +408,10 @@ static void *server(void *p)
 		s->done = 1;
 		return 0;
 	}
+	s->ready = 1;
+	/* Bounded, in case the client's timeout ran out before we got here. */
+	uint64_t ns = 2000 * MS;
+	TimerTimeout_r(CLOCK_MONOTONIC, _NTO_TIMEOUT_RECEIVE, NULL, &ns, NULL);
 	int rcvid = MsgReceive_r(s->chid, buf, sizeof buf, NULL);
 	if (rcvid <= 0) {
 		s->result = rcvid;
@@ -382,7 +426,9 @@ static void *server(void *p)
 		s->result2 = (info.flags & _NTO_MI_UNBLOCK_REQ) != 0;
 		MsgReply_r(rcvid, 42, NULL, 0);
 	} else {
-		qs_sleep_ns(30 * MS, NULL);
+		/* Long past the client's 8 ms: even a host that stalls this machine's harts
+		 * for a while must not let the reply overtake the timeout. */
+		qs_sleep_ns(200 * MS, NULL);
 		s->result = MsgReply_r(rcvid, 7, NULL, 0);
 	}
 	s->done = 1;
@@ -393,6 +439,15 @@ static void wait_done(volatile int *done)
 {
 	while (!*done)
 		qs_sleep_ns(MS, NULL);
+}
+
+/* Start a server thread and give it time to block in MsgReceive. */
+static void start_server(struct srv_arg *s)
+{
+	qs_thread_create(server, s);
+	while (!s->ready)
+		qs_sleep_ns(MS, NULL);
+	qs_sleep_ns(5 * MS, NULL);
 }
 
 static void timeouts(void)
@@ -494,8 +549,8 @@ static void timeouts(void)
 
 	/* REPLY without _NTO_CHF_UNBLOCK: the client is released; the server's reply then
 	 * finds no client (ESRCH). */
-	struct srv_arg s1 = { srv_chid, 1, 0, 0, 0 };
-	qs_thread_create(server, &s1);
+	struct srv_arg s1 = { srv_chid, 1, 0, 0, 0, 0 };
+	start_server(&s1);
 	int coid = ConnectAttach_r(0, 0, srv_chid, _NTO_SIDE_CHANNEL, 0);
 	ns = 8 * MS;
 	t0 = qs_now_ns();
@@ -509,7 +564,7 @@ static void timeouts(void)
 	/* REPLY-only timeout that runs out while SEND-blocked: once the server receives
 	 * (20 ms later), the client fails at once and the server sees no message (its own
 	 * RECEIVE timeout ends its wait). */
-	struct srv_arg s2 = { srv_chid, 2, 0, 0, 0 };
+	struct srv_arg s2 = { srv_chid, 2, 0, 0, 0, 0 };
 	qs_thread_create(server, &s2);
 	ns = 5 * MS;
 	t0 = qs_now_ns();
@@ -523,11 +578,12 @@ static void timeouts(void)
 
 	/* REPLY with _NTO_CHF_UNBLOCK: an UNBLOCK pulse, and the client stays blocked
 	 * until the server replies. */
-	struct srv_arg s0 = { srv_unblock_chid, 0, 0, 0, 0 };
-	qs_thread_create(server, &s0);
+	/* (REPLY only: however late the server receives, the outcome is the same.) */
+	struct srv_arg s0 = { srv_unblock_chid, 0, 0, 0, 0, 0 };
+	start_server(&s0);
 	coid = ConnectAttach_r(0, 0, srv_unblock_chid, _NTO_SIDE_CHANNEL, 0);
 	ns = 6 * MS;
-	TimerTimeout_r(CLOCK_MONOTONIC, _NTO_TIMEOUT_SEND | _NTO_TIMEOUT_REPLY, NULL, &ns, NULL);
+	TimerTimeout_r(CLOCK_MONOTONIC, _NTO_TIMEOUT_REPLY, NULL, &ns, NULL);
 	check("timeout-reply-unblock-server-replies", MsgSend_r(coid, buf, 4, buf, sizeof buf), 42);
 	wait_done(&s0.done);
 	check("timeout-reply-unblock-pulse", s0.result, 1);
@@ -638,6 +694,62 @@ static int storm_run(void)
 	return storm_bad;
 }
 
+/* --- Mode 3: hostile arguments ------------------------------------------------------------ */
+
+static unsigned long long rng = 0x2545f4914f6cdd1dULL;
+
+static unsigned long long rnd(void)	/* xorshift64 */
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+static long raw(long num, const long *a)
+{
+	register long a0 __asm__("a0") = a[0], a1 __asm__("a1") = a[1], a2 __asm__("a2") = a[2];
+	register long a3 __asm__("a3") = a[3], a4 __asm__("a4") = a[4], a5 __asm__("a5") = a[5];
+	register long a7 __asm__("a7") = num;
+	__asm__ __volatile__("ecall" : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4), "+r"(a5)
+			     : "r"(a7) : "memory");
+	return a0;
+}
+
+/* Random calls 24..31 with hostile arguments: each must return, never panic the kernel,
+ * and leave nothing behind once the process ends. Calls that could sleep for long are
+ * given a bad time pointer (ClockNanosleep) or lose the NANOSLEEP flag (TimerTimeout);
+ * a timeout armed here lands on the next random call, which never blocks for long. */
+static int fuzz(long calls)
+{
+	static const long pool[] = {
+		0, 1, -1, 2, 3, 64, 0x7fffffff, 0x80000000L, -4096,
+		0x80200000,		/* kernel text */
+		0x3000000000,		/* unmapped user space */
+		0x3ffffffffc,		/* the last bytes before the user limit */
+		0x4000000000,		/* just past user space */
+		0xffffffffffffff00,	/* wraps */
+	};
+	unsigned long ok = 0, err = 0;
+	for (long i = 0; i < calls; i++) {
+		long a[6];
+		long num = 24 + (long)(rnd() % 8);
+		for (int k = 0; k < 6; k++)
+			a[k] = rnd() % 4 == 0 ? (long)rnd() : pool[rnd() % (sizeof pool / sizeof pool[0])];
+		if (num == 31)			/* ClockNanosleep */
+			a[2] = 0x80200000;
+		if (num == 30)			/* TimerTimeout */
+			a[1] &= ~(long)_NTO_TIMEOUT_NANOSLEEP;
+		long r = raw(num, a);
+		if (r >= 0)
+			ok++;
+		else
+			err++;
+	}
+	qs_printf("utime: fuzz %ld calls: %lu results, %lu errors\n", calls, ok, err);
+	return 0;
+}
+
 int main(long mode)
 {
 	chid = ChannelCreate_r(0);
@@ -649,6 +761,8 @@ int main(long mode)
 		return exit_armed();
 	if (mode == 2)
 		return storm_run();
+	if (mode == 3)
+		return fuzz(50000);
 	clocks();
 	nanosleeps();
 	timer_calls();
@@ -657,6 +771,8 @@ int main(long mode)
 	expiry_order();
 	drain(chid);
 	periodic();
+	drain(chid);
+	far_timer();
 	drain(chid);
 	timeouts();
 	qs_printf("utime: %d failures\n", failures);

@@ -122,7 +122,7 @@ int qs_thread_create_pri(void *(*func)(void *), void *arg, int pri)
 	attr.__exitfunc = qs_thread_exit;
 	if (pri) {
 		attr.__flags = 0x2;	/* PTHREAD_EXPLICIT_SCHED */
-		attr.__policy = SCHED_FIFO;
+		attr.__policy = SCHED_RR;	/* equal priorities share the hart by slices */
 		attr.__priority = pri;
 	}
 	return ThreadCreate_r(0, func, arg, &attr);

@@ -50,15 +50,29 @@ void ktimer_init(struct ktimer *kt, void (*func)(struct ktimer *), int cpu)
 	kt->kt_func = func;
 }
 
-/* Put kt on q's pending queue in deadline order, after any equal deadline. */
-static void pending_insert(struct ktq *q, struct ktimer *kt)
+/* Put kt on list h (a pending queue or an expired list) in deadline order, after any
+ * equal deadline. */
+static void sorted_insert(struct list *h, struct ktimer *kt)
 {
 	struct list *it;
-	list_foreach(it, &q->kq_pending)
-		if (list_entry(it, struct ktimer, kt_link)->kt_deadline > kt->kt_deadline)
+	for (it = h->prev; it != h; it = it->prev)	/* from the tail: usually the place */
+		if (list_entry(it, struct ktimer, kt_link)->kt_deadline <= kt->kt_deadline)
 			break;
-	list_insert_before(it, &kt->kt_link);
+	list_insert_before(it->next, &kt->kt_link);
+}
+
+static void pending_insert(struct ktq *q, struct ktimer *kt)
+{
+	sorted_insert(&q->kq_pending, kt);
 	kt->kt_state = KT_PENDING;
+}
+
+/* Due now: on the expired list, still in deadline order with what is there already (a
+ * timer armed late must not overtake an earlier deadline). */
+static void expired_insert(struct ktq *q, struct ktimer *kt)
+{
+	sorted_insert(&q->kq_expired, kt);
+	kt->kt_state = KT_EXPIRED;
 }
 
 void ktimer_arm(struct ktimer *kt, uint64_t deadline, uint64_t interval)
@@ -70,8 +84,7 @@ void ktimer_arm(struct ktimer *kt, uint64_t deadline, uint64_t interval)
 	kt->kt_interval = interval;
 	q->kq_armed++;
 	if (deadline <= cpu_time()) {
-		list_insert_tail(&q->kq_expired, &kt->kt_link);
-		kt->kt_state = KT_EXPIRED;
+		expired_insert(q, kt);
 		hartwork_queue(&q->kq_work, kt->kt_cpu);
 		return;
 	}
@@ -101,8 +114,7 @@ uint64_t ktimer_intr(uint64_t now)
 	while ((kt = list_first_entry(&q->kq_pending, struct ktimer, kt_link)) != NULL &&
 	       kt->kt_deadline <= now) {
 		list_remove(&kt->kt_link);
-		list_insert_tail(&q->kq_expired, &kt->kt_link);
-		kt->kt_state = KT_EXPIRED;
+		expired_insert(q, kt);
 		any = true;
 	}
 	if (any)
@@ -189,6 +201,21 @@ uint64_t ktimer_pending_count(void)
 	for (int c = 0; c < ncpus; c++)
 		n += __atomic_load_n(&ktqs[c].kq_armed, __ATOMIC_RELAXED);
 	return n;
+}
+
+void ktimer_dump(void)
+{
+	uint64_t now = cpu_time();
+	for (int c = 0; c < ncpus; c++) {
+		struct ktq *q = &ktqs[c];
+		struct ktimer *p = list_first_entry(&q->kq_pending, struct ktimer, kt_link);
+		kprintf("  ktimers cpu %d: %lu armed, first pending %ld ticks from now, %s expired, "
+			"work %s, next tick in %ld\n", c, (unsigned long)q->kq_armed,
+			p ? (long)(p->kt_deadline - now) : 0L,
+			list_empty(&q->kq_expired) ? "none" : "some",
+			q->kq_work.hw_queued ? "queued" : "idle",
+			(long)(globaldata_find(c)->gd_next_tick - now));
+	}
 }
 
 void ktimer_boot(uint64_t hz)

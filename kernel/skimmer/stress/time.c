@@ -8,6 +8,7 @@
  *  - utime 1 exits with timers armed and threads blocked under timeouts: afterwards no
  *    process timer and no kernel timer may be left (and the harness's leak check).
  *  - utime 2: threads on every hart racing timers against timeouts.
+ *  - utime 3: random calls of the time range with hostile arguments.
  */
 #include <skimmer/thread2.h>
 #include <skimmer/proc.h>
@@ -118,7 +119,7 @@ static bool kernel_timers(void)
 	if (harts == NULL)
 		return selftest_check("time-kernel-timers", false, "(no memory)");
 	memset(harts, 0, sizeof *harts * (size_t)ncpus);
-	uint64_t base = cpu_time() + ns_to_ticks(200000000);	/* 200 ms: time for the cancels */
+	uint64_t base = cpu_time() + ns_to_ticks(500000000);	/* time for the cancels */
 	for (int c = 0; c < ncpus; c++) {
 		struct arm_req r = { &harts[c], base };
 		ktimer_run_on(c, arm_on_hart, &r);
@@ -165,6 +166,17 @@ static bool run_utime(long mode, int cpu, const char *name)
 	int err = selftest_spawn("utime", cpu, mode, &exitmsg, &p);
 	if (err)
 		return selftest_check(name, false, "(spawn failed: error %d)", err);
+	/* Wait (up to ~60 s, a tick at a time: ticks need no kernel timer) and report what
+	 * the timers look like if it hangs. */
+	for (int i = 0; i < 6000 && !(__atomic_load_n(&exitmsg.ms_flags, __ATOMIC_ACQUIRE) &
+				      MSGF_DONE); i++)
+		lwkt_sleep(1);
+	if (!(__atomic_load_n(&exitmsg.ms_flags, __ATOMIC_ACQUIRE) & MSGF_DONE)) {
+		kprintf("time: utime %ld has not ended after 60 s\n", mode);
+		ktimer_dump();
+		lwkt_dump_threads();
+		return selftest_check(name, false, "(hung)");
+	}
 	lwkt_waitmsg(&exitmsg);
 	bool ok = p->p_how == PEXIT_NORMAL && p->p_status == 0;
 	selftest_check(name, ok, "(pid %u ended how %d status %ld)", p->p_pid, p->p_how,
@@ -194,6 +206,8 @@ bool time_run(void)
 	ok = none_left("time-exit-frees-timers") && ok;
 	ok = run_utime(2, (cpu + 1) % ncpus, "time-utime-storm") && ok;
 	ok = none_left("time-nothing-left-after-storm") && ok;
+	ok = run_utime(3, cpu, "time-utime-fuzz") && ok;
+	ok = none_left("time-nothing-left-after-fuzz") && ok;
 	kprintf("time: %s\n", ok ? "PASS" : "FAIL");
 	return ok;
 }

@@ -63,6 +63,7 @@ uint64_t ktimer_intr(uint64_t now);
 /* arch timer.c: program this hart's SBI timer for min(next tick, deadline) if deadline
  * is earlier than what is programmed now. Interrupts off. */
 void timer_program_earlier(uint64_t deadline);
+void ktimer_dump(void);		/* quiescent points, or a test that found a hang */
 uint64_t ktimer_pending_count(void);	/* armed timers on all harts (tests: leak check) */
 
 /* --- Clocks ------------------------------------------------------------------------------- */
@@ -78,6 +79,5 @@ uint64_t clock_now_ns(int id);		/* current time of a valid clock id */
 bool clock_valid(int id);
 void clock_set_realtime(uint64_t ns);	/* CLOCK_REALTIME reads ns now */
 int64_t clock_realtime_offset(void);	/* CLOCK_REALTIME - CLOCK_MONOTONIC, ns */
-void clock_boot(void);			/* CLOCK_REALTIME's epoch from the RTC, if any */
 
 #endif

@@ -26,7 +26,7 @@
 #define TDF_SIGRESTORE 0x0100	/* SignalSuspend: td_sigsave is the mask to restore once
 				 * the signal that ends it has been handled */
 #define TDF_BREAK    (TDF_KILLED | TDF_SIGNAL)	/* a call must not block: EINTR */
-#define TDF_TMO      0x1000	/* a TimerTimeout is armed (td_tmo; kern/timeout.c): the
+#define TDF_TMO      0x0400	/* a TimerTimeout is armed (td_tmo; kern/timeout.c): the
 				 * message fast paths miss, the kernel-call return clears it */
 
 #define TD_STACK_CANARY 0x5ca1ab1edeadc0deULL
