@@ -17,6 +17,7 @@
 #include "qsys.h"
 #include "qthread.h"
 #include "kcall_nums.h"
+#include "qbench.h"
 
 #define ESRCH   3
 #define EINTR   4
@@ -593,24 +594,6 @@ static int destroy_all(void)
 /* --- Mode 2: benchmarks ------------------------------------------------------------------------- */
 
 #define BATCHES 5
-
-static unsigned long cycles(void)
-{
-	unsigned long v;
-	__asm__ __volatile__("rdcycle %0" : "=r"(v));
-	return v;
-}
-
-static unsigned long median(unsigned long *v, int n)
-{
-	for (int i = 1; i < n; i++)
-		for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
-			unsigned long t = v[j];
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
-	return v[n / 2];
-}
 
 static volatile int ystop;
 static void *bench_yielder(void *a)

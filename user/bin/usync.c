@@ -18,6 +18,7 @@
 #include <sys/neutrino.h>
 #include "qsys.h"
 #include "qsync.h"
+#include "qbench.h"
 
 static int ncpus = 1;
 
@@ -627,24 +628,6 @@ static int kills(int rounds)
 
 #define BATCHES 5
 #define PER_BATCH 1000
-
-static unsigned long cycles(void)
-{
-	unsigned long v;
-	__asm__ __volatile__("rdcycle %0" : "=r"(v));
-	return v;
-}
-
-static unsigned long median(unsigned long *v, int n)
-{
-	for (int i = 1; i < n; i++)
-		for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
-			unsigned long t = v[j];
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
-	return v[n / 2];
-}
 
 static sync_t bm, bsem, bsem2;
 static volatile int bstop;

@@ -13,26 +13,9 @@
 #include <sys/neutrino.h>
 #include "qsys.h"
 #include "qtime.h"
+#include "qbench.h"
 
 #define RUNS 21
-
-static unsigned long cycles(void)
-{
-	unsigned long v;
-	__asm__ __volatile__("rdcycle %0" : "=r"(v));
-	return v;
-}
-
-static unsigned long median(unsigned long *v, int n)
-{
-	for (int i = 1; i < n; i++)
-		for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
-			unsigned long t = v[j];
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
-	return v[n / 2];
-}
 
 static int chid, coid;
 static unsigned long tick_ns;
