@@ -232,13 +232,19 @@ static int queue_checks(void)
 	int q = ChannelCreate_r(_NTO_CHF_FIXED_PRIORITY);
 	static struct tagged t[4];
 	static const int pri[4] = { 110, 120, 130, 120 };
+	/* They start on our hart (the inherit mask), so each one, above our priority, runs
+	 * the moment it is made and is queued before we go on: no timing involved. */
+	struct _thread_runmask rm = { 0, 1u << ThreadCtl_r(_NTO_TCTL_QSOE_HART, 0) };
+	fails += !CHECK_EQ("sendq-senders-on-our-hart",
+			   ThreadCtl_r(_NTO_TCTL_RUNMASK_GET_AND_SET_INHERIT, &rm), 0);
 	for (int i = 0; i < 4; i++) {
 		t[i].coid = ConnectAttach_r(0, 0, q, 0, 0);
 		t[i].tag = i;
 		create_at(send_tag, &t[i], pri[i]);
 		wait_started(1);
-		settle();
 	}
+	struct _thread_runmask back = { 0, rm.inherit_mask };	/* as it was */
+	ThreadCtl_r(_NTO_TCTL_RUNMASK_GET_AND_SET_INHERIT, &back);
 	int order = 0;
 	for (int i = 0; i < 4; i++) {
 		int v = -1;
