@@ -139,6 +139,10 @@ _FLAG_FALLBACK = {
                   ("_NTO_CHF_SENDER_LEN", 0x20), ("_NTO_CHF_COID_DISCONNECT", 0x40),
                   ("_NTO_CHF_REPLY_LEN", 0x80), ("_NTO_CHF_PRIVATE", 0x1000)],
     "_NTO_SIDE_": [("_NTO_SIDE_CHANNEL", 0x40000000)],
+    "STATE_": [("STATE_SEND", 4), ("STATE_RECEIVE", 5), ("STATE_REPLY", 6),
+               ("STATE_SIGSUSPEND", 10), ("STATE_SIGWAITINFO", 11), ("STATE_NANOSLEEP", 12),
+               ("STATE_MUTEX", 13), ("STATE_CONDVAR", 14), ("STATE_JOIN", 15),
+               ("STATE_INTR", 16), ("STATE_SEM", 17)],
 }
 _flag_cache = {}
 
@@ -344,7 +348,8 @@ def _td_cpu(td):
 
 
 def _td_state(td):
-    """RUN (current on its hart), RUNQ, SLEEP, ZOMBIE, WAIT (blocked on a port), IDLE, BLOCKED."""
+    """RUN (current on its hart), RUNQ, SLEEP, ZOMBIE, a QNX state for a thread blocked in
+    a kernel call (SEND, MUTEX, INTR, ...), WAIT (blocked on a port), IDLE, BLOCKED."""
     flags = int(td["td_flags"])
     gd = _int(td["td_gd"])
     if gd and _cpu_of_gd(gd) is not None:
@@ -358,9 +363,32 @@ def _td_state(td):
         return "SLEEP"
     if flags & _flag("TDF_", "IDLE"):
         return "IDLE"
+    kernel_wait = _kernel_wait(td)
+    if kernel_wait:
+        return kernel_wait
     if int(td["td_msgport"]["mp_flags"]) & _flag("MSGPORTF_", "WAITING"):
         return "WAIT"
     return "BLOCKED"
+
+
+def _kernel_wait(td):
+    """The QNX state of a thread blocked in a kernel call (SEND, RECEIVE, REPLY from its
+    message call; MUTEX, CONDVAR, SEM, JOIN, INTR, NANOSLEEP, SIGSUSPEND, ... from its
+    twait, wait.h), or None."""
+    try:
+        tw = td["td_wait"]
+        if _int(tw) and not int(tw.dereference()["tw_done"]):
+            st = int(tw.dereference()["tw_state"])
+            names = [n for n, v in _flags("STATE_") if v == st]
+            return names[0][len("STATE_"):] if names else "STATE_%d" % st
+        ipc = td["td_ipc"]
+        if _int(ipc):
+            st = str(ipc.dereference()["iw_state"])
+            if st in ("IPC_SEND", "IPC_RECEIVE", "IPC_REPLY"):
+                return st[len("IPC_"):]
+    except gdb.error:
+        pass
+    return None
 
 
 def gd_curthread(gd_addr):
