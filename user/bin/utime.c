@@ -73,6 +73,11 @@ static void drain(int ch)
 static void clocks(void)
 {
 	uint64_t t0 = 0, t1 = 0, rt = 0, set;
+	/* The kernel set the wall clock from the board's RTC at boot (QEMU's starts at the
+	 * host's time): it reads after 2020-01-01 until this test sets it. */
+	ClockTime_r(CLOCK_REALTIME, NULL, &rt);
+	check_true("clocktime-realtime-from-rtc", rt > 1577836800ull * 1000000000ull,
+		   (long)(rt / 1000000000ull));
 	check("clocktime-monotonic", ClockTime_r(CLOCK_MONOTONIC, NULL, &t0), 0);
 	check("clocktime-bad-clock", ClockTime_r(7, NULL, &t0), -EINVAL);
 	check("clocktime-bad-clock-neg", ClockTime_r(-1, NULL, &t0), -EINVAL);

@@ -4,6 +4,7 @@
  * hands over to the self-test harness. Each hart then idles in its scheduler.
  */
 #include <skimmer/wait.h>
+#include <skimmer/ktimer.h>
 #include <skimmer/thread2.h>
 #include <skimmer/fdt.h>
 #include <skimmer/kmem.h>
@@ -28,6 +29,8 @@ void *boot_fdt;
 
 extern char _kernel_start[], _end[], boot_stack[];
 void platform_console_init(const struct fdt_info *fi);
+void platform_rtc_map(const struct fdt_info *fi);		/* before pmap_bootstrap */
+uint64_t platform_rtc_read_ns(const struct fdt_info *fi);	/* 0: no RTC */
 void trap_init_hart(void);
 void timer_init(uint64_t timebase_hz);
 void timer_start_hart(void);
@@ -130,6 +133,7 @@ void __noreturn kmain(unsigned long hartid, void *fdt)
 	memory_init(&bootinfo);
 	if (bootinfo.stdout_base)
 		pmap_kernel_map_device(ALIGN_DOWN(bootinfo.stdout_base, PAGE_SIZE), PAGE_SIZE);
+	platform_rtc_map(&bootinfo);
 	if (!plic_map(&bootinfo))
 		kprintf("skimmer: no PLIC in the device tree: no device interrupts\n");
 	pmap_bootstrap();
@@ -149,6 +153,9 @@ void __noreturn kmain(unsigned long hartid, void *fdt)
 	ipiq_init(ncpus);
 	msg_init();
 	timer_init(bootinfo.timebase_hz);
+	uint64_t wall = platform_rtc_read_ns(&bootinfo);
+	if (wall)
+		clock_set_realtime(wall);	/* CLOCK_REALTIME starts at the RTC's time */
 	trap_init_hart();
 
 	for (int c = 1; c < ncpus; c++) {
