@@ -123,7 +123,7 @@ static void nanosleeps(void)
 	abs = 1;
 	t0 = qs_now_ns();
 	check("nanosleep-abstime-past", ClockNanosleep_r(CLOCK_MONOTONIC, TIMER_ABSTIME, &abs, NULL), 0);
-	check_true("nanosleep-abstime-past-at-once", qs_now_ns() - t0 < 50 * MS, 0);
+	check_true("nanosleep-abstime-past-at-once", qs_now_ns() - t0 < 1000 * MS, 0);	/* wall time: loose */
 	uint64_t rt = 0;
 	ClockTime_r(CLOCK_REALTIME, NULL, &rt);
 	rt += 2 * MS;
@@ -476,7 +476,9 @@ static void timeouts(void)
 	TimerTimeout_r(CLOCK_MONOTONIC, _NTO_TIMEOUT_RECEIVE, NULL, &ns, NULL);
 	check("timeout-immediate-zero", MsgReceive_r(chid, buf, sizeof buf, NULL), -ETIMEDOUT);
 	el = qs_now_ns() - t0;
-	check_true("timeout-immediate-fast", el < 50 * MS, (long)el);
+	/* Neither may block at all; the bound is wall time, so it is loose: a loaded host
+	 * once took 178 ms over the two (the 5 ms timeouts above check the precision). */
+	check_true("timeout-immediate-fast", el < 1000 * MS, (long)el);
 	/* Absolute, on CLOCK_REALTIME. */
 	uint64_t rt = 0;
 	ClockTime_r(CLOCK_REALTIME, NULL, &rt);
