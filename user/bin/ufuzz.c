@@ -7,27 +7,15 @@
 #include <sys/neutrino.h>
 #include "qsys.h"
 #include "kcall_nums.h"
+#include "qfuzz.h"
 
 #define DEFAULT_CALLS 200000
 
 static unsigned long long rng = 0x9e3779b97f4a7c15ULL;
 
-static unsigned long long next(void)	/* xorshift64 */
+static unsigned long long next(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
-
-static long raw(long num, const long *a)
-{
-	register long a0 __asm__("a0") = a[0], a1 __asm__("a1") = a[1], a2 __asm__("a2") = a[2];
-	register long a3 __asm__("a3") = a[3], a4 __asm__("a4") = a[4], a5 __asm__("a5") = a[5];
-	register long a7 __asm__("a7") = num;
-	__asm__ __volatile__("ecall" : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4), "+r"(a5)
-			     : "r"(a7) : "memory");
-	return a0;
+	return qs_xorshift(&rng);
 }
 
 int main(long calls)
@@ -67,7 +55,7 @@ int main(long calls)
 			a[2] = -1;
 		if (num == __KER_DEBUG_WRITE && a[1] > 0)
 			a[0] |= 0x8000000000000000L;	/* never a printable buffer */
-		long r = raw(num, a);
+		long r = qs_raw_kcall(num, a);
 		results[r >= 0 ? 0 : r == -EFAULT ? 1 : r == -EINVAL ? 2 : r == -ENOSYS ? 3 : 4]++;
 	}
 	qs_printf("ufuzz: %ld calls: %lu results, %lu EFAULT, %lu EINVAL, %lu ENOSYS, %lu other\n",

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include "qsys.h"
 #include "qtime.h"
+#include "qfuzz.h"
 
 #define EPERM     1
 #define ESRCH     3
@@ -705,22 +706,9 @@ static int storm_run(void)
 
 static unsigned long long rng = 0x2545f4914f6cdd1dULL;
 
-static unsigned long long rnd(void)	/* xorshift64 */
+static unsigned long long rnd(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
-
-static long raw(long num, const long *a)
-{
-	register long a0 __asm__("a0") = a[0], a1 __asm__("a1") = a[1], a2 __asm__("a2") = a[2];
-	register long a3 __asm__("a3") = a[3], a4 __asm__("a4") = a[4], a5 __asm__("a5") = a[5];
-	register long a7 __asm__("a7") = num;
-	__asm__ __volatile__("ecall" : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4), "+r"(a5)
-			     : "r"(a7) : "memory");
-	return a0;
+	return qs_xorshift(&rng);
 }
 
 /* Random calls 24..31 with hostile arguments: each must return, never panic the kernel,
@@ -747,7 +735,7 @@ static int fuzz(long calls)
 			a[2] = 0x80200000;
 		if (num == 30)			/* TimerTimeout */
 			a[1] &= ~(long)_NTO_TIMEOUT_NANOSLEEP;
-		long r = raw(num, a);
+		long r = qs_raw_kcall(num, a);
 		if (r >= 0)
 			ok++;
 		else
