@@ -210,6 +210,19 @@ static struct tjoin *tjoin_find_locked(struct proc *p, int tid)
 	return NULL;
 }
 
+/* The join record of thread tid if it may still be joined or detached (*tjp), or why
+ * not: ESRCH no such thread, EINVAL detached (or joined), EBUSY being joined. p_lock
+ * held. */
+static int tjoin_joinable_locked(struct proc *p, int tid, struct tjoin **tjp)
+{
+	struct tjoin *tj = *tjp = tjoin_find_locked(p, tid);
+	if (tj == NULL)
+		return ESRCH;
+	if (tj->tj_detached)
+		return EINVAL;
+	return tj->tj_busy ? EBUSY : 0;
+}
+
 /* Take tj off p_joins if nothing needs it any more (it has ended, nobody may join it,
  * and no join is using it); returns it for the caller to free after unlocking, or
  * NULL. p_lock held. */
@@ -595,15 +608,9 @@ long kcall_thread_join(const uint64_t *a)
 		return -EFAULT;
 
 	struct twait tw;
-	int err = 0;
+	struct tjoin *tj;
 	unsigned long s = spin_lock_irqsave(&p->p_lock);
-	struct tjoin *tj = tjoin_find_locked(p, tid);
-	if (tj == NULL)
-		err = ESRCH;
-	else if (tj->tj_detached)
-		err = EINVAL;
-	else if (tj->tj_busy)
-		err = EBUSY;
+	int err = tjoin_joinable_locked(p, tid, &tj);
 	if (err) {
 		spin_unlock_irqrestore(&p->p_lock, s);
 		return -err;
@@ -651,17 +658,10 @@ long kcall_thread_detach(const uint64_t *a)
 		tid = self->td_tid;
 	if (tid < 0)
 		return -ESRCH;
-	int err = 0;
-	struct tjoin *gone = NULL;
+	struct tjoin *tj, *gone = NULL;
 	unsigned long s = spin_lock_irqsave(&p->p_lock);
-	struct tjoin *tj = tjoin_find_locked(p, tid);
-	if (tj == NULL)
-		err = ESRCH;
-	else if (tj->tj_detached)
-		err = EINVAL;
-	else if (tj->tj_busy)
-		err = EBUSY;
-	else {
+	int err = tjoin_joinable_locked(p, tid, &tj);
+	if (!err) {
 		tj->tj_detached = true;
 		gone = tjoin_put_locked(p, tj);
 	}
