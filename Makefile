@@ -29,7 +29,7 @@ KERNEL_IMG := $(BUILD)/skimmer.bin
 DEPS_OK    := $(BUILD)/.deps-ok
 AUTOCONF   := $(BUILD)/include/generated/autoconf.h
 
-.PHONY: all kernel run test unit stress bench gdb menuconfig savedefconfig clean deps help
+.PHONY: all kernel progs run test unit stress bench gdb menuconfig savedefconfig clean deps help
 all: kernel
 
 help:
@@ -101,6 +101,70 @@ kernel: $(KERNEL_IMG) $(BOOTFS)
 
 -include $(KOBJ:.o=.d)
 
+# --- libc programs: taskman, servers, commands and tests above the seam ------------------------
+# A program is a directory (taskman, cmd/NAME, drivers/NAME, fs/NAME, tests/prog/NAME) whose
+# *.c files, plus those of its per-kernel subdirectory $(KNAME)/ (the seam), build
+# $(BUILD)/prog/NAME, linked with libresmgr (lib/resmgr), our system layer (lib/c and the
+# per-kernel lib/sys-$(KNAME)) and picolibc. See README "Adding a program".
+KNAME   := skimmer
+PICOLIBC_SPECS := --specs=picolibc.specs
+LCFLAGS := -march=rv64imafdc -mabi=lp64d -mcmodel=medany $(PICOLIBC_SPECS) -static -fno-pic \
+	-ffunction-sections -fdata-sections -g -O2 -Wall -Wextra -Werror -Wno-unused-parameter \
+	-std=gnu11 -MMD -MP -Ilib/c/include -Iabi/include -Ilib/resmgr -I$(KCALL_GEN)
+LLDFLAGS := -nostartfiles -T lib/sys-$(KNAME)/user.ld -Wl,--gc-sections -Wl,-z,max-page-size=4096
+
+LIBC_SRCS   := $(wildcard lib/c/*.c lib/c/*.S lib/sys-$(KNAME)/*.c lib/sys-$(KNAME)/*.S)
+LIBC_OBJS   := $(patsubst %,$(BUILD)/%.o,$(LIBC_SRCS)) $(BUILD)/lib/kcall_stubs.S.o \
+	$(BUILD)/lib/kcall_errno.c.o
+LIBC_A      := $(BUILD)/lib/libqsoe.a
+RESMGR_OBJS := $(patsubst %,$(BUILD)/%.o,$(wildcard lib/resmgr/*.c))
+RESMGR_A    := $(BUILD)/lib/libresmgr.a
+PROG_DIRS   := $(wildcard taskman cmd/* drivers/* fs/* tests/prog/*)
+PROG_DIRS   := $(patsubst %/,%,$(dir $(wildcard $(addsuffix /*.c,$(PROG_DIRS)))))
+PROG_DIRS   := $(sort $(PROG_DIRS))
+PROGS       := $(foreach d,$(PROG_DIRS),$(BUILD)/prog/$(notdir $(d)))
+
+$(BUILD)/lib/%.c.o $(BUILD)/lib/c/%.c.o: | $(KCALL_GEN)/kcall_table.h
+$(BUILD)/lib/kcall_stubs.S.o: $(KCALL_GEN)/kcall_stubs.S
+	@mkdir -p $(@D)
+	@$(CC) $(LCFLAGS) -D__ASSEMBLER__ -c $< -o $@
+$(BUILD)/lib/kcall_errno.c.o: $(KCALL_GEN)/kcall_errno.c
+	@mkdir -p $(@D)
+	@$(CC) $(LCFLAGS) -c $< -o $@
+
+# Objects of everything above the seam (lib/, taskman/, cmd/, drivers/, fs/, tests/prog/).
+$(BUILD)/lib/%.c.o: lib/%.c $(AUTOCONF) $(KCALL_GEN)/kcall_table.h
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	@$(CC) $(LCFLAGS) -c $< -o $@
+$(BUILD)/lib/%.S.o: lib/%.S $(KCALL_GEN)/kcall_table.h
+	@mkdir -p $(@D)
+	@echo "  AS      $<"
+	@$(CC) $(LCFLAGS) -D__ASSEMBLER__ -c $< -o $@
+$(BUILD)/up/%.c.o: %.c $(AUTOCONF) $(KCALL_GEN)/kcall_table.h
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	@$(CC) $(LCFLAGS) -I$(dir $<) -c $< -o $@
+
+$(LIBC_A): $(LIBC_OBJS)
+	@echo "  AR      $@"
+	@rm -f $@ && $(CROSS)ar rcs $@ $^
+$(RESMGR_A): $(RESMGR_OBJS) | $(LIBC_A)
+	@echo "  AR      $@"
+	@rm -f $@ && $(CROSS)ar rcs $@ $^ $(if $^,,--)
+
+define PROG_RULE
+$(BUILD)/prog/$(notdir $(1)): $(patsubst %,$(BUILD)/up/%.o,$(wildcard $(1)/*.c $(1)/$(KNAME)/*.c)) \
+		$(RESMGR_A) $(LIBC_A) lib/sys-$(KNAME)/user.ld
+	@mkdir -p $$(@D)
+	@echo "  PROG    $$@"
+	@$$(CC) $$(LCFLAGS) $$(LLDFLAGS) -o $$@ $$(filter %.o,$$^) $(RESMGR_A) $(LIBC_A) -lc $(LIBC_A) -lgcc
+endef
+$(foreach d,$(PROG_DIRS),$(eval $(call PROG_RULE,$(d))))
+-include $(LIBC_OBJS:.o=.d) $(RESMGR_OBJS:.o=.d) $(wildcard $(BUILD)/up/*/*.d $(BUILD)/up/*/*/*.d $(BUILD)/up/*/*/*/*.d)
+
+progs: $(PROGS)
+
 # --- User programs and the boot image --------------------------------------------------------
 # Until libc arrives, programs link a tiny system layer (user/lib) and the generated stubs.
 UCFLAGS := -march=rv64imafdc -mabi=lp64d -mcmodel=medany -ffreestanding -nostdlib -static -fno-pic \
@@ -116,9 +180,9 @@ $(BUILD)/user/%: user/bin/%.c $(ULIB) user/user.ld $(wildcard user/lib/*.h) abi/
 	@echo "  USER    $@"
 	@$(CC) $(UCFLAGS) -T user/user.ld -o $@ $< $(ULIB) -lgcc
 
-$(BOOTFS): boot/qsoe.build $(USER_BINS) tools/mkbootfs.py
+$(BOOTFS): boot/qsoe.build $(USER_BINS) $(PROGS) tools/mkbootfs.py
 	@echo "  BOOTFS  $@"
-	@$(PYTHON) tools/mkbootfs.py boot/qsoe.build -o $@ --search $(BUILD)/user
+	@$(PYTHON) tools/mkbootfs.py boot/qsoe.build -o $@ --search $(BUILD)/user --search $(BUILD)/prog
 
 # --- Booting ---------------------------------------------------------------------------
 QEMU_ARGS = -machine virt -smp $(HARTS) -m $(MEM) -nographic -bios default \

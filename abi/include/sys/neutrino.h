@@ -244,7 +244,7 @@ struct _timer_info {
 	uint32_t	flags;		/* _NTO_TI_* */
 	int32_t		tid;		/* the thread that created it */
 	int32_t		notify;		/* its event's sigev_notify */
-	clockid_t	clockid;
+	int32_t		clockid;	/* a clockid_t (fixed width: libcs differ) */
 	uint32_t	overruns;	/* periods that passed without a delivery of their own */
 	uint32_t	reserved;
 	struct sigevent	event;
