@@ -48,11 +48,28 @@ void pathmgr_init(void);
 void pathmgr_msg(int rcvid, void *msg, size_t len, const struct _msg_info *info);
 /* A process ended: drop its registrations, and its opens of taskman's own files. */
 void pathmgr_proc_gone(pid_t pid);
-/* A file of the boot image by name ("qsh", not "/proc/boot/qsh"): 0 with its bytes, or
- * -ENOENT. The bytes stay valid for taskman's life. */
-int bootfs_find(const char *name, const void **data, size_t *size);
 
-/* --- The kernel glue (skimmer/*.c): the only taskman code that knows the kernel -------- */
+/* --- The boot image (bootfs.c, over tm_bootimage) ------------------------------------- */
+/* A file of the boot image by name ("qsh", not "/proc/boot/qsh"): 0 with its bytes and
+ * mode, or -ENOENT. The bytes stay valid for taskman's life. */
+int bootfs_find(const char *name, const void **data, size_t *size, unsigned *mode);
+/* The i-th file (0..): 0 with its name, or -ENOENT past the last. */
+int bootfs_entry(int i, const char **name, const void **data, size_t *size, unsigned *mode);
+
+/* --- Shared memory objects (memmgr.c), named under /dev/shmem by pathmgr ---------------- */
+struct tm_shm;
+struct tm_shm *memmgr_shm_new(void);			/* size 0; NULL: ENOMEM */
+int memmgr_shm_resize(struct tm_shm *shm, uint64_t size);	/* 0 or -errno */
+uint64_t memmgr_shm_size(struct tm_shm *shm);
+void memmgr_shm_ref(struct tm_shm *shm);
+void memmgr_shm_unref(struct tm_shm *shm);		/* frees at 0 refs and no mappings */
+/* The shm object behind fd `coid` of process pid (an open of /dev/shmem/...), or NULL:
+ * memmgr asks this for mmap(fd). */
+struct tm_shm *pathmgr_shm_of(pid_t pid, int coid);
+
+/* --- The kernel glue (taskman/skimmer/): the only taskman code that knows the kernel -------- */
+/* The boot image's bytes (mapped read-only into taskman). */
+const void *tm_bootimage(size_t *size);
 struct tm_threadinfo {
 	int		tid;
 	int		priority;	/* current (inherited included) */

@@ -22,9 +22,14 @@
 #define _IO_LSEEK			0x109
 #define _IO_CHMOD			0x10A
 #define _IO_CHOWN			0x10B
+#define _IO_UTIME			0x10C
 #define _IO_OPENFD			0x10D
+#define _IO_SPACE			0x110	/* ftruncate, posix_fallocate */
+#define _IO_MMAP			0x112
+#define _IO_MSG				0x113	/* server-specific requests */
 #define _IO_DUP				0x115
 #define _IO_CLOSE			0x116
+#define _IO_SYNC			0x119	/* fsync, fdatasync */
 #define _IO_MAX				0x1FF
 
 /* _IO_CONNECT subtypes. */
@@ -240,6 +245,41 @@ struct _io_openfd {
 	uint16_t	type;
 	uint16_t	combine_len;
 	uint32_t	ioflag;
+};
+
+/* _IO_UTIME: set access and modification times (ns since 1970); cur_flag set: both now. */
+struct _io_utime {
+	uint16_t	type;
+	uint16_t	combine_len;
+	int32_t		cur_flag;
+	uint64_t	atime_ns;
+	uint64_t	mtime_ns;
+};
+/* _IO_SPACE: subtype F_FREESP (shrink to start) or F_ALLOCSP (grow to start + len) with
+ * start from whence; ftruncate(fd, n) is F_ALLOCSP/F_FREESP at n with SEEK_SET, len 0.
+ * Reply: int64_t the new size. */
+struct _io_space {
+	uint16_t	type;
+	uint16_t	subtype;	/* _IO_SPACE_FREESP, _IO_SPACE_ALLOCSP */
+	int16_t		whence;
+	uint16_t	zero;
+	int64_t		start;
+	int64_t		len;
+};
+#define _IO_SPACE_FREESP		11
+#define _IO_SPACE_ALLOCSP		10
+/* _IO_SYNC: flag O_SYNC-like (0: fsync). */
+struct _io_sync {
+	uint16_t	type;
+	uint16_t	combine_len;
+	uint32_t	flag;
+};
+/* _IO_MSG: a server's own requests, identified by mgrid and subtype; data follows. */
+struct _io_msg {
+	uint16_t	type;
+	uint16_t	combine_len;
+	uint16_t	mgrid;
+	uint16_t	subtype;
 };
 
 /*
