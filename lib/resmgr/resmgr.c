@@ -51,6 +51,29 @@ struct resmgr *resmgr_create(const struct rm_funcs *funcs, const struct resmgr_a
 	return rm;
 }
 
+void resmgr_destroy(struct resmgr *rm)
+{
+	struct rm_ctx ctx;
+	memset(&ctx, 0, sizeof ctx);
+	ctx.rm = rm;
+	for (int i = 0; i < RM_BIND_BUCKETS; i++)
+		while (rm->binds[i]) {
+			ctx.info.pid = rm->binds[i]->pid;
+			ctx.info.scoid = rm->binds[i]->scoid;
+			ctx.info.coid = rm->binds[i]->coid;
+			rm_bind_drop(rm, &ctx, rm->binds[i]);
+		}
+	for (int i = 0; i < rm->nhandles; i++)
+		free(rm->handles[i].path);
+	free(rm->handles);
+	if (rm->own_channel)
+		ChannelDestroy(rm->chid);
+	if (rm->self_coid >= 0)
+		ConnectDetach(rm->self_coid);
+	free(rm->buf);
+	free(rm);
+}
+
 int resmgr_chid(struct resmgr *rm)
 {
 	return rm->chid;
@@ -164,10 +187,14 @@ void rm_replyv2(int rcvid, int status, const void *a, size_t alen, const void *b
 {
 	iov_t iov[2];
 	int n = 0;
-	if (alen)
-		SETIOV(&iov[n++], a, alen);
-	if (blen)
-		SETIOV(&iov[n++], b, blen);
+	if (alen) {
+		SETIOV(&iov[n], a, alen);	/* (SETIOV names its iov twice) */
+		n++;
+	}
+	if (blen) {
+		SETIOV(&iov[n], b, blen);
+		n++;
+	}
 	MsgReplyv(rcvid, status, iov, n);
 }
 

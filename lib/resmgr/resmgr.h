@@ -157,6 +157,9 @@ struct resmgr_attr {
 /* Create a resmgr with its own channel. NULL with errno on failure. */
 struct resmgr *resmgr_create(const struct rm_funcs *funcs, const struct resmgr_attr *attr);
 int resmgr_chid(struct resmgr *rm);
+/* Close every open (close_ocb runs for each), destroy the channel if we made it, and
+ * free the resmgr. Attached paths stay registered until the process ends. */
+void resmgr_destroy(struct resmgr *rm);
 /* Register `path` with the path manager (taskman) for this resmgr: file_type _FTYPE_*,
  * flags _RESMGR_FLAG_*. Returns the registration id (for resmgr_detach) or -1/errno. */
 int resmgr_attach(struct resmgr *rm, const char *path, unsigned file_type, unsigned flags,

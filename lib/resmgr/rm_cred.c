@@ -113,6 +113,8 @@ int rm_open_access(struct rm_ctx *ctx, struct _io_connect *msg, struct rm_attr *
 		uint32_t acc = msg->ioflag & 3;
 		if (acc == 3)
 			return -EINVAL;
+		if (S_ISDIR(attr->mode) && acc != 0)
+			return -EISDIR;		/* before permissions, as POSIX systems do */
 		if (acc == 0 || acc == 2)
 			want |= 4;
 		if (acc == 1 || acc == 2 || (msg->ioflag & O_TRUNC))

@@ -83,6 +83,9 @@ void rm_cred_forget(struct resmgr *rm, int scoid);
 int rm_cred_get(struct rm_ctx *ctx, struct _proc_getid_reply *out);
 int rm_taskman_coid(void);
 
+/* rm_self.c */
+pid_t rm_self_pid(void);
+
 /* Send what a handler's result says (data, MsgError, or nothing for RM_NOREPLY). */
 void rm_finish(struct rm_ctx *ctx, int r);
 /* Reply with status and up to two parts of data; errors are the client's problem. */

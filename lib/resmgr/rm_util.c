@@ -43,7 +43,7 @@ void rm_stat_fill(struct rm_attr *attr, struct _io_stat_reply *st)
 	memset(st, 0, sizeof *st);
 	st->st_ino = attr->ino;
 	st->st_size = attr->size;
-	st->st_dev = (uint64_t)(uint32_t)__tls()->__pid << 32;
+	st->st_dev = (uint64_t)(uint32_t)rm_self_pid() << 32;
 	st->st_rdev = attr->rdev;
 	st->st_atime_ns = attr->atime_ns;
 	st->st_mtime_ns = attr->mtime_ns;
