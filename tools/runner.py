@@ -657,17 +657,21 @@ def cmd_stress(a):
 
 # --- bench ------------------------------------------------------------------------------------
 def cmd_bench(a):
-    b = run_boot(qemu_cmd(a, a.harts, 'test=bench', icount=True), a.timeout)
-    b.save(os.path.join(a.log_dir, 'bench.log'))
-    benches = [l for l in b.lines if BENCH_RE.match(l)]
-    say(*benches)
-    why = [w for w in (b.panic, *b.fail_lines(), b.unknown, b.exit_problem('ok')) if w]
-    if not benches:
-        why.append('no bench lines')
-    if why:
-        Tally().report('bench', False, '; '.join(w[:120] for w in why), boot=b)
-        return 1
-    say(f'bench: {len(benches)} results ({b.elapsed:.1f}s), log: {b.log}')
+    # The kernel's benchmarks, then each --boot (e.g. run=tmbench: taskman's), one boot each.
+    total = 0
+    for i, bootargs in enumerate(['test=bench'] + (a.boot or [])):
+        b = run_boot(qemu_cmd(a, a.harts, bootargs, icount=True), a.timeout)
+        b.save(os.path.join(a.log_dir, 'bench.log' if i == 0 else f'bench-{i}.log'))
+        benches = [l for l in b.lines if BENCH_RE.match(l)]
+        say(*benches)
+        why = [w for w in (b.panic, *b.fail_lines(), b.unknown, b.exit_problem('ok')) if w]
+        if not benches:
+            why.append('no bench lines')
+        if why:
+            Tally().report('bench', False, f'{bootargs}: ' + '; '.join(w[:120] for w in why), boot=b)
+            return 1
+        total += len(benches)
+    say(f'bench: {total} results')
     return 0
 
 def main(argv=None):
@@ -682,6 +686,8 @@ def main(argv=None):
         p = sub.add_parser(name)
         for opt in ('--qemu --image --mem --timeout --log-dir --jobs ' + opts).split():
             p.add_argument(opt, **optional.get(opt, dict(required=True)))
+    sub.choices['bench'].add_argument('--boot', action='append',
+                                      help='more bootargs to bench in a boot of their own (repeatable)')
     sub.choices['suite'].add_argument('--script', action='append',
                                       help='a bash script that passes when it exits 0 (repeatable)')
     a = ap.parse_args(argv)
