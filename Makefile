@@ -204,13 +204,16 @@ UNIT_CFLAGS := -g -O1 -std=gnu11 -Wall -Wextra -Wno-unused-parameter \
 
 # Each test names the kernel sources it exercises on a line "SOURCES: a.c b.c".
 unit_sources = $(shell sed -n 's/.*SOURCES:\(.*\)\*\/.*/\1/p' $(1))
+# and may add compiler flags on a line "CFLAGS: -Idir ..." (userspace code: -Iabi/include).
+unit_cflags = $(shell sed -n 's/.*CFLAGS:\(.*\)\*\/.*/\1/p' $(1))
 .SECONDEXPANSION:
 $(BUILD)/unit/%: tests/unit/%.c $$(call unit_sources,tests/unit/$$*.c) tests/unit/host/test_main.c \
 		tests/unit/host/test.h $(AUTOCONF) $(wildcard $(K)/include/skimmer/*.h) \
 		$(wildcard abi/include/sys/*.h tests/unit/abi/*.c) abi/kcalls.tab tools/kcallgen.py
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
-	@$(HOSTCC) $(UNIT_CFLAGS) -o $@ $< tests/unit/host/test_main.c $(call unit_sources,$<)
+	@$(HOSTCC) $(UNIT_CFLAGS) $(call unit_cflags,$<) -o $@ $< tests/unit/host/test_main.c \
+		$(call unit_sources,$<)
 
 unit: $(UNIT_BINS)
 

@@ -32,7 +32,11 @@ Host unit tests (every executable in --unit-dir) print "PASS: prog:name" or
 a sanitizer report, an exit status the FAIL lines do not explain, or no results at all) counts
 as one more failed test named after the binary.
 
-The scenario file format is described at the top of tests/run/scenarios.txt.
+The scenario file format is described at the top of tests/run/scenarios.txt. A scenario
+with console=FILE is interactive: QEMU's stdin is a pipe and FILE's steps (wait for the
+prompt, type a line, expect a regex, send ^C, shutdown: see "Interactive console boots"
+below) are played against the console. `stress --test NAME` plays tests/run/console/NAME.txt
+that way when it exists (TEST=prompt: boot to the shell, run a command, shut down).
 Exit status: 0 if everything passed, 1 if anything failed, 2 on bad usage, 130 if interrupted.
 """
 import argparse, os, re, selectors, shlex, shutil, signal, subprocess, sys, threading, time
@@ -189,6 +193,220 @@ def run_boot(cmd, timeout):
         raise Interrupted()
     return Boot(cmd, split_lines(buf), p.returncode, time.monotonic() - start, hang)
 
+# --- Interactive console boots: a script of steps typed into QEMU's stdin ----------------------
+# A console script (tests/run/console/*.txt, named by a scenario's console=FILE) is one step a
+# line, split with shlex; blank lines and lines starting with # are ignored:
+#
+#   prompt [timeout=S]          wait for the shell's prompt (at the end of the output so far)
+#   set-prompt "REGEX"          what a prompt looks like (default: ^[#$] $)
+#   type "TEXT" [cr=no]         type TEXT and Enter (a CR, as a terminal sends)
+#   send "TEXT"                 send TEXT as is; Python escapes (\x03, \r) are decoded
+#   ctrl X                      send ^X (ctrl C is the interrupt key)
+#   expect "REGEX" [timeout=S]  wait until a line of the new output matches
+#   absent "REGEX"              no line of what the previous waiting step read matches
+#   sleep SECONDS
+#   shutdown [timeout=S]        type `shutdown`, expect `skimmer: shutdown (ok)` and the exit
+#
+# Output is matched line by line from a cursor: each waiting step searches the lines after
+# the previous match (the last, unfinished line too, which is where a prompt is) and moves
+# the cursor past the line it matched (past the match, on an unfinished line). Escape
+# sequences are removed first and a lone CR starts a new line, so a line editor's redraws
+# read as lines of their own. A step's timeout defaults to STEP_TIMEOUT.
+STEP_TIMEOUT = 30
+PROMPT_SETTLE = 0.1  # seconds after a prompt before typing: the shell sets up its terminal
+DEFAULT_PROMPT = r'^[#$] $'
+CSI_RE = re.compile(r'\x1b(?:\[[0-?]*[ -/]*[@-~]|[@-Z\\-_])')
+CSI_TAIL_RE = re.compile(r'\x1b(?:\[[0-?]*[ -/]*)?$')
+
+@dataclass
+class Step:
+    op: str
+    arg: str = ''
+    timeout: float = STEP_TIMEOUT
+    cr: bool = True
+    where: str = ''
+
+    def __str__(self):
+        return f'{self.op} {self.arg!r}' if self.arg else self.op
+
+def parse_console(path):
+    steps = []
+    with open(path) as f:
+        for n, raw in enumerate(f, 1):
+            line, where = raw.strip(), f'{path}:{n}'
+            if not line or line.startswith('#'):
+                continue
+            try:
+                tok = shlex.split(line, comments=True)
+                op, args, opts = tok[0], [], {}
+                for t in tok[1:]:
+                    if m := re.fullmatch(r'(timeout|cr)=(.*)', t):
+                        opts[m[1]] = m[2]
+                    else:
+                        args.append(t)
+                s = Step(op, where=where)
+                s.timeout = float(opts.get('timeout', STEP_TIMEOUT))
+                s.cr = opts.get('cr', 'yes') != 'no'
+                want = {'prompt': 0, 'shutdown': 0, 'set-prompt': 1, 'type': 1, 'send': 1,
+                        'ctrl': 1, 'expect': 1, 'absent': 1, 'sleep': 1}
+                if op not in want:
+                    raise ValueError(f'unknown step {op!r}')
+                if len(args) != want[op]:
+                    raise ValueError(f'{op} takes {want[op]} argument(s)')
+                s.arg = args[0] if args else ''
+                if op in ('set-prompt', 'expect', 'absent'):
+                    re.compile(s.arg)
+                elif op == 'send':
+                    s.arg = s.arg.encode('latin-1').decode('unicode_escape')
+                elif op == 'ctrl':
+                    if not re.fullmatch(r'[@A-Za-z\[\\\]^_?]', s.arg):
+                        raise ValueError(f'ctrl takes one key, not {s.arg!r}')
+                elif op == 'sleep':
+                    float(s.arg)
+            except (ValueError, IndexError, re.error) as e:
+                die(f'{where}: bad console step: {e or "empty"}')
+            steps.append(s)
+    return steps
+
+def console_text(buf):
+    """The console output as matched: latin-1 (one char a byte, so positions never move),
+    escape sequences removed, CR NL as NL."""
+    text = CSI_TAIL_RE.sub('', CSI_RE.sub('', buf.decode('latin-1')))
+    return text.replace('\r\n', '\n')
+
+class Console:
+    """One QEMU whose stdin we type into; its output is gathered by a thread."""
+
+    def __init__(self, cmd):
+        self.p = spawn(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT)
+        self.buf, self.cond, self.eof = bytearray(), threading.Condition(), False
+        self.cursor, self.mark = 0, 0  # where the next search starts; where the last began
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        fd = self.p.stdout.fileno()
+        while chunk := os.read(fd, 65536):
+            with self.cond:
+                self.buf += chunk
+                self.cond.notify_all()
+        with self.cond:
+            self.eof = True
+            self.cond.notify_all()
+
+    def write(self, data):
+        try:
+            self.p.stdin.write(data.encode('latin-1'))
+            self.p.stdin.flush()
+            return True
+        except (BrokenPipeError, OSError):
+            return False
+
+    def _search(self, rx):
+        """Match rx against the lines from the cursor; move the cursor past the match."""
+        text = console_text(self.buf)
+        pos = self.cursor
+        while pos <= len(text):
+            nl = min((i for i in (text.find('\n', pos), text.find('\r', pos)) if i >= 0),
+                     default=-1)
+            end = nl if nl >= 0 else len(text)
+            if m := rx.search(text[pos:end]):
+                self.mark, self.cursor = self.cursor, (nl + 1 if nl >= 0 else pos + m.end())
+                return True
+            if nl < 0:
+                return False
+            pos = nl + 1
+        return False
+
+    def wait_for(self, rx, timeout):
+        """Wait up to timeout seconds for a line matching rx; False on timeout or exit."""
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while not self._search(rx):
+                left = deadline - time.monotonic()
+                if self.eof or left <= 0:
+                    return False
+                self.cond.wait(left)
+            return True
+
+    def last_span(self):
+        text = console_text(self.buf)
+        return text[self.mark:self.cursor].replace('\r', '\n').split('\n')
+
+    def finish(self, timeout):
+        """Wait for QEMU to exit (killing it after timeout); returns (rc, hang, bytes)."""
+        hang = ''
+        try:
+            self.p.stdin.close()
+        except OSError:
+            pass
+        try:
+            self.p.wait(timeout=max(timeout, 0.1))
+        except subprocess.TimeoutExpired:
+            hang = f'QEMU still running {timeout:g}s after the script ended'
+        finally:
+            if hang or self.p.poll() is None:
+                killpg(self.p)
+            self.p.wait()
+            self.reader.join(5)
+            with _lock:
+                _live.discard(self.p)
+        return self.p.returncode, hang, bytes(self.buf)
+
+def run_console(cmd, steps, timeout):
+    """Boot and play the steps. Returns (Boot, failed step or '', transcript lines)."""
+    start = time.monotonic()
+    deadline = start + timeout
+    c, failed, log = Console(cmd), '', []
+    prompt = re.compile(DEFAULT_PROMPT)
+    try:
+        for i, s in enumerate(steps, 1):
+            log.append(f'step {i}: {s}')
+            left = deadline - time.monotonic()
+            if left <= 0:
+                failed = f'step {i} ({s.where}: {s}): scenario timeout {timeout:g}s'
+                break
+            tmo, ok = min(s.timeout, left), True
+            if s.op == 'set-prompt':
+                prompt = re.compile(s.arg)
+            elif s.op == 'prompt':
+                ok = c.wait_for(prompt, tmo)
+                time.sleep(PROMPT_SETTLE)
+            elif s.op == 'type':
+                ok = c.write(s.arg + ('\r' if s.cr else ''))
+            elif s.op == 'send':
+                ok = c.write(s.arg)
+            elif s.op == 'ctrl':
+                ok = c.write(chr(ord(s.arg.upper()) & 0x1f if s.arg != '?' else 0x7f))
+            elif s.op == 'expect':
+                ok = c.wait_for(re.compile(s.arg), tmo)
+            elif s.op == 'absent':
+                rx = re.compile(s.arg)
+                bad = [l for l in c.last_span() if rx.search(l)]
+                ok = not bad
+                if bad:
+                    log.append(f'  found: {bad[0][:120]!r}')
+            elif s.op == 'sleep':
+                time.sleep(min(float(s.arg), left))
+            elif s.op == 'shutdown':
+                ok = c.write('shutdown\r') and c.wait_for(SHUTDOWN_LINE_RE, tmo)
+            if not ok:
+                why = 'timed out' if not c.eof else 'QEMU exited'
+                failed = f'step {i} ({s.where}: {s}) failed' + ('' if s.op == 'absent' else
+                                                               f': {why} after {tmo:g}s')
+                break
+    finally:
+        rc, hang, out = c.finish(GRACE if not failed else 0)
+        if _stopping:
+            raise Interrupted()
+    if failed and not hang:
+        hang = ''  # the runner stopped it: the failed step says why
+    b = Boot(c.p.args, split_lines(out), rc, time.monotonic() - start, hang)
+    return b, failed, log
+
+SHUTDOWN_LINE_RE = re.compile(r'^skimmer: shutdown \((?:ok|failure)\)$')
+
 # --- Reporting --------------------------------------------------------------------------------
 class Tally:
     def __init__(self):
@@ -279,6 +497,7 @@ class Scenario:
     timeout: float | None = None
     mem: str | None = None
     exit: str = 'ok'
+    console: list | None = None  # the steps of an interactive boot (console=FILE)
 
 def parse_scenarios(path):
     out = []
@@ -291,9 +510,11 @@ def parse_scenarios(path):
                 tok = shlex.split(line)
                 s = Scenario(tok[0], int(tok[1]), tok[2])
                 rest = tok[3:]
-                while rest and (m := re.fullmatch(r'(timeout|mem|exit)=(.*)', rest[0])):
+                while rest and (m := re.fullmatch(r'(timeout|mem|exit|console)=(.*)', rest[0])):
                     rest.pop(0)
-                    if m[1] == 'timeout':
+                    if m[1] == 'console':
+                        s.console = parse_console(m[2])
+                    elif m[1] == 'timeout':
                         s.timeout = float(m[2])
                     elif m[1] == 'mem':
                         s.mem = m[2]
@@ -310,11 +531,19 @@ def parse_scenarios(path):
     return out
 
 def run_scenario(a, s):
-    b = run_boot(qemu_cmd(a, s.harts, s.bootargs, s.mem), s.timeout or a.timeout)
-    b.save(os.path.join(a.log_dir, s.name + '.log'))
+    cmd, why = qemu_cmd(a, s.harts, s.bootargs, s.mem), []
+    if s.console is None:
+        b = run_boot(cmd, s.timeout or a.timeout)
+        b.save(os.path.join(a.log_dir, s.name + '.log'))
+    else:
+        b, failed, steps = run_console(cmd, s.console, s.timeout or a.timeout)
+        b.save(os.path.join(a.log_dir, s.name + '.log'))
+        with open(b.log, 'a') as f:
+            f.writelines(f'# {l}\n' for l in steps + ([f'FAILED: {failed}'] if failed else []))
+        if failed:
+            why.append(failed)
     def wanted(line, word):  # expected on purpose by an EXPECT that mentions `word`?
         return any(word in rx.pattern and rx.search(line) for rx in s.expects)
-    why = []
     if b.panic and not wanted(b.panic, 'PANIC'):
         why.append(b.panic[:120])
     why += [f'{l[:120]!r}' for l in b.fail_lines() if not wanted(l, 'FAIL')]
@@ -322,8 +551,8 @@ def run_scenario(a, s):
         why.append(b.unknown[:120])
     why += [f'no line matches "{rx.pattern}"' for rx in s.expects
             if not any(rx.search(l) for l in b.lines)]
-    if problem := b.exit_problem(s.exit):
-        why.append(problem)
+    if (problem := b.exit_problem(s.exit)) and not (s.console and why):
+        why.append(problem)  # (a failed console step already says why it stopped)
     checks, seen = [], {}
     for line in b.lines:
         if m := CHECK_RE.match(line):
@@ -347,7 +576,8 @@ def cmd_suite(a):
 
 # --- stress -----------------------------------------------------------------------------------
 def classify(names, b):
-    """One stress boot: ('pass' | 'PANIC' | 'FAIL' | 'HANG' | 'UNKNOWN' | 'NORESULT', detail)."""
+    """One stress boot: ('pass' | 'PANIC' | 'FAIL' | 'HANG' | 'UNKNOWN' | 'NORESULT', detail);
+    cmd_stress makes it 'STEP' when a console script's step failed."""
     if b.panic:
         return 'PANIC', b.panic
     if fails := b.fail_lines():
@@ -364,16 +594,33 @@ def classify(names, b):
         return ('FAIL' if b.shutdown == 'failure' else 'NORESULT'), problem
     return 'pass', ''
 
+def console_stress_boot(cmd, steps, timeout):
+    """A stress boot that plays a console script: a Boot with the failed step (or '') in
+    .step and the step transcript in .transcript."""
+    b, failed, log = run_console(cmd, steps, timeout)
+    b.step = failed
+    b.transcript = log + ([f'FAILED: {failed}'] if failed else [])
+    return b
+
 def cmd_stress(a):
     names = [n for n in a.test.split(',') if n and n != 'none']  # test=none prints no result
     bootargs = ' '.join(x for x in ('test=' + a.test, a.bootargs.strip()) if x)
+    # TEST=NAME with a console script tests/run/console/NAME.txt: boot to the shell (no
+    # test=) and play the script each time, e.g. TEST=prompt.
+    script = os.path.join(a.console_dir, a.test + '.txt')
+    steps = parse_console(script) if ',' not in a.test and os.path.isfile(script) else None
+    if steps is not None:
+        names, bootargs = [], a.bootargs.strip()
     prefix = f'stress-{a.test}-boot'
     for old in os.listdir(a.log_dir):  # logs of an earlier run would be confusing
         if old.startswith(prefix) and old.endswith('.log'):
             os.remove(os.path.join(a.log_dir, old))
     start, done, npass, kinds = time.monotonic(), 0, 0, {}
     with ThreadPoolExecutor(a.jobs) as ex:
-        futs = {ex.submit(run_boot, qemu_cmd(a, a.harts, bootargs), a.timeout): k
+        futs = {(ex.submit(run_boot, qemu_cmd(a, a.harts, bootargs), a.timeout)
+                 if steps is None else
+                 ex.submit(console_stress_boot, qemu_cmd(a, a.harts, bootargs), steps,
+                           a.timeout)): k
                 for k in range(1, a.boots + 1)}
         for fut in as_completed(futs):
             if fut.cancelled():
@@ -381,12 +628,17 @@ def cmd_stress(a):
             k, b = futs[fut], fut.result()
             done += 1
             kind, detail = classify(names, b)
+            if getattr(b, 'step', '') and kind not in ('PANIC', 'FAIL'):
+                kind, detail = 'STEP', b.step  # a console step failed: say which
             if kind == 'pass':
                 npass += 1
                 say(f'boot {k}/{a.boots}: pass ({b.elapsed:.1f}s)')
                 continue
             kinds.setdefault(kind, []).append(k)
             b.save(os.path.join(a.log_dir, f'{prefix}{k}.log'))
+            if steps is not None:
+                with open(b.log, 'a') as f:
+                    f.writelines(f'# {l}\n' for l in b.transcript)
             say(f'boot {k}/{a.boots}: {kind} ({b.elapsed:.1f}s) {detail[:120]}  [{b.log}]')
             if kind == 'UNKNOWN' and len(kinds[kind]) == 1:
                 say(f'stress: the kernel does not know test {a.test!r}; stopping')
@@ -424,8 +676,9 @@ def main(argv=None):
     optional = {'--mem': dict(default='256M'), '--jobs': dict(type=int, default=2),
                 '--timeout': dict(type=float, default=120), '--harts': dict(type=int, default=8),
                 '--boots': dict(type=int, default=50), '--bootargs': dict(default='')}
+    optional['--console-dir'] = dict(default='tests/run/console')
     for name, opts in (('suite', '--unit-dir --scenarios'), ('bench', '--harts'),
-                       ('stress', '--harts --boots --test --bootargs')):
+                       ('stress', '--harts --boots --test --bootargs --console-dir')):
         p = sub.add_parser(name)
         for opt in ('--qemu --image --mem --timeout --log-dir --jobs ' + opts).split():
             p.add_argument(opt, **optional.get(opt, dict(required=True)))

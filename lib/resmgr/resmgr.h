@@ -43,6 +43,13 @@ struct rm_ctx {
 	/* Reply data: what rm_reply_data set, sent with a status >= 0. */
 	const void	*reply;
 	size_t		replylen;
+	/* Set by the library (extensions; servers only read them): */
+	size_t		msgoff;		/* where msg starts in the client's message (an I/O
+					 * message appended to a COMBINE connect lies after the
+					 * path); rm_read_msg offsets are from msg */
+	struct _io_connect *connect;	/* the connect being served (open, and the I/O part
+					 * of a COMBINE), else NULL */
+	uint16_t	combine_type;	/* a COMBINE's appended message type, else 0 */
 };
 
 /* Per-node attributes (QNX's iofunc_attr_t): the file, directory or device itself.
@@ -79,6 +86,10 @@ struct rm_funcs {
 		    void *handle, struct rm_attr **attr);
 	int (*unlink)(struct rm_ctx *ctx, struct _io_connect *msg, const char *path,
 		      void *handle);		/* also rmdir (msg->mode has S_IFDIR). ENOSYS */
+	/* rename and link: the connect names the new path (to); its extra names the other
+	 * one (from, target). An absolute extra path (the client's, made absolute) is made
+	 * relative to this attach's prefix by the library, EXDEV if it lies outside it; a
+	 * relative one is passed as it is. */
 	int (*rename)(struct rm_ctx *ctx, struct _io_connect *msg, const char *to,
 		      const char *from, void *handle);	/* ENOSYS (EXDEV across servers) */
 	int (*mknod)(struct rm_ctx *ctx, struct _io_connect *msg, const char *path,
@@ -109,19 +120,46 @@ struct rm_funcs {
 	/* A client blocked on a rcvid we hold asked to be unblocked (a signal, a timeout):
 	 * reply to it (usually MsgError(rcvid, EINTR)) if we still hold it. */
 	void (*unblock)(struct rm_ctx *ctx, int rcvid);
-	/* A message type the library does not know (>= _IO_MAX or < _IO_BASE): default
-	 * ENOSYS. */
+	/* A message the library has no handler for: types it does not know (< _IO_BASE or
+	 * > _IO_MAX), and _IO_MSG, _IO_NOTIFY, _IO_PATHCONF, _IO_MMAP. rm_ocb_of(ctx) finds
+	 * the sender's OCB, if any. Default: ENOSYS. */
 	int (*other)(struct rm_ctx *ctx);
+
+	/* Extensions (after the original fields, so designated initialisers still work): */
+	/* _IO_SPACE (ftruncate): subtype _IO_SPACE_FREESP/ALLOCSP, start already made
+	 * absolute from whence (SEEK_SET/CUR/END against ocb->offset/attr->size) and checked
+	 * >= 0; set *newsize. The library checks write access first. Default: ENOSYS. */
+	int (*space)(struct rm_ctx *ctx, struct rm_ocb *ocb, int subtype, int64_t start,
+		     int64_t len, uint64_t *newsize);
+	/* _IO_UTIME: times already chosen (now if cur_flag). Default: owner, root, or
+	 * (cur_flag) write permission may set attr's times. */
+	int (*utime)(struct rm_ctx *ctx, struct rm_ocb *ocb, int cur_flag, uint64_t atime_ns,
+		     uint64_t mtime_ns);
+	/* _IO_SYNC: default 0 (nothing buffered). */
+	int (*sync)(struct rm_ctx *ctx, struct rm_ocb *ocb, int flag);
 };
 
+struct _proc_getid_reply;
 struct resmgr_attr {
 	size_t		ocb_size;	/* bytes per OCB (>= sizeof(struct rm_ocb)); 0: default */
 	int		chflags;	/* extra ChannelCreate flags */
+	/* Extensions: */
+	unsigned	flags;		/* RESMGR_ATTR_* */
+	int		chid;		/* RESMGR_ATTR_CHID: receive on this channel instead of
+					 * creating one (a caller with its own receive loop that
+					 * hands messages to resmgr_msg/resmgr_pulse) */
+	/* The client's credentials: instead of asking taskman (_PROC_GETID), the path
+	 * manager (taskman itself) answers from its process table. 0 or -errno. */
+	int (*getcred)(pid_t pid, struct _proc_getid_reply *out);
 };
+#define RESMGR_ATTR_CHID	0x1
 
 /* Create a resmgr with its own channel. NULL with errno on failure. */
 struct resmgr *resmgr_create(const struct rm_funcs *funcs, const struct resmgr_attr *attr);
 int resmgr_chid(struct resmgr *rm);
+/* Close every open (close_ocb runs for each), destroy the channel if we made it, and
+ * free the resmgr. Attached paths stay registered until the process ends. */
+void resmgr_destroy(struct resmgr *rm);
 /* Register `path` with the path manager (taskman) for this resmgr: file_type _FTYPE_*,
  * flags _RESMGR_FLAG_*. Returns the registration id (for resmgr_detach) or -1/errno. */
 int resmgr_attach(struct resmgr *rm, const char *path, unsigned file_type, unsigned flags,
@@ -137,7 +175,30 @@ void resmgr_run(struct resmgr *rm) __attribute__((noreturn));
 int rm_pulse_attach(struct resmgr *rm, int code,
 		    void (*fn)(struct resmgr *rm, int code, int value, void *arg), void *arg);
 
+/* For a caller with its own receive loop (RESMGR_ATTR_CHID): handle one message it has
+ * received (len bytes of it are in msg, which the library may keep using only until
+ * this returns), or one pulse. resmgr_pulse returns 1 if the pulse was the library's
+ * (disconnect, unblock, an rm_pulse_attach code), else 0. */
+void resmgr_msg(struct resmgr *rm, int rcvid, void *msg, size_t len,
+		const struct _msg_info *info);
+int resmgr_pulse(struct resmgr *rm, const struct _pulse *pulse);
+/* A handle number for `handle`, as a connect's handle field names it, without telling
+ * the path manager (the path manager uses it for its own registrations). 0: ENOMEM. */
+uint32_t resmgr_handle_add(struct resmgr *rm, void *handle);
+/* Drop every OCB reference that process pid holds (it ended, and no DISCONNECT pulse
+ * will say so: the path manager's own files). Returns the connections dropped. */
+int resmgr_client_gone(struct resmgr *rm, pid_t pid);
+/* The OCB that process pid holds as its fd coid, or NULL (e.g. memmgr's mmap of a
+ * /dev/shmem fd). */
+struct rm_ocb *resmgr_ocb_find(struct resmgr *rm, pid_t pid, int coid);
+
 /* For handlers. */
+/* The OCB of the message's sender connection (ctx->info scoid and coid), or NULL. */
+struct rm_ocb *rm_ocb_of(struct rm_ctx *ctx);
+/* For an open handler: the access the connect asks for, checked against attr (OPEN:
+ * R for O_RDONLY/O_RDWR, W for O_WRONLY/O_RDWR and O_TRUNC; COMBINE: only what its
+ * appended message needs: R for _IO_READ, W for _IO_WRITE/_IO_SPACE). 0 or -errno. */
+int rm_open_access(struct rm_ctx *ctx, struct _io_connect *msg, struct rm_attr *attr);
 void rm_reply_data(struct rm_ctx *ctx, const void *data, size_t len);
 /* Copy len bytes of the client's message from offset (MsgRead); bytes or -errno. */
 ssize_t rm_read_msg(struct rm_ctx *ctx, void *buf, size_t len, size_t offset);
@@ -158,5 +219,20 @@ int rm_client_cred(struct rm_ctx *ctx, int *uid, int *gid);
  * records); returns its length, or 0 if it does not fit. */
 size_t rm_dirent_put(void *buf, size_t cap, uint64_t ino, int64_t next_offset, int d_type,
 		     const char *name);
+/* The DT_* type of a mode's S_IFMT bits. */
+int rm_dtype(uint32_t mode);
+/* CLOCK_REALTIME now, in ns. */
+uint64_t rm_now_ns(void);
+
+#ifndef DT_UNKNOWN
+#define DT_UNKNOWN	0
+#define DT_FIFO		1
+#define DT_CHR		2
+#define DT_DIR		4
+#define DT_BLK		6
+#define DT_REG		8
+#define DT_LNK		10
+#define DT_SOCK		12
+#endif
 
 #endif

@@ -240,12 +240,17 @@ struct _io_notify {
 };
 
 /* _IO_OPENFD: open a new, independent open of what the sender's fd names (fdopen()-less
- * reopen); ioflag as for open. */
+ * reopen); ioflag as for open. Sent on a new connection to the same server (which
+ * becomes the new fd); coid names the existing fd (QSOE: the two fields after ioflag
+ * were added by the resmgr library; lib/resmgr answers the 8-byte form with EINVAL). */
 struct _io_openfd {
 	uint16_t	type;
 	uint16_t	combine_len;
 	uint32_t	ioflag;
+	int32_t		coid;
+	uint32_t	zero;
 };
+_Static_assert(sizeof(struct _io_openfd) == 16, "ABI");
 
 /* _IO_UTIME: set access and modification times (ns since 1970); cur_flag set: both now. */
 struct _io_utime {

@@ -677,6 +677,102 @@ int SignalSuspend_r(const sigset_t *set);
 int SignalWaitinfo(const sigset_t *set, siginfo_t *info);
 int SignalWaitinfo_r(const sigset_t *set, siginfo_t *info);
 
+/* --- QSOE: the process manager's kernel calls (Ker* 70..99; pid 1 only) --------------------
+ * taskman (pid 1) builds processes and their memory with these; everyone else gets EPERM.
+ * Only taskman/skimmer/ (the seam) calls them. */
+#define _QSOE_MAIN_STACK_TOP	0x3ffffff000ULL	/* the main thread's stack: [TOP - SIZE, TOP) */
+#define _QSOE_MAIN_STACK_SIZE	0x10000ULL
+#define _QSOE_STARTUP_MAX	0x8000ULL	/* a start-up block's largest size */
+#define _QSOE_MMAP_LO		0x3000000000ULL	/* where taskman places mappings ... */
+#define _QSOE_MMAP_HI		0x3e00000000ULL	/* ... (programs load below _QSOE_MMAP_LO) */
+#define _QSOE_BOOTIMAGE_VA	0x3e00000000ULL	/* KerBootImage's mapping in taskman */
+#define _QSOE_MEM_HI		0x3f00000000ULL	/* KerMemMap/KerMemShare: below this */
+
+/* KerProcCreate: a new process from the ELF executable image[0, image_len) in the
+ * caller's memory. Its main thread starts at the entry point with a0 = startup_addr,
+ * where startup_len bytes from startup were copied (16-aligned, inside the main stack,
+ * leaving at least 8 KiB of stack below it); sp starts below the thread's TLS block
+ * just under startup_addr. */
+struct _qsoe_proc_create {
+	const void	*image;
+	uint64_t	image_len;
+	const void	*startup;
+	uint64_t	startup_len;	/* 0.._QSOE_STARTUP_MAX */
+	uint64_t	startup_addr;
+	int32_t		priority;	/* the main thread's (_NTO_PRIO_MIN.._NTO_PRIO_MAX) */
+	int32_t		policy;		/* SCHED_FIFO, SCHED_RR, SCHED_OTHER */
+	uint64_t	sigmask;	/* the main thread's signal mask (bit n-1: signal n) */
+	uint64_t	sigignore;	/* signals that start ignored (SIG_IGN) */
+	uint32_t	flags;		/* _QSOE_PROC_* */
+	int32_t		cpu;		/* the main thread's hart, -1: the kernel picks */
+	char		name[32];	/* for the kernel's thread names (cut short) */
+};
+#define _QSOE_PROC_IOPRIV	0x0001	/* the main thread starts with _NTO_TCTL_IO */
+
+/* KerProcReap: how a process ended. */
+struct _qsoe_proc_end {
+	int32_t		pid;
+	int32_t		how;		/* _QSOE_END_* */
+	int64_t		status;		/* EXIT: the exit value; FAULT: the trap cause;
+					 * SIGNAL: the signal */
+	int32_t		signo;		/* SIGNAL: the signal; FAULT: the signal that stands
+					 * for it (SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE) */
+	int32_t		zero;
+};
+#define _QSOE_END_EXIT		0
+#define _QSOE_END_FAULT		1
+#define _QSOE_END_SIGNAL	2
+
+/* KerThreadInfo: one thread, for pidin. */
+struct _qsoe_thread_info {
+	int32_t		tid;
+	int32_t		priority;	/* current (inherited included) */
+	int32_t		base_priority;
+	int32_t		policy;
+	int32_t		state;		/* STATE_* */
+	int32_t		blocked_pid;	/* SEND/REPLY: the server's pid */
+	int32_t		blocked_id;	/* SEND/REPLY/RECEIVE: the chid */
+	int32_t		last_cpu;
+	uint64_t	blocked_addr;	/* MUTEX/CONDVAR/SEM/JOIN: what it waits on, if known */
+	uint64_t	sutime_ns;	/* 0: not counted */
+};
+
+/* KerSysInfo: counters for leak tests and memory figures. */
+struct _qsoe_sysinfo {
+	uint64_t	page_size;
+	uint64_t	total_pages;
+	uint64_t	free_pages;	/* after returning the heap's cached slabs */
+	uint64_t	heap_objects;	/* kernel heap objects live */
+	uint64_t	threads;	/* kernel and user threads */
+	uint64_t	procs;		/* processes not yet reaped */
+	uint64_t	ncpus;
+	uint64_t	zero;
+};
+
+int KerProcCreate(const struct _qsoe_proc_create *args);	/* QSOE */
+int KerProcCreate_r(const struct _qsoe_proc_create *args);
+int KerProcNotify(int coid, int code);				/* QSOE */
+int KerProcNotify_r(int coid, int code);
+int KerProcReap(pid_t pid, struct _qsoe_proc_end *end);		/* QSOE */
+int KerProcReap_r(pid_t pid, struct _qsoe_proc_end *end);
+int KerMemMap(pid_t pid, uint64_t va, size_t len, int prot);	/* QSOE */
+int KerMemMap_r(pid_t pid, uint64_t va, size_t len, int prot);
+int KerMemUnmap(pid_t pid, uint64_t va, size_t len);		/* QSOE */
+int KerMemUnmap_r(pid_t pid, uint64_t va, size_t len);
+int KerMemProtect(pid_t pid, uint64_t va, size_t len, int prot);	/* QSOE */
+int KerMemProtect_r(pid_t pid, uint64_t va, size_t len, int prot);
+int KerMemShare(pid_t dpid, uint64_t dva, pid_t spid, uint64_t sva, size_t len, int prot);	/* QSOE */
+int KerMemShare_r(pid_t dpid, uint64_t dva, pid_t spid, uint64_t sva, size_t len, int prot);
+long KerBootImage(size_t *size);					/* QSOE */
+long KerBootImage_r(size_t *size);
+int KerThreadInfo(pid_t pid, int after, struct _qsoe_thread_info *info);	/* QSOE */
+int KerThreadInfo_r(pid_t pid, int after, struct _qsoe_thread_info *info);
+int KerSysInfo(struct _qsoe_sysinfo *info);			/* QSOE */
+int KerSysInfo_r(struct _qsoe_sysinfo 
+*info);
+int KerShutdown(int failure);					/* QSOE */
+int KerShutdown_r(int failure);
+
 int ClockTime(clockid_t id, const uint64_t *new, uint64_t *old);
 int ClockTime_r(clockid_t id, const uint64_t *new, uint64_t *old);
 int ClockPeriod(clockid_t id, const struct _clockperiod *new, struct _clockperiod *old, int reserved);

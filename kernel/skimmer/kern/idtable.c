@@ -52,6 +52,16 @@ static int grow(struct idtable *t, uint32_t need)
 	return 0;
 }
 
+int idtable_plain_first_id(struct idtable *t)
+{
+	unsigned long s = spin_lock_irqsave(&t->it_lock);
+	int err = t->it_size < 2 ? grow(t, 1) : 0;
+	if (!err && t->it_count == 0 && t->it_slots[1].is_obj == NULL && t->it_slots[1].is_gen == 1)
+		t->it_slots[1].is_gen = 0;
+	spin_unlock_irqrestore(&t->it_lock, s);
+	return err;
+}
+
 int idtable_reserve(struct idtable *t, uint32_t n)
 {
 	unsigned long s = spin_lock_irqsave(&t->it_lock);

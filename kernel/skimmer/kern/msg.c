@@ -1607,6 +1607,8 @@ void channel_proc_init(struct proc *p)
 	idtable_init(&p->p_chids, IDT_MAX_INDEX + 1);	/* grows by doubling: small processes stay small */
 	idtable_init(&p->p_rcvids, IDT_MAX_INDEX + 1);
 	idtable_init(&p->p_side, IDT_MAX_INDEX + 1);	/* side coids and scoids */
+	if (p->p_pid == 1)	/* taskman: its first channel is chid 1 (SYSMGR_CHID) */
+		(void)idtable_plain_first_id(&p->p_chids);
 	p->p_coids = NULL;
 	p->p_ncoids = 0;
 	list_init(&p->p_conns);

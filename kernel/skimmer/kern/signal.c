@@ -68,6 +68,17 @@ void sig_proc_init(struct proc *p)
 	p->p_nsigq = 0;
 }
 
+struct sigacts *sig_acts_ignoring(uint64_t ignore)
+{
+	struct sigacts *sa = kmalloc(sizeof *sa);	/* zero-filled: every action SIG_DFL */
+	if (sa == NULL)
+		return NULL;
+	for (int sig = 1; sig <= SIGRTMAX; sig++)
+		if ((ignore & SIGBIT(sig)) && sig != SIGKILL && sig != SIGSTOP)
+			sa->ac[sig].ac_handler = (uint64_t)(uintptr_t)SIG_IGN;
+	return sa;
+}
+
 void sig_thread_init(struct thread *td, uint64_t mask)
 {
 	td->td_sigmask = mask & ~SIG_CANTMASK;

@@ -8,6 +8,7 @@
 #include <skimmer/kmem.h>
 #include <skimmer/selftest.h>
 #include <arch/sbi.h>
+#include <skimmer/kproc.h>
 
 static const struct selftest selftests[] = {
 #ifdef CONFIG_SELFTEST_MSGSTORM
@@ -91,7 +92,7 @@ static void list_valid(const char *prefix)
 	kprintf("%s; valid tests:%s none\n", prefix, buf);
 }
 
-static void __noreturn finish(bool ok)
+void selftest_finish(bool ok)
 {
 	for (int c = 0; c < ncpus; c++) {
 		struct globaldata *gd = globaldata_find(c);
@@ -129,6 +130,8 @@ static void harness(void *arg)
 	int nrun = 0;
 	const char *spec = bootarg("test");
 
+	if (spec == NULL && kproc_boot_taskman())
+		return;			/* taskman (pid 1) runs the system now */
 	if (spec == NULL) {
 		list_valid("skimmer: no self-test chosen (boot with test=NAME)");
 		kprintf("skimmer: all harts idle; leave QEMU with Ctrl-A X\n");
@@ -146,7 +149,7 @@ static void harness(void *arg)
 			char msg[80];
 			ksnprintf(msg, sizeof msg, "skimmer: unknown test '%s'", bad);
 			list_valid(msg);
-			finish(true);
+			selftest_finish(true);
 		} else {
 			run[nrun++] = st;
 		}
@@ -172,7 +175,7 @@ static void harness(void *arg)
 		ok = kstress_background_stop() && ok;
 	if (nrun)
 		ok = leak_check(threads0, pages0, heap0) && ok;
-	finish(ok);
+	selftest_finish(ok);
 }
 
 void selftest_start(void)

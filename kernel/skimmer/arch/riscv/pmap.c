@@ -14,6 +14,7 @@
 #include <skimmer/kern.h>
 #include <skimmer/kmem.h>
 #include <skimmer/fdt.h>
+#include <skimmer/spinlock.h>
 #include <arch/pmap.h>
 #include <arch/cpu.h>
 
@@ -26,6 +27,9 @@
 #define PTE_A (1UL << 6)
 #define PTE_D (1UL << 7)
 #define PTE_DEV (1UL << 8)	/* software bit: device registers, not the pmap's page */
+#define PTE_SHR (1UL << 9)	/* software bit: a shared page, counted in its page_meta */
+/* Both software bits: borrowed memory (the boot image): normal RAM the pmap never frees. */
+#define PTE_SW (PTE_DEV | PTE_SHR)
 #define PTE_PBMT_IO (2UL << 61)	/* Svpbmt: non-cacheable, I/O ordering */
 #define PTE_LEAF (PTE_R | PTE_W | PTE_X)
 
@@ -234,7 +238,7 @@ void *pmap_user_addr_walk(struct pmap *pm, uint64_t va, bool write)
 	if ((pte & (PTE_V | PTE_LEAF)) != PTE_V)
 		return NULL;
 	pte = pte_table(pte)[vpn(va, 0)];
-	if ((pte & need) != need || (pte & PTE_DEV))
+	if ((pte & need) != need || (pte & PTE_SW) == PTE_DEV)
 		return NULL;
 	uint64_t upn = (va - USER_VA_LO) >> PAGE_SHIFT;
 	uint64_t kpage = (uintptr_t)pte_table(pte);
@@ -245,6 +249,27 @@ void *pmap_user_addr_walk(struct pmap *pm, uint64_t va, bool write)
 	return (char *)kpage + (va & (PAGE_SIZE - 1));
 }
 
+/* Shared pages: how many mappings a PTE_SHR page has, in its page_meta's pm_inuse (a user
+ * page is not the heap's, so those fields are free: kmem.h). share_lock guards them. */
+static struct spinlock share_lock = SPINLOCK_INIT("pmap share");
+
+/* A leaf is going: true if its page is to be freed now (owned, or the last mapping of a
+ * shared page). Device and borrowed pages never are. */
+static bool page_release(uint64_t pte)
+{
+	uint64_t sw = pte & PTE_SW;
+	if (sw == 0)
+		return true;
+	if (sw != PTE_SHR)
+		return false;
+	struct page_meta *m = page_meta(pte_table(pte));
+	unsigned long s = spin_lock_irqsave(&share_lock);
+	KASSERT(m->pm_inuse > 0, "shared page without mappings");
+	bool last = --m->pm_inuse == 0;
+	spin_unlock_irqrestore(&share_lock, s);
+	return last;
+}
+
 /* Free a user subtree: leaves' pages and the tables themselves. */
 static void free_level(uint64_t *t, int level, struct pmap *pm)
 {
@@ -253,10 +278,11 @@ static void free_level(uint64_t *t, int level, struct pmap *pm)
 			continue;
 		if (t[i] & PTE_LEAF) {
 			KASSERT(level == 0, "large user mapping");
-			if (t[i] & PTE_DEV)
+			if ((t[i] & PTE_SW) == PTE_DEV)
 				continue;	/* device registers: not ours to free */
-			page_free(pte_table(t[i]), 0);
 			pm->pm_pages--;
+			if (page_release(t[i]))
+				page_free(pte_table(t[i]), 0);
 		} else {
 			free_level(pte_table(t[i]), level - 1, pm);
 			page_free(pte_table(t[i]), 0);
@@ -279,4 +305,143 @@ void pmap_destroy(struct pmap *pm)
 		(unsigned long)pm->pm_pages, (unsigned long)pm->pm_tables);
 	page_free(pm->pm_root, 0);
 	pm->pm_root = NULL;
+}
+
+/* --- Changing mappings (taskman's memory calls: kern/vm.c) ------------------------------- */
+
+static bool user_span_ok(uint64_t va, size_t len)
+{
+	return !((va | len) & (PAGE_SIZE - 1)) && va >= USER_VA_LO && va < USER_VA_HI &&
+	       len <= USER_VA_HI - va;
+}
+
+int pmap_reserve(struct pmap *pm, uint64_t va, size_t len)
+{
+	if (!user_span_ok(va, len))
+		return 22;	/* EINVAL */
+	for (uint64_t o = 0; o < len; o += PAGE_SIZE) {
+		uint64_t *pte = pte_walk(pm->pm_root, va + o, 0, &pm->pm_tables);
+		if (pte == NULL)
+			return 12;	/* ENOMEM */
+		if (*pte & PTE_V)
+			return 17;	/* EEXIST */
+	}
+	return 0;
+}
+
+static uint64_t prot_bits(int prot)
+{
+	uint64_t f = 0;
+	f |= (prot & PROT_R) ? PTE_R : 0;
+	f |= (prot & PROT_W) ? PTE_W | PTE_R : 0;
+	f |= (prot & PROT_X) ? PTE_X : 0;
+	return f;
+}
+
+void pmap_install(struct pmap *pm, uint64_t va, void *page, int prot, int kind)
+{
+	uint64_t *pte = pte_walk(pm->pm_root, va, 0, NULL);
+	KASSERT(pte && !(*pte & PTE_V), "pmap_install over a mapping at %#lx", (unsigned long)va);
+	uint64_t sw = kind == PMAP_SHARED ? PTE_SHR : kind == PMAP_BORROWED ? PTE_SW : 0;
+	if (kind == PMAP_SHARED) {
+		struct page_meta *m = page_meta(page);
+		unsigned long s = spin_lock_irqsave(&share_lock);
+		m->pm_inuse++;
+		spin_unlock_irqrestore(&share_lock, s);
+	}
+	/* Without any of R/W/X a leaf would read as a table pointer: PROT_NONE pages keep R
+	 * and lose U instead, so the user cannot touch them but they stay leaves. */
+	uint64_t acc = prot_bits(prot);
+	uint64_t flags = acc ? acc | PTE_U : PTE_R;
+	__atomic_store_n(pte, pte_make((uintptr_t)page, flags | PTE_A | PTE_D | sw), __ATOMIC_RELEASE);
+	pm->pm_pages++;
+}
+
+void *pmap_page_of(struct pmap *pm, uint64_t va, int *kind)
+{
+	if (va - USER_VA_LO >= USER_VA_HI - USER_VA_LO)
+		return NULL;
+	uint64_t *pte = pte_walk(pm->pm_root, va & ~(uint64_t)(PAGE_SIZE - 1), 0, NULL);
+	if (pte == NULL || !(*pte & PTE_V) || (*pte & PTE_SW) == PTE_DEV)
+		return NULL;
+	uint64_t sw = *pte & PTE_SW;
+	*kind = sw == 0 ? PMAP_OWNED : sw == PTE_SHR ? PMAP_SHARED : PMAP_BORROWED;
+	return pte_table(*pte);
+}
+
+void pmap_make_shared(struct pmap *pm, uint64_t va)
+{
+	uint64_t *pte = pte_walk(pm->pm_root, va, 0, NULL);
+	KASSERT(pte && (*pte & PTE_V), "pmap_make_shared: nothing at %#lx", (unsigned long)va);
+	if (*pte & PTE_SW)
+		return;
+	struct page_meta *m = page_meta(pte_table(*pte));
+	unsigned long s = spin_lock_irqsave(&share_lock);
+	m->pm_inuse = 1;
+	spin_unlock_irqrestore(&share_lock, s);
+	/* Software bits only: the hardware ignores them, no TLB work. */
+	__atomic_store_n(pte, *pte | PTE_SHR, __ATOMIC_RELEASE);
+}
+
+void pmap_xlat_clear(struct pmap *pm)
+{
+	for (unsigned i = 0; i < PMAP_XLAT; i++)
+		__atomic_store_n(&pm->pm_xlat[i], 0, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
+size_t pmap_remove(struct pmap *pm, uint64_t va, size_t len, void **freeq)
+{
+	size_t n = 0;
+	if (!user_span_ok(va, len))
+		return 0;
+	for (uint64_t o = 0; o < len; o += PAGE_SIZE) {
+		uint64_t *pte = pte_walk(pm->pm_root, va + o, 0, NULL);
+		if (pte == NULL) {	/* no table here: skip to the next 2 MiB */
+			uint64_t next = ALIGN_UP(va + o + 1, MEGA);
+			o = next - va - PAGE_SIZE;
+			continue;
+		}
+		uint64_t old = *pte;
+		if (!(old & PTE_V))
+			continue;
+		__atomic_store_n(pte, 0, __ATOMIC_RELEASE);
+		n++;
+		if ((old & PTE_SW) == PTE_DEV)
+			continue;
+		pm->pm_pages--;
+		if (page_release(old)) {
+			void **page = (void **)pte_table(old);
+			*page = *freeq;		/* linked through their first word until freed */
+			*freeq = page;
+		}
+	}
+	pmap_xlat_clear(pm);
+	return n;
+}
+
+int pmap_protect(struct pmap *pm, uint64_t va, size_t len, int prot)
+{
+	if (!user_span_ok(va, len))
+		return 22;
+	for (uint64_t o = 0; o < len; o += PAGE_SIZE) {	/* all mapped first */
+		uint64_t *pte = pte_walk(pm->pm_root, va + o, 0, NULL);
+		if (pte == NULL || !(*pte & PTE_V) || (*pte & PTE_SW) == PTE_DEV)
+			return 12;	/* ENOMEM, as mprotect says */
+	}
+	uint64_t acc = prot_bits(prot);
+	for (uint64_t o = 0; o < len; o += PAGE_SIZE) {
+		uint64_t *pte = pte_walk(pm->pm_root, va + o, 0, NULL);
+		uint64_t keep = *pte & ~(PTE_R | PTE_W | PTE_X | PTE_U);
+		if ((*pte & PTE_SW) == PTE_SW)
+			acc &= ~PTE_W;			/* borrowed pages stay read-only */
+		__atomic_store_n(pte, keep | (acc ? acc | PTE_U : PTE_R), __ATOMIC_RELEASE);
+	}
+	pmap_xlat_clear(pm);
+	return 0;
+}
+
+size_t pmap_page_count(const struct pmap *pm)
+{
+	return pm->pm_pages;
 }

@@ -36,6 +36,10 @@ void idtable_fini(struct idtable *t);			/* must be empty */
 /* A fresh id for obj: the lowest free index >= min_index (>= 1). Returns the id,
  * or -EAGAIN when full, -ENOMEM when the table cannot grow. Any context. */
 int idtable_alloc(struct idtable *t, void *obj, uint32_t min_index);
+/* A fresh table's first id at index 1 is plain 1 (generation 0): QNX's well-known ids,
+ * such as the process manager's chid 1. Later ids of that slot have generations as usual.
+ * 0 or -ENOMEM. */
+int idtable_plain_first_id(struct idtable *t);
 /*
  * A fresh id for obj that also carries `tag`, which stays readable with
  * idtable_tag after the id is removed, until its slot is used again. To keep that

@@ -52,6 +52,8 @@ struct proc {
 	struct pmap p_pmap;
 	uint64_t p_entry;
 	long p_arg;			/* main's argument */
+	uint64_t p_stack_top;		/* the main thread's stack top (its start-up block) */
+	uint64_t p_image_hi;		/* the end of the program's last segment */
 	int p_nthreads;			/* threads not yet reaped (atomic) */
 	int p_how;			/* PEXIT_* */
 	long p_status;
@@ -108,6 +110,30 @@ extern struct spinlock proc_lock;
 int proc_spawn(const void *image, size_t size, const char *name, int cpu, int pri, long arg,
 	       struct lwkt_msg *exitmsg, struct proc **out);
 void proc_free(struct proc *p);
+
+/* What proc_create makes: proc_spawn's arguments and more (taskman's KerProcCreate). */
+struct proc_spec {
+	const void *image;		/* the ELF file */
+	size_t size;
+	bool user_image;		/* image is in the calling process's memory */
+	const char *name;
+	int cpu, pri, policy;		/* policy 0: SCHED_RR */
+	long arg;			/* main's argument when there is no start-up block */
+	uint32_t pid;			/* 0: the next free one */
+	uint64_t stack_top;		/* 0: USER_STACK_TOP; else where the block goes */
+	const void *startup;		/* copied to stack_top; a0 = its address */
+	size_t startup_len;
+	bool user_startup;		/* startup is in the calling process's memory */
+	uint64_t sigmask, sigignore;
+	bool iopriv;
+	struct lwkt_msg *exitmsg;	/* replied when the process has ended */
+	struct lwkt_port *exitport;	/* NULL: the caller's own port (it waits on exitmsg);
+					 * else exitmsg is queued there */
+};
+/* proc_spawn with every option. Thread context. 0 or a positive errno; nothing is left
+ * behind on failure (EFAULT: a user image or block could not be read). */
+int proc_create(const struct proc_spec *ps, struct proc **out);
+size_t proc_count(void);		/* processes on the list (not yet freed) */
 
 /* The current user thread ends: ThreadDestroy (PEXIT_NORMAL; the last thread's status
  * is the process's), or a fatal fault (PEXIT_FAULT: every other thread of the process

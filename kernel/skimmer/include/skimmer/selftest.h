@@ -64,5 +64,7 @@ int selftest_spawn_server(const char *name, int cpu, long arg, struct lwkt_msg *
 int selftest_spawn_server_pri(const char *name, int cpu, int pri, long arg,
 			      struct lwkt_msg *exitmsg, struct proc **out);
 
+/* Print the harts' counters and "skimmer: shutdown (ok|failure)", and power off. */
+void selftest_finish(bool ok) __noreturn;
 void selftest_start(void);	/* kmain: start the harness thread */
 #endif

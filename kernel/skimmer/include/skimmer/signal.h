@@ -47,6 +47,9 @@ struct sigwaiter {
 /* Set up a new process's and thread's signal state (mask: inherited from the
  * creator). Before the process or thread is visible to anyone. */
 void sig_proc_init(struct proc *p);
+/* Actions for a new process (proc_create): SIG_IGN for the signals in ignore (never
+ * SIGKILL or SIGSTOP), SIG_DFL for the rest. NULL: no memory. */
+struct sigacts *sig_acts_ignoring(uint64_t ignore);
 void sig_thread_init(struct thread *td, uint64_t mask);
 /* The thread or (its last thread) process ends: its queued records are freed. p_lock held. */
 void sig_thread_exit_locked(struct thread *td);

@@ -36,10 +36,9 @@ struct pmap {
 	 * one 64-bit word each, direct-mapped by page number: the kernel page >> 12 in
 	 * bits 27..51, the user page number (from USER_VA_LO) in bits 2..26, writable in
 	 * bit 1, valid in bit 0. Any hart reads and fills them (relaxed atomics: a word
-	 * is always one whole translation). Only successful walks are kept, and a user
-	 * mapping never changes or goes while its pmap lives (there is no unmap or
-	 * protect yet): whatever removes or downgrades a mapping must clear pm_xlat
-	 * first. */
+	 * is always one whole translation). Only successful walks are kept. Whatever
+	 * removes or downgrades a mapping clears pm_xlat after changing the PTEs, and
+	 * again after the shootdown (kern/vm.c explains why that is enough). */
 	uint64_t pm_xlat[PMAP_XLAT];
 };
 
@@ -84,6 +83,34 @@ static inline void *pmap_user_addr(struct pmap *pm, uint64_t va, bool write)
 	return p ? p : pmap_user_addr_walk(pm, va, write);
 }
 void pmap_destroy(struct pmap *pm);	/* frees every user page and table; no hart may use it */
+
+/*
+ * Changing a live address space (kern/vm.c: taskman's memory calls). Callers serialise
+ * changes to one pmap (p_vmlock), and do the TLB and in-flight-copy work themselves
+ * (vm_shootdown, kern/vm.c) before freeing what pmap_remove hands back.
+ */
+#define PMAP_OWNED    0		/* the pmap's own page: freed when unmapped */
+#define PMAP_SHARED   1		/* mapped in several places: freed with its last mapping */
+#define PMAP_BORROWED 2		/* memory that is nobody's (the boot image): never freed */
+/* Make the page tables for [va, va + len) (page-aligned, user space) and check that none
+ * of it is mapped: 0, EINVAL, ENOMEM (tables made on the way stay) or EEXIST. */
+int pmap_reserve(struct pmap *pm, uint64_t va, size_t len);
+/* Map page at va (reserved: tables there, nothing mapped) with prot (PROT_*, 0: no user
+ * access) as kind PMAP_*. PMAP_SHARED counts one more mapping of the page. */
+void pmap_install(struct pmap *pm, uint64_t va, void *page, int prot, int kind);
+/* The page mapped at va (not device registers) and its kind, or NULL. */
+void *pmap_page_of(struct pmap *pm, uint64_t va, int *kind);
+/* The owned page at va becomes PMAP_SHARED with one mapping (no-op if it is already). */
+void pmap_make_shared(struct pmap *pm, uint64_t va);
+/* Unmap [va, va + len): returns the leaves cleared; the pages to free (owned ones, and
+ * shared ones whose last mapping this was) are pushed on *freeq, linked through their
+ * first word. pm_xlat is cleared. */
+size_t pmap_remove(struct pmap *pm, uint64_t va, size_t len, void **freeq);
+/* Set prot on every page of [va, va + len): EINVAL, or ENOMEM (a page is not mapped:
+ * nothing changed). pm_xlat is cleared. */
+int pmap_protect(struct pmap *pm, uint64_t va, size_t len, int prot);
+void pmap_xlat_clear(struct pmap *pm);
+size_t pmap_page_count(const struct pmap *pm);	/* user pages mapped (all kinds but devices) */	/* frees every user page and table; no hart may use it */
 
 /* Load satp if it differs from this hart's; lwkt_switch calls it. Interrupts off. */
 static inline void pmap_switch(uint64_t satp)
