@@ -77,7 +77,8 @@ struct rm_ocb {
 };
 
 /* The handlers. Any may be NULL: then the default applies (see each). path is relative
- * to the prefix the server attached ("" for the prefix itself), handle is the attach's. */
+ * to the prefix the server attached ("" for the prefix itself; no leading, trailing or
+ * doubled '/', no "." components), handle is the attach's. */
 struct rm_funcs {
 	/* open (and the open half of stat/COMBINE): find or create the node, check access
 	 * for ctx->info's client, and return its attr in *attr (the library makes the
