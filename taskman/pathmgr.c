@@ -450,8 +450,10 @@ void pathmgr_init(void)
 	}
 	register_own("/", &tm_root_tree,
 		     _RESMGR_FLAG_DIR | _RESMGR_FLAG_AFTER | PT_FLAG_IMPLIED);
-	register_own("/proc", &tm_proc_tree, _RESMGR_FLAG_DIR);
-	register_own("/proc/boot", &tm_boot_tree, _RESMGR_FLAG_DIR);
+	/* taskman alone answers under /proc and /proc/boot (OPAQUE: an EROFS from the
+	 * boot image is the answer, not a reason to ask a root filesystem too). */
+	register_own("/proc", &tm_proc_tree, _RESMGR_FLAG_DIR | _RESMGR_FLAG_OPAQUE);
+	register_own("/proc/boot", &tm_boot_tree, _RESMGR_FLAG_DIR | _RESMGR_FLAG_OPAQUE);
 	register_own("/dev/null", &tm_null_tree, 0);
 	register_own("/dev/zero", &tm_zero_tree, 0);
 	register_own("/dev/shmem", &tm_shm_tree, _RESMGR_FLAG_DIR);
