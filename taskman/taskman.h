@@ -42,6 +42,10 @@ void procmgr_msg(int rcvid, void *msg, size_t len, const struct _msg_info *info)
 int procmgr_info(pid_t pid, struct tm_procinfo *out);
 /* The smallest live or zombie pid greater than `after`, or -1: walks the process table. */
 pid_t procmgr_next(pid_t after);
+/* A pulse on SYSMGR_CHID: process deaths (TM_PULSE_DEATH), and UNBLOCK for a held wait.
+ * 1 if it was procmgr's. */
+#define TM_PULSE_DEATH		1	/* value: a pid (the kernel glue sends these) */
+int procmgr_pulse(const struct _pulse *p);
 
 /* --- The path manager (pathmgr.c and the files taskman serves) ---------------------- */
 void pathmgr_init(void);
@@ -60,6 +64,8 @@ int pathmgr_pulse(const struct _pulse *pulse);
 int bootfs_find(const char *name, const void **data, size_t *size, unsigned *mode);
 /* The i-th file (0..): 0 with its name, or -ENOENT past the last. */
 int bootfs_entry(int i, const char **name, const void **data, size_t *size, unsigned *mode);
+/* The startup script's text (NUL-terminated) and its length, or NULL (tmproc). */
+const char *bootfs_script(size_t *len);
 
 /* --- Shared memory objects (memmgr.c), named under /dev/shmem by pathmgr ---------------- */
 struct tm_shm;

@@ -705,6 +705,9 @@ struct _qsoe_proc_create {
 	uint64_t	sigignore;	/* signals that start ignored (SIG_IGN) */
 	uint32_t	flags;		/* _QSOE_PROC_* */
 	int32_t		cpu;		/* the main thread's hart, -1: the kernel picks */
+	int32_t		pid_offset;	/* >= 0: the new pid is stored (int32) at this offset
+					 * of the block as copied; -1: not */
+	int32_t		zero;
 	char		name[32];	/* for the kernel's thread names (cut short) */
 };
 #define _QSOE_PROC_IOPRIV	0x0001	/* the main thread starts with _NTO_TCTL_IO */

@@ -241,7 +241,7 @@ bool kproc_boot_taskman(void)
 	struct proc_spec ps = { .image = f.data, .size = f.size, .name = "taskman", .cpu = 0,
 				.pri = TASKMAN_PRI, .policy = SCHED_RR, .pid = TASKMAN_PID,
 				.stack_top = base, .startup = buf, .startup_len = len,
-				.iopriv = true };
+				.iopriv = true, .pid_offset = -1 };
 	if (!err)
 		err = kproc_create(&ps, &pid);
 	kfree(buf);
@@ -275,7 +275,7 @@ long kcall_proc_create(const uint64_t *a)
 	if (c.startup_len > _QSOE_STARTUP_MAX || (c.startup_len && c.startup_addr == 0) ||
 	    c.priority < _NTO_PRIO_MIN || c.priority > _NTO_PRIO_MAX ||
 	    (c.policy != SCHED_FIFO && c.policy != SCHED_RR && c.policy != SCHED_OTHER) ||
-	    (c.flags & ~_QSOE_PROC_IOPRIV))
+	    (c.flags & ~_QSOE_PROC_IOPRIV) || c.pid_offset < -1)
 		return -EINVAL;
 	uint32_t pid;
 	struct proc_spec ps = { .image = c.image, .size = c.image_len, .user_image = true,
@@ -283,7 +283,7 @@ long kcall_proc_create(const uint64_t *a)
 				.pri = c.priority, .policy = c.policy,
 				.stack_top = c.startup_len ? c.startup_addr : 0,
 				.startup = c.startup, .startup_len = c.startup_len,
-				.user_startup = true, .sigmask = c.sigmask, .sigignore = c.sigignore,
+				.user_startup = true, .pid_offset = c.pid_offset, .sigmask = c.sigmask, .sigignore = c.sigignore,
 				.iopriv = (c.flags & _QSOE_PROC_IOPRIV) != 0 };
 	int err = kproc_create(&ps, &pid);
 	return err ? -err : (long)pid;

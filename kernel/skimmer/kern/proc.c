@@ -160,10 +160,19 @@ int proc_create(const struct proc_spec *ps, struct proc **out)
 		err = load_segment(&p->p_pmap, ps->image, ps->user_image, &img.segs[i]);
 	for (uint64_t va = USTACK_SLOT_LO(0); !err && va < USTACK_SLOT_TOP(0); va += PAGE_SIZE)
 		err = pmap_enter_new(&p->p_pmap, va, PROT_R | PROT_W, NULL);
+	/* The pid now (a failure below wastes one: pids are never reused anyway), so the
+	 * block can carry it. */
+	p->p_pid = ps->pid ? ps->pid : __atomic_fetch_add(&next_pid, 1, __ATOMIC_RELAXED);
 	if (!err && ps->startup_len)
 		err = load_startup(&p->p_pmap, &(struct proc_spec){ .startup = ps->startup,
 			.startup_len = ps->startup_len, .stack_top = top,
 			.user_startup = ps->user_startup });
+	if (!err && ps->startup_len && ps->pid_offset >= 0 &&
+	    (size_t)ps->pid_offset + 4 <= ps->startup_len && !(ps->pid_offset & 3)) {
+		int32_t *k = pmap_user_addr_walk(&p->p_pmap, top + (uint64_t)ps->pid_offset, true);
+		if (k)
+			*k = (int32_t)p->p_pid;
+	}
 	struct thread *td = err ? NULL : lwkt_create_stopped(user_thread_start, p, ps->pri,
 							       ps->cpu, ps->name);
 	struct tjoin *tj = td ? uthread_record_alloc() : NULL;
@@ -175,7 +184,6 @@ int proc_create(const struct proc_spec *ps, struct proc **out)
 		kfree(p);
 		return err ? err : ENOMEM;
 	}
-	p->p_pid = ps->pid ? ps->pid : __atomic_fetch_add(&next_pid, 1, __ATOMIC_RELAXED);
 	strlcpy(p->p_name, ps->name, sizeof p->p_name);
 	p->p_entry = img.entry;
 	p->p_arg = ps->startup_len ? (long)top : ps->arg;
@@ -216,7 +224,7 @@ int proc_spawn(const void *image, size_t size, const char *name, int cpu, int pr
 	       struct lwkt_msg *exitmsg, struct proc **out)
 {
 	struct proc_spec ps = { .image = image, .size = size, .name = name, .cpu = cpu,
-				.pri = pri, .arg = arg, .exitmsg = exitmsg };
+				.pri = pri, .arg = arg, .exitmsg = exitmsg, .pid_offset = -1 };
 	return proc_create(&ps, out);
 }
 

@@ -124,6 +124,7 @@ struct proc_spec {
 	const void *startup;		/* copied to stack_top; a0 = its address */
 	size_t startup_len;
 	bool user_startup;		/* startup is in the calling process's memory */
+	int pid_offset;			/* >= 0: store the pid (int32) there in the block */
 	uint64_t sigmask, sigignore;
 	bool iopriv;
 	struct lwkt_msg *exitmsg;	/* replied when the process has ended */
