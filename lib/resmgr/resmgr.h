@@ -24,6 +24,7 @@
 #include <sys/types.h>
 #include <sys/neutrino.h>
 #include <sys/iomsg.h>
+#include <sys/procmsg.h>	/* _RESMGR_FLAG_* for resmgr_attach */
 
 #define RM_NOREPLY		(-0x10000)	/* the handler replies later (or has replied) */
 #define RM_MSG_MAX		(64 * 1024)	/* largest message received in one piece: write

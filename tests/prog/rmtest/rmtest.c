@@ -252,7 +252,10 @@ static int stats(int fd, int32_t out[3])
 	struct {
 		struct _io_devctl d;
 		int32_t v[3];
-	} m = { { .type = _IO_DEVCTL, .dcmd = DCMD_RMSRV_STATS, .nbytes = 0 } };
+	} m;
+	memset(&m, 0, sizeof m);
+	m.d.type = _IO_DEVCTL;
+	m.d.dcmd = DCMD_RMSRV_STATS;
 	struct {
 		struct _io_devctl_reply r;
 		int32_t v[3];
@@ -581,7 +584,7 @@ static void test_server_death(void)
 	int st1 = -1, st2 = -1, st3 = -1;
 	int w1 = waitp(p1, &st1), w2 = waitp(p2, &st2), w3 = waitp(spid, &st3);
 	check("server-killed-clients-fail", ok && held == 2 && w1 == p1 && w2 == p2 &&
-	      st1 == 0 && st2 == 0 && (st3 & 0x7f) == SIGKILL_,
+	      w3 == spid && st1 == 0 && st2 == 0 && (st3 & 0x7f) == SIGKILL_,
 	      "(ok %d held %d status %#x %#x srv %#x)", ok, held, st1, st2, st3);
 	char b[4];
 	int r = xread(fd, b, 1);
