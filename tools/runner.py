@@ -296,6 +296,8 @@ class Console:
             self.cond.notify_all()
 
     def write(self, data):
+        # -nographic puts QEMU's monitor on stdio behind ^A: a ^A for the guest is ^A ^A.
+        data = data.replace('\x01', '\x01\x01')
         try:
             self.p.stdin.write(data.encode('latin-1'))
             self.p.stdin.flush()
