@@ -234,7 +234,7 @@ stress: kernel
 
 bench: kernel
 	@$(PYTHON) tools/runner.py bench --qemu "$(QEMU) -initrd $(BOOTFS)" --image $(KERNEL_IMG) --mem $(MEM) \
-		--harts $(HARTS) --timeout 600 --log-dir $(BUILD)/logs --boot run=tmbench
+		--harts $(HARTS) --timeout 600 --log-dir $(BUILD)/logs
 
 clean:
 	rm -rf $(BUILD)

@@ -22,6 +22,9 @@ static void pulse(const struct _pulse *p)
 {
 	if (procmgr_pulse(p))
 		return;
+	if (pathmgr_pulse(p))		/* a disconnect: closes the client's opens of our
+					 * files and detaches the scoid */
+		return;
 	if (p->code == _PULSE_CODE_DISCONNECT)
 		ConnectDetach(p->scoid);	/* the client side is gone: free our side */
 }

@@ -33,12 +33,6 @@ int exec_parse_strings(const char *s, const char *end, int argc, int envc,
 /* A start-up block (malloc'd) for the glue's address; NULL: too big or no memory. */
 void *exec_block(const struct tm_block_args *a, const struct tm_prog *pg, size_t *len);
 
-/* procmgr.c: taskman's own children, without messages (the run= command): the pid or
- * -errno. No fds are passed (fds 1 and 2 go to the kernel console). */
-pid_t procmgr_spawn_self(const char *path, int argc, char *const argv[]);
-/* Called with every process's end (its wait status), before anyone waits for it. */
-void procmgr_on_end(void (*hook)(pid_t pid, int wstatus));
-
 /* memmgr.c */
 void memmgr_init(void);
 void memmgr_msg(int rcvid, void *msg, size_t len, const struct _msg_info *info);

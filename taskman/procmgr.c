@@ -50,7 +50,6 @@ struct waiter {
 
 static struct tproc *procs, *procs_tail;
 static struct waiter *waiters;
-static void (*end_hook)(pid_t pid, int wstatus);
 static int nprocs;
 
 static struct tproc *find(pid_t pid)
@@ -286,33 +285,6 @@ static int spawn(int rcvid, const char *m, size_t len, struct tproc *parent,
 	return pid < 0 ? -pid : 0;
 }
 
-pid_t procmgr_spawn_self(const char *path, int argc, char *const argv[])
-{
-	static char empty[1];
-	size_t n = 0;
-	for (int i = 0; i < argc; i++)
-		n += strlen(argv[i]) + 1;
-	char *strs = malloc(n + 2);
-	if (strs == NULL)
-		return -ENOMEM;
-	char *p = strs;
-	for (int i = 0; i < argc; i++) {
-		strcpy(p, argv[i]);
-		p += strlen(argv[i]) + 1;
-	}
-	struct tm_block_args a = { .argc = argc, .argv = strs, .argv_bytes = n, .envp = empty,
-				   .cwd = "/" };
-	struct spawn_attr at = { 0, 0, 10, SCHED_RR, 0, 0 };
-	pid_t pid = spawn_proc(find(SYSMGR_PID), path, &a, &at, 0);
-	free(strs);
-	return pid;
-}
-
-void procmgr_on_end(void (*hook)(pid_t pid, int wstatus))
-{
-	end_hook = hook;
-}
-
 static void do_spawn(int rcvid, void *msg, size_t len, const struct _msg_info *info)
 {
 	struct tproc *parent = find(info->pid);
@@ -429,8 +401,6 @@ static void ended(const struct tm_end *e)
 		break;
 	}
 	tp->state = TM_PROC_ZOMBIE;
-	if (end_hook)
-		end_hook(tp->pid, tp->wstatus);
 	pathmgr_proc_gone(tp->pid);
 	memmgr_proc_gone(tp->pid);
 	if (tp->spawn_rcvid) {		/* ended before it said it was set up */

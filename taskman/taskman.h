@@ -52,6 +52,11 @@ void pathmgr_init(void);
 void pathmgr_msg(int rcvid, void *msg, size_t len, const struct _msg_info *info);
 /* A process ended: drop its registrations, and its opens of taskman's own files. */
 void pathmgr_proc_gone(pid_t pid);
+/* A pulse on taskman's channel: the path manager takes _PULSE_CODE_DISCONNECT (a
+ * client's last connection to taskman went: its opens of taskman's files close and the
+ * scoid is detached) and _PULSE_CODE_UNBLOCK for rcvids it holds (none so far).
+ * Returns 1 if the pulse was its, else 0. (Added by the pathmgr branch.) */
+int pathmgr_pulse(const struct _pulse *pulse);
 
 /* --- The boot image (bootfs.c, over tm_bootimage) ------------------------------------- */
 /* A file of the boot image by name ("qsh", not "/proc/boot/qsh"): 0 with its bytes and

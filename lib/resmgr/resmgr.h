@@ -24,6 +24,7 @@
 #include <sys/types.h>
 #include <sys/neutrino.h>
 #include <sys/iomsg.h>
+#include <sys/procmsg.h>	/* _RESMGR_FLAG_* for resmgr_attach */
 
 #define RM_NOREPLY		(-0x10000)	/* the handler replies later (or has replied) */
 #define RM_MSG_MAX		(64 * 1024)	/* largest message received in one piece: write
@@ -77,7 +78,8 @@ struct rm_ocb {
 };
 
 /* The handlers. Any may be NULL: then the default applies (see each). path is relative
- * to the prefix the server attached ("" for the prefix itself), handle is the attach's. */
+ * to the prefix the server attached ("" for the prefix itself; no leading, trailing or
+ * doubled '/', no "." components), handle is the attach's. */
 struct rm_funcs {
 	/* open (and the open half of stat/COMBINE): find or create the node, check access
 	 * for ctx->info's client, and return its attr in *attr (the library makes the

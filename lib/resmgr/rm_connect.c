@@ -123,6 +123,30 @@ static int do_combine(struct rm_ctx *ctx, struct _io_connect *c, const char *pat
 	return RM_NOREPLY;
 }
 
+/* The path relative to the prefix, cleaned in place: no leading, trailing or doubled
+ * '/', no "." components (the path manager has already removed "..", so a ".." here
+ * is a name the server may refuse). */
+static void rel_clean(char *path)
+{
+	char *w = path;
+	const char *r = path;
+	while (*r) {
+		while (*r == '/')
+			r++;
+		const char *c = r;
+		while (*r && *r != '/')
+			r++;
+		size_t n = (size_t)(r - c);
+		if (n == 0 || (n == 1 && c[0] == '.'))
+			continue;
+		if (w != path)
+			*w++ = '/';
+		memmove(w, c, n);
+		w += n;
+	}
+	*w = 0;
+}
+
 int rm_do_connect(struct rm_ctx *ctx)
 {
 	struct resmgr *rm = ctx->rm;
@@ -137,6 +161,7 @@ int rm_do_connect(struct rm_ctx *ctx)
 	char *path = (char *)(c + 1);
 	if (path[c->path_len - 1] != 0 || strlen(path) != (size_t)c->path_len - 1u)
 		return -EINVAL;
+	rel_clean(path);
 	uint32_t h = c->handle;
 	if (h == 0 || h > (uint32_t)rm->nhandles || !rm->handles[h - 1].live)
 		return -ENOENT;		/* not (or no longer) ours: the client tries the next */

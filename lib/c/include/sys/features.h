@@ -1,0 +1,20 @@
+/* <sys/features.h>: picolibc's, plus the POSIX options QSOE's libc provides. */
+#ifndef _QSOE_SYS_FEATURES_H
+#define _QSOE_SYS_FEATURES_H
+#include_next <sys/features.h>
+#define _POSIX_TIMERS			200809L
+#define _POSIX_MONOTONIC_CLOCK		200809L
+#define _POSIX_CLOCK_SELECTION		200809L
+#define _POSIX_TIMEOUTS			200809L
+#define _POSIX_SEMAPHORES		200809L
+#define _POSIX_SPAWN			200809L
+#define _POSIX_JOB_CONTROL		1
+#define _POSIX_SAVED_IDS		1
+#define _POSIX_REALTIME_SIGNALS		200809L
+#define _POSIX_READER_WRITER_LOCKS	200809L
+#define _POSIX_MAPPED_FILES		200809L
+#define _POSIX_SHARED_MEMORY_OBJECTS	200809L
+#ifndef _POSIX_THREADS
+#define _POSIX_THREADS			200809L
+#endif
+#endif
