@@ -60,6 +60,10 @@ int __fd_attach(uint32_t nd, pid_t pid, int chid, int minfd, uint32_t oflag, int
 void __fd_detach(int fd);
 /* 0 if fd is open (copying its entry to *out if out), else -1 with errno EBADF. */
 int __fd_get(int fd, struct fdent *out);
+/* The absolute path fd was opened by (for fchdir, ttyname), kept while it is open:
+ * set copies path (no memory: none kept); get copies it to buf, 0, or ENOENT/ERANGE. */
+void __fd_setpath(int fd, const char *path);
+int __fd_getpath(int fd, char *buf, size_t size);
 
 /* --- taskman (tmconn.c) ------------------------------------------------------------------- */
 /* libc's own connection to taskman (a side channel, made on first use), or -1 (errno). */
@@ -96,3 +100,32 @@ void __sys_tls_install(void *area);
 int __sys_thread_create(void *(*start)(void *), void *arg, struct _thread_attr *attr);
 
 #endif
+
+/* --- Paths and connects (path.c, connect.c) -------------------------------------------------- */
+#define LIBC_SYMLOOP_MAX	16
+/* The absolute, lexically normalised form of path (relative ones against the cwd: no
+ * "//", "/./", "/../", no trailing "/" but for "/") in out[PATH_MAX]; *isdir set if path
+ * ended in "/" (or "/." "/.."). 0, or an errno: ENOENT (""), ENAMETOOLONG, EFAULT. */
+int __path_abs(const char *path, char *out, int *isdir);
+
+/* A path-based request: what __path_connect sends. */
+struct __connreq {
+	uint16_t	subtype;	/* _IO_CONNECT_* */
+	uint32_t	ioflag;		/* O_* (open), O_NOFOLLOW for l*() */
+	uint32_t	mode;
+	uint32_t	file_type;	/* _FTYPE_* wanted */
+	const void	*extra;		/* the other path (rename, link) or an I/O message */
+	uint16_t	extra_len;
+	uint8_t		extra_type;	/* _IO_CONNECT_EXTRA_* */
+	int		keep;		/* leave the connection open as an fd (open, combine) */
+	int		cloexec;	/* that fd's FD_CLOEXEC */
+};
+/* Resolve path (qnx-api.md: taskman lists the servers, each is tried in turn) and send
+ * the request to the first that takes it, following redirects (symlinks; ELOOP). The
+ * server's reply goes to reply (up to rbytes). Returns the reply status (>= 0), with
+ * *fd the connection when rq->keep, or -1 and errno. */
+int __path_connect(const char *path, const struct __connreq *rq, void *reply, int rbytes,
+		   int *fd);
+extern char __libc_cwd[];
+extern sync_t __libc_cwd_lock;
+extern mode_t __libc_umask;

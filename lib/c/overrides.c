@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <sys/lock.h>
+#include <signal.h>
 
 extern struct __lock __lock___libc_recursive_mutex;
 
@@ -13,4 +14,6 @@ void *__libc_overrides[] = {
 	(void *)_exit,
 	(void *)write,
 	(void *)isatty,
+	(void *)raise,			/* signal.c: raise, signal, strsignal (QNX numbers) */
+	(void *)getpagesize,		/* sysconf.c */
 };

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <sys/neutrino.h>
 #include <sys/procmsg.h>
+#include "counters.h"
 
 #define SIGSEGV_ 11
 #define SIGTERM_ 15
@@ -98,7 +99,7 @@ static struct _proc_getid_reply getid(int pid)
 	return r;
 }
 
-__attribute__((unused)) static int tmkill(int pid, int signo)
+static int tmkill(int pid, int signo)
 {
 	struct _proc_kill k = { .type = _PROC_KILL, .pid = pid, .signo = signo };
 	return tmsend(&k, sizeof k, NULL, 0) < 0 ? -errno : 0;
@@ -108,6 +109,49 @@ static void sleep_ms(int ms)
 {
 	uint64_t ns = (uint64_t)ms * 1000000;
 	ClockNanosleep(CLOCK_MONOTONIC, 0, &ns, NULL);
+}
+
+static uint64_t mem_map(uint64_t addr, uint64_t len, int prot, int flags, int *err)
+{
+	struct _mem_map m = { .type = _MEM_MAP, .prot = prot, .flags = flags, .fd = -1,
+			      .addr = addr, .len = len };
+	struct _mem_map_reply r = { 0 };
+	*err = tmsend(&m, sizeof m, &r, sizeof r) < 0 ? errno : 0;
+	return r.addr;
+}
+
+static int mem_unmap(int type, uint64_t addr, uint64_t len, int prot)
+{
+	struct _mem_unmap m = { .type = (uint16_t)type, .prot = prot, .addr = addr, .len = len };
+	return tmsend(&m, sizeof m, NULL, 0) < 0 ? errno : 0;
+}
+
+#define PROT_RW_ (0x100 | 0x200)
+#define PROT_R_  0x100
+#define MAP_ANONPRIV_ (0x80000 | 0x2)
+#define MAP_FIXED_ 0x10
+
+/* Children that must die of SIGSEGV: touching a page after munmap, or writing a page
+ * made read-only. They exit 0 if the access wrongly worked. */
+static int mmap_child(const char *what)
+{
+	int err;
+	volatile char *p = (char *)(uintptr_t)mem_map(0, 8192, PROT_RW_, MAP_ANONPRIV_, &err);
+	if (err)
+		return 2;
+	p[0] = 1;
+	p[4096] = 2;
+	if (strcmp(what, "unmapped") == 0) {
+		if (mem_unmap(_MEM_UNMAP, (uintptr_t)p, 8192, 0))
+			return 3;
+		return p[4096];		/* must fault */
+	}
+	if (mem_unmap(_MEM_PROTECT, (uintptr_t)p, 8192, PROT_R_))
+		return 3;
+	if (p[0] != 1)
+		return 4;
+	p[4096] = 3;			/* must fault */
+	return 0;
 }
 
 static int child(int argc, char **argv)
@@ -140,6 +184,8 @@ static int child(int argc, char **argv)
 			sleep_ms(2);
 		return getid(0).ppid == 1 ? 0 : 1;
 	}
+	if (strcmp(role, "mmap") == 0)		/* argv[2]: what to do with a mapping */
+		return mmap_child(argv[2]);
 	return 99;
 }
 
@@ -160,11 +206,251 @@ static void test_exit_codes(void)
 	check("exit-codes", ok, NULL);
 }
 
+/* --- The tests ---------------------------------------------------------------------------- */
+
+static int is_signal(int st, int sig)
+{
+	return (st & 0x7f) == sig;
+}
+
+static void test_statuses(void)
+{
+	int st = 0;
+	char *f[] = { "tmtest", "fault", NULL };
+	int pid = spawn(f);
+	int w = waitp(pid, 0, &st);
+	check("status-fault-is-sigsegv", w == pid && is_signal(st, SIGSEGV_), "(status %#x)", st);
+	char *s[] = { "tmtest", "sleep", NULL };
+	pid = spawn(s);
+	int k = tmkill(pid, SIGTERM_);
+	w = waitp(pid, 0, &st);
+	check("status-killed-by-sigterm", k == 0 && w == pid && is_signal(st, SIGTERM_),
+	      "(kill %d, status %#x)", k, st);
+	pid = spawn(s);
+	k = tmkill(pid, SIGKILL_);
+	w = waitp(pid, 0, &st);
+	check("status-killed-by-sigkill", k == 0 && w == pid && is_signal(st, SIGKILL_),
+	      "(kill %d, status %#x)", k, st);
+	char *mu[] = { "tmtest", "mmap", "unmapped", NULL };
+	pid = spawn(mu);
+	w = waitp(pid, 0, &st);
+	check("munmap-then-touch-faults", w == pid && is_signal(st, SIGSEGV_), "(status %#x)", st);
+	char *mp[] = { "tmtest", "mmap", "readonly", NULL };
+	pid = spawn(mp);
+	w = waitp(pid, 0, &st);
+	check("mprotect-readonly-write-faults", w == pid && is_signal(st, SIGSEGV_),
+	      "(status %#x)", st);
+}
+
+static void test_wnohang(void)
+{
+	int st = 0;
+	char *s[] = { "tmtest", "sleep", NULL };
+	int pid = spawn(s);
+	int w0 = waitp(pid, 1, &st);
+	int k0 = tmkill(pid, 0);
+	tmkill(pid, SIGKILL_);
+	int w1 = waitp(pid, 0, &st);
+	check("wnohang-running-child-is-0", w0 == 0, "(%d)", w0);
+	check("kill-signal-0-checks", k0 == 0 && tmkill(pid, 0) == -ESRCH, "(%d)", k0);
+	check("wait-after-wnohang", w1 == pid, "(%d)", w1);
+}
+
+static void test_echild(void)
+{
+	int w = waitp(-1, 0, NULL);
+	check("echild-no-children", w == -ECHILD, "(%d)", w);
+	w = waitp(99999, 0, NULL);
+	check("echild-not-a-child", w == -ECHILD, "(%d)", w);
+	w = waitp(1, 1, NULL);
+	check("echild-pid-1", w == -ECHILD, "(%d)", w);
+	struct _proc_wait bad = { .type = _PROC_WAIT, .pid = -1, .options = 0x40 };
+	int r = tmsend(&bad, sizeof bad, NULL, 0);
+	check("wait-bad-options-einval", r < 0 && errno == EINVAL, "(%d)", errno);
+}
+
+static void test_groups(void)
+{
+	char *s[] = { "tmtest", "sleep", NULL };
+	int a = spawn_ex("tmtest", s, _PROC_SPAWN_SETPGROUP, 0, 0);
+	int b = spawn_ex("tmtest", s, _PROC_SPAWN_SETPGROUP, a, 0);
+	int c = spawn_ex("tmtest", s, _PROC_SPAWN_SETPGROUP, a, 0);
+	int other = spawn(s);		/* stays in our group */
+	struct _proc_getid_reply ra = getid(a), rb = getid(b), me = getid(0);
+	check("pgroup-new-and-join", ra.pgid == a && rb.pgid == a && getid(c).pgid == a &&
+	      getid(other).pgid == me.pgid, "(a %d: %d, b %d, me %d)", a, ra.pgid, rb.pgid, me.pgid);
+	int bad = spawn_ex("tmtest", s, _PROC_SPAWN_SETPGROUP, 99999, 0);
+	check("pgroup-missing-eperm", bad == -EPERM, "(%d)", bad);
+	int k = tmkill(-a, SIGTERM_);
+	int st, n = 0, ok = 1;
+	for (int i = 0; i < 3; i++) {
+		int w = waitp(-a, 0, &st);
+		n += w > 0;
+		ok = ok && is_signal(st, SIGTERM_);
+	}
+	int left = waitp(-a, 1, NULL);
+	check("kill-pgid-ends-the-group", k == 0 && n == 3 && ok && left == -ECHILD,
+	      "(kill %d, %d waited, left %d)", k, n, left);
+	int w = waitp(other, 1, NULL);
+	check("kill-pgid-spares-others", w == 0 && tmkill(other, 0) == 0, "(%d)", w);
+	tmkill(other, SIGKILL_);
+	waitp(other, 0, NULL);
+	check("kill-missing-group-esrch", tmkill(-99999, SIGTERM_) == -ESRCH, NULL);
+	check("kill-bad-signal-einval", tmkill(getid(0).pid, 99) == -EINVAL, NULL);
+	check("kill-taskman-eperm", tmkill(1, SIGTERM_) == -EPERM, NULL);
+	struct _proc_getid g = { .type = _PROC_SETSID };
+	int r = tmsend(&g, sizeof g, NULL, 0);
+	int r2 = tmsend(&g, sizeof g, NULL, 0);
+	int sid_err = r2 < 0 ? errno : 0;
+	check("setsid-then-leader", r == me.pid && getid(0).sid == me.pid && getid(0).pgid == me.pid,
+	      "(%d)", r);
+	check("setsid-as-leader-eperm", r2 < 0 && sid_err == EPERM, "(%d)", sid_err);
+	int new_sid = spawn_ex("tmtest", s, _PROC_SPAWN_SETSID, 0, 0);
+	struct _proc_getid_reply rs = getid(new_sid);
+	check("setsid-spawn-new-session", rs.sid == new_sid && rs.pgid == new_sid, "(sid %d)", rs.sid);
+	tmkill(new_sid, SIGKILL_);
+	waitp(new_sid, 0, NULL);
+}
+
+/* Counters settle a little after the last wait (the kernel reaps threads on their harts). */
+static int counters_settle(const struct counters *want, struct counters *got)
+{
+	for (int i = 0; i < 200; i++) {
+		counters_read(got);
+		if (got->free_pages == want->free_pages && got->heap_objects == want->heap_objects &&
+		    got->threads == want->threads && got->procs == want->procs)
+			return 1;
+		sleep_ms(5);
+	}
+	return 0;
+}
+
+static void test_many(int sequential, int together)
+{
+	struct counters c0, c1;
+	char *a[] = { "tmtest", "exit", "3", NULL };
+	int st = 0, bad = 0;
+	/* Warm up: the first spawns grow taskman's heap (it keeps what it has), so do a
+	 * round of each kind before the baseline. */
+	char *s[] = { "tmtest", "sleep", "200", NULL };
+	for (int i = 0; i < together; i++)
+		spawn(s);
+	while (waitp(-1, 0, NULL) > 0)
+		;
+	for (int i = 0; i < 100; i++)
+		waitp(spawn(a), 0, NULL);
+	counters_read(&c0);
+	uint64_t t0 = 0, t1 = 0;
+	ClockTime(CLOCK_MONOTONIC, NULL, &t0);
+	for (int i = 0; i < sequential; i++) {
+		int pid = spawn(a);
+		if (pid <= 0 || waitp(pid, 0, &st) != pid || st != 3 << 8)
+			bad++;
+	}
+	ClockTime(CLOCK_MONOTONIC, NULL, &t1);
+	int ok = counters_settle(&c0, &c1);
+	check("spawn-wait-sequential", bad == 0, "(%d of %d bad, %llu us each)", bad, sequential,
+	      (unsigned long long)((t1 - t0) / 1000 / (sequential ? sequential : 1)));
+	check("spawn-wait-sequential-no-leaks", ok,
+	      "(free pages %llu/%llu, heap %llu/%llu, threads %llu/%llu, procs %llu/%llu)",
+	      (unsigned long long)c1.free_pages, (unsigned long long)c0.free_pages,
+	      (unsigned long long)c1.heap_objects, (unsigned long long)c0.heap_objects,
+	      (unsigned long long)c1.threads, (unsigned long long)c0.threads,
+	      (unsigned long long)c1.procs, (unsigned long long)c0.procs);
+	int pids[64], n = 0;
+	bad = 0;
+	for (int i = 0; i < together && i < 64; i++)
+		if ((pids[n] = spawn(s)) > 0)
+			n++;
+	int seen = 0;
+	for (int i = 0; i < n; i++) {
+		int w = waitp(-1, 0, &st);
+		seen += w > 0;
+		bad += w <= 0 || st != 0;
+	}
+	ok = counters_settle(&c0, &c1);
+	check("spawn-many-at-once", n == together && seen == n && bad == 0, "(%d spawned, %d waited)",
+	      n, seen);
+	check("spawn-many-at-once-no-leaks", ok,
+	      "(free pages %llu/%llu, heap %llu/%llu, threads %llu/%llu, procs %llu/%llu)",
+	      (unsigned long long)c1.free_pages, (unsigned long long)c0.free_pages,
+	      (unsigned long long)c1.heap_objects, (unsigned long long)c0.heap_objects,
+	      (unsigned long long)c1.threads, (unsigned long long)c0.threads,
+	      (unsigned long long)c1.procs, (unsigned long long)c0.procs);
+}
+
+static void test_ids(void)
+{
+	struct _proc_getid_reply me = getid(0);
+	char p[16];
+	snprintf(p, sizeof p, "%d", me.pid);
+	char *a[] = { "tmtest", "ppid", p, NULL };
+	int st = -1, pid = spawn(a);
+	int w = waitp(pid, 0, &st);
+	check("getppid-is-parent", w == pid && st == 0, "(status %#x)", st);
+	check("getid-missing-esrch", getid(99999).pid == -ESRCH, NULL);
+	char *o[] = { "tmtest", "orphaner", "x", NULL };
+	pid = spawn(o);
+	w = waitp(pid, 0, &st);
+	check("orphaner-exits", w == pid && st == 0, "(status %#x)", st);
+	check("orphan-is-not-our-child", waitp(-1, 1, NULL) == -ECHILD, NULL);
+}
+
+static void test_spawn_errors(void)
+{
+	char *a[] = { "nosuch", NULL };
+	int r = spawn_ex("nosuch-program", a, 0, 0, 0);
+	check("spawn-missing-enoent", r == -ENOENT, "(%d)", r);
+	r = spawn_ex("/proc/boot/tmtest-notelf", a, 0, 0, 0);
+	check("spawn-not-elf-enoexec", r == -ENOEXEC, "(%d)", r);
+	r = spawn_ex("/tmp/x/y", a, 0, 0, 0);
+	check("spawn-other-path-enoent", r == -ENOENT, "(%d)", r);
+	struct _proc_spawn h = { .type = _PROC_SPAWN, .argc = 5, .strings_len = 1000 };
+	r = tmsend(&h, sizeof h, NULL, 0);
+	check("spawn-malformed-einval", r < 0 && errno == EINVAL, "(%d)", errno);
+}
+
+static void test_mmap(void)
+{
+	int err;
+	uint64_t a = mem_map(0, 3 * 4096, PROT_RW_, MAP_ANONPRIV_, &err);
+	int ok = err == 0 && a != 0;
+	volatile char *p = (char *)(uintptr_t)a;
+	for (int i = 0; ok && i < 3 * 4096; i += 512)
+		ok = p[i] == 0;		/* fresh pages are zero */
+	for (int i = 0; ok && i < 3 * 4096; i += 512)
+		p[i] = (char)i;
+	for (int i = 0; ok && i < 3 * 4096; i += 512)
+		ok = p[i] == (char)i;
+	check("mmap-anon-zeroed-and-writable", ok, "(err %d addr %#llx)", err,
+	      (unsigned long long)a);
+	uint64_t b = mem_map(a + 4096, 4096, PROT_RW_, MAP_ANONPRIV_ | MAP_FIXED_, &err);
+	check("mmap-fixed-replaces", err == 0 && b == a + 4096 && p[4096] == 0 && p[0] == 0,
+	      "(err %d)", err);
+	check("munmap", mem_unmap(_MEM_UNMAP, a, 3 * 4096, 0) == 0, NULL);
+	mem_map(0x1000, 4096, PROT_RW_, MAP_ANONPRIV_ | MAP_FIXED_, &err);
+	check("mmap-fixed-outside-einval", err == EINVAL, "(%d)", err);
+	mem_map(0, 0, PROT_RW_, MAP_ANONPRIV_, &err);
+	check("mmap-zero-length-einval", err == EINVAL, "(%d)", err);
+	check("mprotect-unmapped-enomem", mem_unmap(_MEM_PROTECT, a, 4096, PROT_R_) == ENOMEM, NULL);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1)
 		return child(argc, argv);
 	test_exit_codes();
+	test_statuses();
+	test_wnohang();
+	test_echild();
+	test_groups();
+	test_ids();
+	test_spawn_errors();
+	test_mmap();
+	int seq = 1000, together = 50;
+	for (int i = 1; i < argc; i++)
+		;
+	test_many(seq, together);
 	printf("tmtest: %d failures\n", failures);
 	return failures != 0;
 }

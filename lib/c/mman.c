@@ -1,0 +1,98 @@
+/* mmap, munmap, mprotect and shared memory objects: _MEM_* messages to taskman, /dev/shmem names. */
+#include <sys/mman.h>
+#include <fcntl.h>
+#include <string.h>
+#include <limits.h>
+#include <unistd.h>
+#include "libc.h"
+
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	if (len == 0 || (prot & ~PROT_MASK) || off < 0 ||
+	    ((flags & MAP_TYPE) != MAP_SHARED && (flags & MAP_TYPE) != MAP_PRIVATE)) {
+		errno = EINVAL;
+		return MAP_FAILED;
+	}
+	if (!(flags & (MAP_ANON | MAP_PHYS)) && __fd_get(fd, NULL) < 0)
+		return MAP_FAILED;
+	struct _mem_map m = {
+		.type = _MEM_MAP, .prot = prot, .flags = flags,
+		.fd = (flags & (MAP_ANON | MAP_PHYS)) ? -1 : fd, .addr = (uintptr_t)addr,
+		.len = len, .offset = (uint64_t)off,
+	};
+	struct _mem_map_reply r;
+	if (__libc_tmsend(&m, sizeof m, &r, sizeof r) < 0)
+		return MAP_FAILED;
+	return (void *)(uintptr_t)r.addr;
+}
+
+int munmap(void *addr, size_t len)
+{
+	if (len == 0 || ((uintptr_t)addr & (__libc_pagesize - 1)))
+		return __seterr(EINVAL);
+	struct _mem_unmap m = { .type = _MEM_UNMAP, .addr = (uintptr_t)addr, .len = len };
+	return __libc_tmsend(&m, sizeof m, NULL, 0) < 0 ? -1 : 0;
+}
+
+int mprotect(void *addr, size_t len, int prot)
+{
+	if (((uintptr_t)addr & (__libc_pagesize - 1)) || (prot & ~PROT_MASK))
+		return __seterr(EINVAL);
+	struct _mem_unmap m = { .type = _MEM_PROTECT, .prot = prot, .addr = (uintptr_t)addr,
+				.len = len };
+	return __libc_tmsend(&m, sizeof m, NULL, 0) < 0 ? -1 : 0;
+}
+
+int msync(void *addr, size_t len, int flags)
+{
+	if (((uintptr_t)addr & (__libc_pagesize - 1)) || (flags & ~(MS_ASYNC | MS_SYNC | MS_INVALIDATE)) ||
+	    ((flags & MS_ASYNC) && (flags & MS_SYNC)))
+		return __seterr(EINVAL);
+	return 0;	/* memory is memory: no file behind a mapping to write back */
+}
+
+void *mmap_device_memory(void *addr, size_t len, int prot, int flags, uint64_t physical)
+{
+	return mmap(addr, len, prot, (flags & ~MAP_TYPE) | MAP_SHARED | MAP_PHYS, NOFD,
+		    (off_t)physical);
+}
+
+int munmap_device_memory(void *addr, size_t len)
+{
+	return munmap(addr, len);
+}
+
+/* A shm name is "/NAME" (one component) under /dev/shmem. */
+static int shm_path(const char *name, char *out)
+{
+	if (name == NULL)
+		return EFAULT;
+	while (*name == '/')
+		name++;
+	size_t n = strlen(name);
+	if (n == 0 || strchr(name, '/'))
+		return EINVAL;
+	if (n > NAME_MAX)
+		return ENAMETOOLONG;
+	strcpy(out, "/dev/shmem/");
+	strcat(out, name);
+	return 0;
+}
+
+int shm_open(const char *name, int oflag, mode_t mode)
+{
+	char p[PATH_MAX];
+	int e = shm_path(name, p);
+	if (e)
+		return __seterr(e);
+	return open(p, oflag | O_CLOEXEC, mode);
+}
+
+int shm_unlink(const char *name)
+{
+	char p[PATH_MAX];
+	int e = shm_path(name, p);
+	if (e)
+		return __seterr(e);
+	return unlink(p);
+}
