@@ -17,6 +17,7 @@
 #include <string.h>
 #include <stdint.h>
 #include <sys/stat.h>
+#include <sys/mman.h>
 #include <sys/iomsg.h>
 #include <sys/procmsg.h>
 
@@ -610,6 +611,67 @@ static void test_server_death(void)
 	xclose(fd);
 }
 
+/* A read held by the server, ended by a kernel timeout: the UNBLOCK pulse reaches the
+ * server's unblock handler, which answers EINTR. */
+static void test_unblock(void)
+{
+	int fd = xopen("/dev/rmtest/hold", O_RDONLY);
+	uint64_t ns = 20 * 1000000ull;
+	char b[4];
+	int t = TimerTimeout(CLOCK_MONOTONIC, _NTO_TIMEOUT_REPLY, NULL, &ns, NULL);
+	int r = xread(fd, b, 1);
+	int32_t s[3] = { -1, -1, -1 };
+	stats(fd, s);
+	check("unblock-eintr", fd >= 0 && t == 0 && r == -EINTR && s[2] == 0,
+	      "(fd %d timeout %d read %d held %d)", fd, t, r, s[2]);
+	xclose(fd);
+}
+
+/* Map fd (an open of /dev/shmem/...) shared: the address, or 0. */
+static void *xmap(int fd, size_t len)
+{
+	struct _mem_map m = { .type = _MEM_MAP, .prot = PROT_READ | PROT_WRITE,
+			      .flags = MAP_SHARED, .fd = fd, .len = len };
+	struct _mem_map_reply r = { 0 };
+	return tmsend(&m, sizeof m, &r, sizeof r) == -1 ? NULL : (void *)(uintptr_t)r.addr;
+}
+
+static int xtruncate(int fd, int64_t size)
+{
+	struct _io_space m = { .type = _IO_SPACE, .subtype = _IO_SPACE_ALLOCSP,
+			       .whence = SEEK_SET, .start = size };
+	int64_t r = -1;
+	if (MsgSend(fd, &m, sizeof m, &r, sizeof r) == -1)
+		return -errno;
+	return r == size ? 0 : -EIO;
+}
+
+static void test_shmem(void)
+{
+	xconnect("/dev/shmem/rmtest", _IO_CONNECT_UNLINK, 0, NULL, 0, NULL, 0);
+	int fd = xopen("/dev/shmem/rmtest", O_RDWR | O_CREAT | O_EXCL);
+	int ex = xopen("/dev/shmem/rmtest", O_RDWR | O_CREAT | O_EXCL);
+	int tr = fd >= 0 ? xtruncate(fd, 8192) : fd;
+	struct _io_stat_reply st = { 0 };
+	xfstat(fd, &st);
+	check("shm-create", fd >= 0 && ex == -EEXIST && tr == 0 && st.st_size == 8192 &&
+	      has_word(listing("/dev/shmem"), "rmtest"), "(fd %d excl %d trunc %d size %llu)",
+	      fd, ex, tr, (unsigned long long)st.st_size);
+	char *p = fd >= 0 ? xmap(fd, 8192) : NULL;
+	if (p)
+		strcpy(p + 4096, "shared hello");
+	char *av[] = { "rmtest", "shmread", NULL };
+	int r = p ? run(av) : -1;
+	check("shm-map-shared", p && r == 0 && strcmp(p + 4096, "child was here") == 0,
+	      "(map %p child %d)", (void *)p, r);
+	int u = xconnect("/dev/shmem/rmtest", _IO_CONNECT_UNLINK, 0, NULL, 0, NULL, 0);
+	int again = xopen("/dev/shmem/rmtest", O_RDWR);
+	check("shm-unlink", u == 0 && again == -ENOENT && p && strcmp(p + 4096, "child was here") == 0,
+	      "(unlink %d open %d)", u, again);
+	if (fd >= 0)
+		xclose(fd);
+}
+
 /* --- Children ------------------------------------------------------------------------- */
 static int child(int argc, char **argv)
 {
@@ -663,6 +725,16 @@ static int child(int argc, char **argv)
 		struct { struct _path_attach a; char p[8]; } at = { pa, "/evil" };
 		if (tmsend(&at, sizeof at, NULL, 0) != -1 || errno != EPERM)
 			return 27;		/* only root attaches */
+		return 0;
+	}
+	if (strcmp(role, "shmread") == 0) {	/* map the parent's object, answer in it */
+		int fd = xopen("/dev/shmem/rmtest", O_RDWR);
+		char *p = fd >= 0 ? xmap(fd, 8192) : NULL;
+		if (!p)
+			return 60;
+		if (strcmp(p + 4096, "shared hello") != 0)
+			return 61;
+		strcpy(p + 4096, "child was here");
 		return 0;
 	}
 	if (strcmp(role, "holdopen") == 0) {	/* two opens, no close: exit */
@@ -728,6 +800,7 @@ int main(int argc, char **argv)
 	if (argc > 1)
 		return child(argc, argv);
 	test_taskman_files();
+	test_shmem();
 	char *av[] = { "rmsrv", NULL };
 	srv_pid = spawn(av);
 	if (srv_pid < 0 || waitfor("/dev/rmtest/file") < 0) {
@@ -737,6 +810,7 @@ int main(int argc, char **argv)
 		test_errors();
 		test_dup();
 		test_perms();
+		test_unblock();
 		test_client_death();
 		test_server_death();
 		tmkill(srv_pid, SIGTERM_);
