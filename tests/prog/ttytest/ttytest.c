@@ -8,6 +8,8 @@
 #include <devctl.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <termios.h>
@@ -36,6 +38,52 @@ static long ms_since(const struct timespec *t0)
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* A canonical read of the console with nothing typed, ended by a signal: EINTR. */
+static int rd_fd;
+static volatile int rd_result, rd_errno, rd_done;
+
+static void on_usr1(int sig)
+{
+}
+
+static void *reader(void *arg)
+{
+	char c;
+	rd_result = (int)read(rd_fd, &c, 1);
+	rd_errno = errno;
+	rd_done = 1;
+	return NULL;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+	nanosleep(&ts, NULL);
+}
+
+static void check_read_eintr(int fd)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_usr1;
+	sigaction(SIGUSR1, &sa, NULL);
+	rd_fd = fd;
+	pthread_t th;
+	if (pthread_create(&th, NULL, reader, NULL) != 0) {
+		check("read-eintr", 0, -1, 0);
+		return;
+	}
+	sleep_ms(200);
+	int still = !rd_done;		/* blocked: nothing was typed */
+	pthread_kill(th, SIGUSR1);
+	for (int i = 0; i < 200 && !rd_done; i++)
+		sleep_ms(10);
+	check("read-blocks", still, rd_done, 0);
+	check("read-eintr", rd_done && rd_result == -1 && rd_errno == EINTR, rd_result, -1);
+	if (rd_done)
+		pthread_join(th, NULL);
 }
 
 static int bench(void)
@@ -140,6 +188,8 @@ int main(int argc, char **argv)
 	int32_t ws[2] = { 0, 0 };
 	CHECK_EQ("getsize", devctl(fd, DCMD_CHR_GETSIZE, ws, sizeof ws, NULL) == 0 &&
 		 ws[0] == 24 && ws[1] == 80, 1);
+
+	check_read_eintr(fd);
 
 	/* A write bigger than the driver's queue blocks until the transmitter took it all. */
 	static char big[9000];
