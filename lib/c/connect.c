@@ -91,7 +91,7 @@ int __path_connect(const char *path, const struct __connreq *rq, void *reply, in
 			.extra_len = rq->extra_len,
 		};
 		int st = send_connect(tm, &hdr, cur, rq, lbuf, sizeof *lbuf);
-		if (st < 0)
+		if (st == -1)	/* a link reply's status has the top bit set: negative */
 			return -1;
 		if (!((unsigned)st & _IO_CONNECT_RET_FLAG) || !((unsigned)st & _IO_CONNECT_RET_LINK))
 			return __seterr(EIO);	/* the path manager always lists servers */
@@ -125,7 +125,7 @@ int __path_connect(const char *path, const struct __connreq *rq, void *reply, in
 			hdr.key = en->key;
 			/* The server's reply: into lbuf (it may be a redirect), then the caller's. */
 			st = send_connect(fd, &hdr, cur + en->prefix_len, rq, lbuf, sizeof *lbuf);
-			if (st < 0) {
+			if (st == -1) {
 				int se = errno;
 				__fd_detach(fd);
 				if (!not_mine(se))

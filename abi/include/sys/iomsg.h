@@ -318,5 +318,18 @@ _Static_assert(sizeof(struct _io_dirent) == 24, "ABI");
 #define DCMD_CHR_TCFLUSH		0x040A	/* SET int32_t: TCIFLUSH 0, TCOFLUSH 1, TCIOFLUSH 2 */
 #define DCMD_CHR_TCDRAIN		0x040B
 #define DCMD_CHR_GETSIZE		0x040C	/* GET struct winsize-like: int32_t rows, cols */
+#define DCMD_CHR_QSOE_STATS		0x0480	/* QSOE: GET struct _chr_stats */
+
+/* A serial driver's counters (devc-ser8250; tests/prog/ttystat prints them). */
+struct _chr_stats {
+	uint64_t	rx_bytes;	/* received from the line */
+	uint64_t	tx_bytes;	/* put into the transmitter */
+	uint64_t	interrupts;
+	uint64_t	rx_dropped;	/* input lost to full queues */
+	uint64_t	first_wait;	/* the cycle counter when a reader first had to wait
+					 * (on the console: the shell at its first prompt) */
+	uint64_t	reserved[3];
+};
+_Static_assert(sizeof(struct _chr_stats) == 64, "ABI");
 
 #endif
