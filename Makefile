@@ -208,7 +208,7 @@ unit_sources = $(shell sed -n 's/.*SOURCES:\(.*\)\*\/.*/\1/p' $(1))
 unit_cflags = $(shell sed -n 's/.*CFLAGS:\(.*\)\*\/.*/\1/p' $(1))
 .SECONDEXPANSION:
 $(BUILD)/unit/%: tests/unit/%.c $$(call unit_sources,tests/unit/$$*.c) tests/unit/host/test_main.c \
-		tests/unit/host/test.h $(AUTOCONF) $(wildcard $(K)/include/skimmer/*.h) \
+		$(wildcard tests/unit/host/*.h) $(AUTOCONF) $(wildcard $(K)/include/skimmer/*.h) \
 		$(wildcard abi/include/sys/*.h tests/unit/abi/*.c) abi/kcalls.tab tools/kcallgen.py
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"

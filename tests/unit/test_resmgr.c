@@ -1,57 +1,17 @@
 /* Host tests of lib/resmgr: a small in-memory server driven through resmgr_msg/resmgr_pulse,
  * with the kernel calls replaced by a mock that records each reply (status, data, errno)
  * and serves MsgRead from the "client's" message. */
-/* SOURCES: lib/resmgr/resmgr.c lib/resmgr/rm_connect.c lib/resmgr/rm_io.c lib/resmgr/rm_ocb.c lib/resmgr/rm_cred.c lib/resmgr/rm_util.c */
+/* SOURCES: tests/unit/host/rm_mock.c lib/resmgr/resmgr.c lib/resmgr/rm_connect.c lib/resmgr/rm_io.c lib/resmgr/rm_ocb.c lib/resmgr/rm_cred.c lib/resmgr/rm_util.c */
 /* CFLAGS: -Iabi/include -Ilib/resmgr */
 #include "test.h"
+#include "rm_mock.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include "../../lib/resmgr/rm_priv.h"
 
-/* --- The mock kernel ----------------------------------------------------------------- */
-static struct {
-	int	replied;		/* 1 reply, 2 error */
-	int	status;
-	int	err;
-	_Alignas(8) uint8_t data[70000];
-	size_t	len;
-	const uint8_t *client_msg;	/* what MsgRead reads */
-	size_t	client_len;
-	int	detached_scoid;
-} k;
-
+/* The kernel: tests/unit/host/rm_mock.c (replies recorded in k). */
 pid_t rm_self_pid(void) { return 7; }
-int MsgReplyv(int rcvid, int status, const iov_t *iov, int parts)
-{
-	k.replied = 1;
-	k.status = status;
-	k.len = 0;
-	for (int i = 0; i < parts; i++) {
-		memcpy(k.data + k.len, iov[i].iov_base, iov[i].iov_len);
-		k.len += iov[i].iov_len;
-	}
-	return 0;
-}
-int MsgError(int rcvid, int err) { k.replied = 2; k.err = err; return 0; }
-int MsgReadv_r(int rcvid, const iov_t *riov, int rparts, int offset)
-{
-	size_t want = (size_t)-rparts;	/* flat form */
-	if ((size_t)offset >= k.client_len)
-		return 0;
-	size_t n = k.client_len - (size_t)offset;
-	if (n > want)
-		n = want;
-	memcpy((void *)riov, k.client_msg + offset, n);
-	return (int)n;
-}
-int ConnectDetach(int coid) { k.detached_scoid = coid; return 0; }
-int ConnectAttach(uint32_t nd, pid_t pid, int chid, unsigned index, int flags) { return 99; }
-int ChannelCreate(unsigned flags) { return 5; }
-int ChannelDestroy(int chid) { return 0; }
-int MsgReceivev(int chid, const iov_t *riov, int rparts, struct _msg_info *info) { errno = ESRCH; return -1; }
-int MsgSendv(int coid, const iov_t *s, int sp, const iov_t *r, int rp) { errno = ENOSYS; return -1; }
-int ClockTime(clockid_t id, const uint64_t *n, uint64_t *old) { *old = 1234; return 0; }
 
 /* --- The server: files "a" (uid 100, 0644, "hello"), "secret" (root, 0600), "dir" --- */
 struct node {
