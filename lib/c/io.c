@@ -1,4 +1,5 @@
 /* read, write, close, lseek and their positional forms: _IO_* messages on an fd's connection. */
+#include <stdbool.h>
 #include <unistd.h>
 #include <string.h>
 #include "libc.h"
@@ -73,7 +74,7 @@ off_t lseek(int fd, off_t off, int whence)
 
 /* pread/pwrite: the server has no positional messages, so seek, move, seek back. Not
  * atomic against other users of the open (documented in docs/libc.md). */
-ssize_t pread(int fd, void *buf, size_t len, off_t off)
+static ssize_t io_at(int fd, off_t off, bool wr, void *buf, size_t len)
 {
 	off_t cur = lseek(fd, 0, SEEK_CUR);
 	if (cur < 0)
@@ -82,25 +83,19 @@ ssize_t pread(int fd, void *buf, size_t len, off_t off)
 		return __seterr(EINVAL);
 	if (lseek(fd, off, SEEK_SET) < 0)
 		return -1;
-	ssize_t n = read(fd, buf, len);
+	ssize_t n = wr ? write(fd, buf, len) : read(fd, buf, len);
 	int e = errno;
 	lseek(fd, cur, SEEK_SET);
 	errno = e;
 	return n;
 }
 
+ssize_t pread(int fd, void *buf, size_t len, off_t off)
+{
+	return io_at(fd, off, false, buf, len);
+}
+
 ssize_t pwrite(int fd, const void *buf, size_t len, off_t off)
 {
-	off_t cur = lseek(fd, 0, SEEK_CUR);
-	if (cur < 0)
-		return -1;
-	if (off < 0)
-		return __seterr(EINVAL);
-	if (lseek(fd, off, SEEK_SET) < 0)
-		return -1;
-	ssize_t n = write(fd, buf, len);
-	int e = errno;
-	lseek(fd, cur, SEEK_SET);
-	errno = e;
-	return n;
+	return io_at(fd, off, true, (void *)buf, len);
 }
