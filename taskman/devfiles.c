@@ -24,26 +24,28 @@ static struct tm_node *dev_node(struct tm_node *n, enum tm_kind kind, const char
 	return n;
 }
 
-static int null_open(struct rm_ctx *ctx, struct _io_connect *msg, const char *path,
-		     struct tm_node **out)
+/* Open of a device file that exists from the start and cannot be created. */
+static int fixed_open(struct _io_connect *msg, const char *path, struct tm_node *n, enum tm_kind type,
+		      const char *name, struct tm_node **out)
 {
 	if (path[0])
 		return -ENOENT;
 	if ((msg->ioflag & O_CREAT) && (msg->ioflag & O_EXCL))
 		return -EEXIST;
-	*out = dev_node(&null_node, TMN_NULL, "/dev/null");
+	*out = dev_node(n, type, name);
 	return 0;
+}
+
+static int null_open(struct rm_ctx *ctx, struct _io_connect *msg, const char *path,
+		     struct tm_node **out)
+{
+	return fixed_open(msg, path, &null_node, TMN_NULL, "/dev/null", out);
 }
 
 static int zero_open(struct rm_ctx *ctx, struct _io_connect *msg, const char *path,
 		     struct tm_node **out)
 {
-	if (path[0])
-		return -ENOENT;
-	if ((msg->ioflag & O_CREAT) && (msg->ioflag & O_EXCL))
-		return -EEXIST;
-	*out = dev_node(&zero_node, TMN_ZERO, "/dev/zero");
-	return 0;
+	return fixed_open(msg, path, &zero_node, TMN_ZERO, "/dev/zero", out);
 }
 
 static int dev_unlink(struct rm_ctx *ctx, struct _io_connect *msg, const char *path)
