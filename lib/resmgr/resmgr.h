@@ -226,15 +226,4 @@ int rm_dtype(uint32_t mode);
 /* CLOCK_REALTIME now, in ns. */
 uint64_t rm_now_ns(void);
 
-#ifndef DT_UNKNOWN
-#define DT_UNKNOWN	0
-#define DT_FIFO		1
-#define DT_CHR		2
-#define DT_DIR		4
-#define DT_BLK		6
-#define DT_REG		8
-#define DT_LNK		10
-#define DT_SOCK		12
-#endif
-
 #endif

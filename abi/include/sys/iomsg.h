@@ -302,6 +302,17 @@ struct _io_dirent {
 	char		d_name[];	/* NUL-terminated */
 };
 _Static_assert(sizeof(struct _io_dirent) == 24, "ABI");
+/* d_type values: the POSIX ones (a libc's <dirent.h> may have them already). */
+#ifndef DT_UNKNOWN
+#define DT_UNKNOWN	0
+#define DT_FIFO		1
+#define DT_CHR		2
+#define DT_DIR		4
+#define DT_BLK		6
+#define DT_REG		8
+#define DT_LNK		10
+#define DT_SOCK		12
+#endif
 
 /* Device commands (_IO_DEVCTL dcmd) for character devices (terminals). Data directions:
  * GET: the server fills; SET: the client sends. */
