@@ -14,6 +14,8 @@
  * "(ok)" iff N is 0.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -21,9 +23,8 @@
 #include "taskman.h"
 #include "glue.h"
 #include "proc.h"
+#include "../lib/c/libc.h"	/* __fd_get: an fd's server, for the spawned fds 0-2 */
 
-#define O_RDONLY_	0
-#define O_RDWR_		2
 #define MAX_WORDS	32
 #define MAX_ENV		32
 
@@ -45,102 +46,29 @@ static void say(const char *fmt, const char *a, int n)
 	printf(fmt, a, n);
 }
 
-/* --- Opening paths (the resolution protocol of qnx-api.md) --------------------------------- */
+/* --- Opening paths: libc's open() (the script thread is an ordinary client) ---------------- */
 
-static int send_connect(int coid, const char *path, int ioflag, uint32_t handle, void *reply,
-			size_t rlen)
-{
-	char buf[sizeof(struct _io_connect) + 256];
-	size_t plen = strlen(path) + 1;
-	if (plen > 256)
-		return -ENAMETOOLONG;
-	struct _io_connect *c = (void *)buf;
-	memset(c, 0, sizeof *c);
-	c->type = _IO_CONNECT;
-	c->subtype = _IO_CONNECT_OPEN;
-	c->file_type = _FTYPE_ANY;
-	c->reply_max = (uint16_t)rlen;
-	c->entry_max = _IO_CONNECT_ENTRY_MAX;
-	c->handle = handle;
-	c->ioflag = (uint32_t)ioflag;
-	c->path_len = (uint16_t)plen;
-	memcpy(buf + sizeof *c, path, plen);
-	int r = MsgSend(coid, buf, (int)(sizeof *c + plen), reply, (int)rlen);
-	return r < 0 ? -errno : r;
-}
-
-static int moves_on(int e)
-{
-	return e == ENOENT || e == ENXIO || e == ESRCH || e == EROFS || e == ENOSYS;
-}
-
-/* Open path (absolute) with ioflag: 0 and *f, or -errno. */
+/* Open path with ioflag: 0 and *f, or -errno. */
 static int path_open(const char *path, int ioflag, struct sfile *f)
 {
-	static char reply[sizeof(struct _io_connect_link_reply) +
-			  _IO_CONNECT_ENTRY_MAX * sizeof(struct _io_connect_entry) + 256];
-	char cur[256];
-	strncpy(cur, path, sizeof cur - 1);
-	cur[sizeof cur - 1] = 0;
-	for (int hops = 0; hops < 8; hops++) {
-		int st = send_connect(tm, cur, ioflag, 0, reply, sizeof reply);
-		if (st < 0)
-			return st;
-		if (!((uint32_t)st & _IO_CONNECT_RET_FLAG) || !((uint32_t)st & _IO_CONNECT_RET_LINK))
-			return -ENOENT;
-		struct _io_connect_link_reply lr;
-		memcpy(&lr, reply, sizeof lr);
-		if (lr.nentries > _IO_CONNECT_ENTRY_MAX)
-			return -EINVAL;
-		int err = -ENOENT, redirect = 0;
-		for (int i = 0; i < lr.nentries; i++) {
-			struct _io_connect_entry e;
-			memcpy(&e, reply + sizeof lr + (size_t)i * sizeof e, sizeof e);
-			const char *rest = cur + (e.prefix_len <= strlen(cur) ? e.prefix_len : strlen(cur));
-			while (*rest == '/')
-				rest++;
-			int coid = ConnectAttach(e.nd, e.pid, e.chid, 0, 0);
-			if (coid < 0) {
-				err = -errno;
-				continue;
-			}
-			static char r2[sizeof reply];
-			int s2 = send_connect(coid, rest, ioflag, e.handle, r2, sizeof r2);
-			if (s2 >= 0 && ((uint32_t)s2 & _IO_CONNECT_RET_FLAG)) {
-				/* A redirect (symlink): start over with the new path. */
-				struct _io_connect_link_reply rr;
-				memcpy(&rr, r2, sizeof rr);
-				ConnectDetach(coid);
-				size_t off = sizeof rr + (size_t)rr.nentries * sizeof(struct _io_connect_entry);
-				if (rr.path_len == 0 || rr.path_len >= sizeof cur || off + rr.path_len > sizeof r2)
-					return -ENOENT;
-				memcpy(cur, r2 + off, rr.path_len);
-				cur[rr.path_len] = 0;
-				redirect = 1;
-				break;
-			}
-			if (s2 >= 0) {
-				*f = (struct sfile){ coid, e.nd, e.pid, e.chid };
-				return 0;
-			}
-			ConnectDetach(coid);
-			err = s2;
-			if (!moves_on(-s2))
-				return s2;
-		}
-		if (!redirect)
-			return err;
+	int fd = open(path, ioflag | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	struct fdent fe;
+	if (__fd_get(fd, &fe) < 0) {
+		int e = errno;
+		close(fd);
+		return -e;
 	}
-	return -ELOOP;
+	*f = (struct sfile){ fd, fe.fe_nd, fe.fe_pid, fe.fe_chid };
+	return 0;
 }
 
 static void file_close(struct sfile *f)
 {
 	if (f->coid < 0)
 		return;
-	struct _io_close c = { .type = _IO_CLOSE };
-	MsgSend(f->coid, &c, sizeof c, NULL, 0);
-	ConnectDetach(f->coid);
+	close(f->coid);
 	f->coid = -1;
 }
 
@@ -215,13 +143,39 @@ static int wait_for(int pid)
 	}
 }
 
+/* Background programs (`&` lines) by pid, so their ends can be reported by name. */
+#define MAX_BG	16
+static struct { int pid; char name[24]; } bg[MAX_BG];
+
+static void bg_note(int pid, const char *name)
+{
+	for (int i = 0; i < MAX_BG; i++)
+		if (bg[i].pid == 0) {
+			bg[i].pid = pid;
+			strncpy(bg[i].name, name, sizeof bg[i].name - 1);
+			return;
+		}
+}
+
+static void report(const char *what, const char *name, int st);
+
+/* A child ended: a background program's end is news (a server died), so say so. */
+static void ended(int pid, int st)
+{
+	for (int i = 0; i < MAX_BG; i++)
+		if (bg[i].pid == pid) {
+			report("script: background", bg[i].name, st);
+			bg[i].pid = 0;
+		}
+}
+
 /* Collect background children that have ended (nobody else will). */
 static void reap_background(void)
 {
 	struct _proc_wait w = { .type = _PROC_WAIT, .pid = -1, .options = 1 };
 	struct _proc_wait_reply r;
 	while (MsgSend(tm, &w, sizeof w, &r, sizeof r) >= 0 && r.pid > 0)
-		;
+		ended(r.pid, r.status);
 }
 
 static void sleep_ms(int ms)
@@ -306,7 +260,7 @@ static void line(char *text, int lineno)
 		uint64_t until = now_ms() + (uint64_t)(secs > 0 ? secs : 10) * 1000;
 		struct sfile f = { -1, 0, 0, 0 };
 		int e;
-		while ((e = path_open(w[1], O_RDONLY_, &f)) < 0 && now_ms() < until)
+		while ((e = path_open(w[1], O_RDONLY, &f)) < 0 && now_ms() < until)
 			sleep_ms(10);
 		if (e < 0)
 			say("taskman: waitfor %s: not there (error %d)\n", w[1], -e);
@@ -316,7 +270,7 @@ static void line(char *text, int lineno)
 	}
 	if (strcmp(w[0], "reopen") == 0 && n == 2) {
 		struct sfile f = { -1, 0, 0, 0 };
-		int e = path_open(w[1], O_RDWR_, &f);
+		int e = path_open(w[1], O_RDWR, &f);
 		if (e < 0) {
 			say("taskman: reopen %s: error %d\n", w[1], -e);
 			return;
@@ -355,7 +309,9 @@ static void line(char *text, int lineno)
 		printf("taskman: script line %s: %s: cannot spawn: error %d\n", where, w[0], -pid);
 		return;
 	}
-	if (!bg) {
+	if (bg)
+		bg_note(pid, w[0]);
+	else {
 		int st = wait_for(pid);
 		if (st != 0)
 			report("script:", w[0], st);
@@ -381,9 +337,14 @@ static void *script_main(void *arg)
 	if (run_words[0])
 		run_command();
 	printf("taskman: the boot script has ended\n");
-	for (;;)		/* keep reaping what it left running */
-		if (wait_for(-1) == -ECHILD)
+	for (;;) {		/* keep reaping what it left running */
+		struct _proc_wait w = { .type = _PROC_WAIT, .pid = -1 };
+		struct _proc_wait_reply r;
+		if (MsgSend(tm, &w, sizeof w, &r, sizeof r) >= 0)
+			ended(r.pid, r.status);
+		else if (errno == ECHILD)
 			sleep_ms(1000);
+	}
 	return NULL;
 }
 
