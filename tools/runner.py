@@ -658,16 +658,35 @@ def cmd_stress(a):
     return 0 if npass == a.boots else 1
 
 # --- bench ------------------------------------------------------------------------------------
+# Programs whose `bench NAME N UNIT` lines `make bench` collects, one run= boot each.
+RUN_BENCHES = ('tmbench', 'rmtest', 'pipebench')
+
 def cmd_bench(a):
     b = run_boot(qemu_cmd(a, a.harts, 'test=bench', icount=True), a.timeout)
     b.save(os.path.join(a.log_dir, 'bench.log'))
     benches = [l for l in b.lines if BENCH_RE.match(l)]
     say(*benches)
     why = [w for w in (b.panic, *b.fail_lines(), b.unknown, b.exit_problem('ok')) if w]
+    progs = os.path.join(os.path.dirname(a.image), 'prog')
+    # Then the figures of programs above the kernel, each a run= boot of its own:
+    # spawn and wait (tmbench), open/read/close of a /proc/boot file (rmtest), pipes.
+    for prog in RUN_BENCHES:
+        if not os.path.isfile(os.path.join(progs, prog)):
+            continue
+        r = run_boot(qemu_cmd(a, a.harts, f'run={prog}', icount=True), a.timeout)
+        r.save(os.path.join(a.log_dir, f'bench-{prog}.log'))
+        found = [l for l in r.lines if BENCH_RE.match(l)]
+        say(*found)
+        benches += found
+        rwhy = [w for w in (r.panic, *r.fail_lines(), r.exit_problem('ok')) if w]
+        if not found:
+            rwhy.append(f'run={prog}: no bench lines')
+        if rwhy:
+            why += rwhy
+            b = r
     # Then a boot to the shell, whose script asks for figures only a running system has
     # (boot_to_prompt).
     script = os.path.join(a.console_dir, 'bench.txt')
-    progs = os.path.join(os.path.dirname(a.image), 'prog')
     needs = ('devc-ser8250', 'qsh', 'ttytest')  # until all are built, there is no prompt
     if os.path.isfile(script) and all(os.path.isfile(os.path.join(progs, n)) for n in needs):
         nwhy = len(why)
