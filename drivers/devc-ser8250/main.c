@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/neutrino.h>
 
 #include "tty.h"
@@ -72,8 +73,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	uint64_t page = addr & ~(uint64_t)4095;
-	long va = KerMapPhys(page, 4096);
-	if (va == -1) {
+	void *va = mmap_device_memory(NULL, 4096, PROT_READ | PROT_WRITE | PROT_NOCACHE, 0, page);
+	if (va == MAP_FAILED) {
 		fprintf(stderr, "devc-ser8250: map %#llx: %s\n", (unsigned long long)addr,
 			strerror(errno));
 		return 1;

@@ -98,6 +98,11 @@ void __sys_tls_install(void *area);
  * return value ends the thread (ThreadDestroy) as pthread_exit would. attr as
  * ThreadCreate takes it (its __exitfunc is the seam's). Returns the tid or -errno. */
 int __sys_thread_create(void *(*start)(void *), void *arg, struct _thread_attr *attr);
+/* Map the device registers [paddr, paddr + len) (page-aligned) uncached and read/write
+ * anywhere in the caller's space, for a thread with I/O privilege: the address, or -errno
+ * (EPERM: no privilege, or the range is RAM or the kernel's). The mapping lasts as long
+ * as the process. */
+long __sys_map_device(uint64_t paddr, size_t len);
 
 #endif
 

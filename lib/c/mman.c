@@ -6,6 +6,24 @@
 #include <unistd.h>
 #include "libc.h"
 
+/* MAP_PHYS without MAP_ANON: device registers at physical address off, through the seam
+ * (the kernel decides who may map what). Shared, anywhere, read/write only. */
+static void *map_device(void *addr, size_t len, int prot, int flags, off_t off)
+{
+	size_t pg = __libc_pagesize;
+	if ((flags & MAP_TYPE) != MAP_SHARED || (flags & MAP_FIXED) || (off & (pg - 1)) ||
+	    (prot & PROT_EXEC) || len > SIZE_MAX - pg) {
+		errno = EINVAL;
+		return MAP_FAILED;
+	}
+	long va = __sys_map_device((uint64_t)off, (len + pg - 1) & ~(pg - 1));
+	if (va < 0) {
+		errno = (int)-va;
+		return MAP_FAILED;
+	}
+	return (void *)va;
+}
+
 void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
 	if (len == 0 || (prot & ~PROT_MASK) || off < 0 ||
@@ -13,6 +31,8 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 		errno = EINVAL;
 		return MAP_FAILED;
 	}
+	if ((flags & MAP_PHYS) && !(flags & MAP_ANON))
+		return map_device(addr, len, prot, flags, off);
 	if (!(flags & (MAP_ANON | MAP_PHYS)) && __fd_get(fd, NULL) < 0)
 		return MAP_FAILED;
 	struct _mem_map m = {
@@ -57,9 +77,10 @@ void *mmap_device_memory(void *addr, size_t len, int prot, int flags, uint64_t p
 		    (off_t)physical);
 }
 
+/* Device mappings last as long as the process (the seam's __sys_map_device). */
 int munmap_device_memory(void *addr, size_t len)
 {
-	return munmap(addr, len);
+	return __seterr(ENOTSUP);
 }
 
 /* A shm name is "/NAME" (one component) under /dev/shmem. */

@@ -210,6 +210,7 @@ int proc_create(const struct proc_spec *ps, struct proc **out)
 		td->td_policy = ps->policy;
 	td->td_sigmask = ps->sigmask & ~SIG_CANTMASK;
 	p->p_sigacts = sa;
+	p->p_iopriv = ps->iopriv || ps->io_allowed;
 	if (ps->iopriv)
 		td->td_flags |= TDF_IOPRIV;	/* not yet scheduled */
 	unsigned long s = spin_lock_irqsave(&proc_lock);
@@ -224,7 +225,8 @@ int proc_spawn(const void *image, size_t size, const char *name, int cpu, int pr
 	       struct lwkt_msg *exitmsg, struct proc **out)
 {
 	struct proc_spec ps = { .image = image, .size = size, .name = name, .cpu = cpu,
-				.pri = pri, .arg = arg, .exitmsg = exitmsg, .pid_offset = -1 };
+				.pri = pri, .arg = arg, .exitmsg = exitmsg, .pid_offset = -1,
+				.io_allowed = true };	/* the kernel's own test programs */
 	return proc_create(&ps, out);
 }
 

@@ -671,15 +671,17 @@ long kcall_thread_detach(const uint64_t *a)
 }
 
 /* ThreadCtl(cmd, data). _NTO_TCTL_IO: the calling thread may attach interrupts and map
- * device registers; threads it creates inherit it. Every process may ask for now: the
- * credentials that will restrict it to root come with taskman (issue 5). The runmask
- * commands and _NTO_TCTL_QSOE_HART are kern/sched.c's. */
+ * device registers; threads it creates inherit it. Only in a process created with the
+ * right to it (p_iopriv: taskman gives it to the children of root), else EPERM. The
+ * runmask commands and _NTO_TCTL_QSOE_HART are kern/sched.c's. */
 long kcall_thread_ctl(const uint64_t *a)
 {
 	int cmd = (int)a[0];
 	struct thread *td = curthread();
 	switch (cmd) {
 	case _NTO_TCTL_IO: {
+		if (!td->td_proc || !td->td_proc->p_iopriv)
+			return -EPERM;
 		unsigned long s = local_irq_save();	/* td_flags: its hart, interrupts off */
 		td->td_flags |= TDF_IOPRIV;
 		local_irq_restore(s);

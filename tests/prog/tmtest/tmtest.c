@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stdint.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <sys/neutrino.h>
 #include <sys/procmsg.h>
 #include "counters.h"
@@ -183,6 +185,22 @@ static int child(int argc, char **argv)
 		for (int i = 0; i < 500 && getid(0).ppid != 1; i++)
 			sleep_ms(2);
 		return getid(0).ppid == 1 ? 0 : 1;
+	}
+	if (strcmp(role, "unroot") == 0) {	/* drop root, then spawn a devmem-eperm child */
+		char *a[] = { "tmtest", "devmem-eperm", NULL };
+		int st = -1;
+		if (setuid(100) != 0)
+			return 98;
+		int pid = spawn(a);
+		return pid > 0 && waitp(pid, 0, &st) == pid ? st >> 8 : 97;
+	}
+	if (strcmp(role, "devmem-eperm") == 0) {	/* a non-root parent's child: no I/O */
+		errno = 0;
+		void *p = mmap_device_memory(NULL, 4096, PROT_READ | PROT_WRITE, 0, 0x10000000);
+		int e1 = errno;
+		int r = ThreadCtl(_NTO_TCTL_IO, 0);
+		int e2 = errno;
+		return p == MAP_FAILED && e1 == EPERM && r == -1 && e2 == EPERM ? 0 : 1;
 	}
 	if (strcmp(role, "mmap") == 0)		/* argv[2]: what to do with a mapping */
 		return mmap_child(argv[2]);
@@ -435,6 +453,38 @@ static void test_mmap(void)
 	check("mprotect-unmapped-enomem", mem_unmap(_MEM_PROTECT, a, 4096, PROT_R_) == ENOMEM, NULL);
 }
 
+/* Device registers through mmap(MAP_PHYS): I/O privilege needed, never RAM; the 16550's
+ * scratch register (QEMU virt's UART at 0x10000000, offset 7; the driver never uses it)
+ * keeps what is written. A child of a process that gave up root gets neither. */
+static void test_devmem(void)
+{
+	const uint64_t uart = 0x10000000;
+	const int rw = PROT_READ | PROT_WRITE | PROT_NOCACHE;
+	char *a[] = { "tmtest", "unroot", NULL };
+	int st = -1, pid = spawn(a);
+	int w = pid > 0 ? waitp(pid, 0, &st) : pid;
+	check("devmem-and-io-privilege-root-only", w == pid && st == 0, "(%d, status %#x)", w, st);
+	if (ThreadCtl(_NTO_TCTL_IO, 0) == -1) {
+		check("devmem-io-privilege", 0, "(%d)", errno);
+		return;
+	}
+	void *p = mmap_device_memory(NULL, 4096, rw, 0, 0x80000000);
+	int e = errno;
+	check("devmem-ram-eperm", p == MAP_FAILED && e == EPERM, "(%d)", e);
+	p = mmap_device_memory(NULL, 4096, rw, 0, uart + 8);
+	e = errno;
+	check("devmem-unaligned-einval", p == MAP_FAILED && e == EINVAL, "(%d)", e);
+	volatile uint8_t *r = mmap_device_memory(NULL, 4096, rw, 0, uart);
+	int ok = r != MAP_FAILED;
+	if (ok) {
+		r[7] = 0x5a;
+		ok = r[7] == 0x5a;
+		r[7] = 0xa5;
+		ok = ok && r[7] == 0xa5;
+	}
+	check("devmem-uart-scratch-register", ok, "(%p)", (void *)r);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1)
@@ -447,10 +497,8 @@ int main(int argc, char **argv)
 	test_ids();
 	test_spawn_errors();
 	test_mmap();
-	int seq = 1000, together = 50;
-	for (int i = 1; i < argc; i++)
-		;
-	test_many(seq, together);
+	test_devmem();
+	test_many(1000, 50);
 	printf("tmtest: %d failures\n", failures);
 	return failures != 0;
 }

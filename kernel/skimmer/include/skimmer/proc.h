@@ -82,6 +82,8 @@ struct proc {
 	struct list p_joins;		/* struct tjoin of every thread not yet joined */
 	int p_njoins;			/* their number */
 	struct spinlock p_vmlock;	/* serialises changes to p_pmap between threads */
+	bool p_iopriv;			/* its threads may have I/O privilege (ThreadCtl):
+					 * its creator said so (taskman: a root parent) */
 	uint64_t p_devwin_used;		/* p_vmlock: bytes of the device window (DEVWIN_LO,
 					 * arch/pmap.h) KerMapPhys has handed out */
 	struct sync_table p_sync;	/* mutexes, condvars, semaphores (kern/sync.c) */
@@ -104,8 +106,8 @@ extern struct spinlock proc_lock;
  * thread on `cpu` at priority `pri`, with `arg` as main's argument. When the process has ended and its last
  * thread is gone, `exitmsg` (a message the caller owns, whose reply port is the
  * caller's own port) is replied to; the caller then reads p_how/p_status and
- * calls proc_free. Thread context. Returns 0 or a positive errno (nothing left
- * behind on failure).
+ * calls proc_free. Its threads may ask for I/O privilege (a kernel test program).
+ * Thread context. Returns 0 or a positive errno (nothing left behind on failure).
  */
 int proc_spawn(const void *image, size_t size, const char *name, int cpu, int pri, long arg,
 	       struct lwkt_msg *exitmsg, struct proc **out);
@@ -126,7 +128,8 @@ struct proc_spec {
 	bool user_startup;		/* startup is in the calling process's memory */
 	int pid_offset;			/* >= 0: store the pid (int32) there in the block */
 	uint64_t sigmask, sigignore;
-	bool iopriv;
+	bool iopriv;			/* its first thread has I/O privilege */
+	bool io_allowed;		/* or may ask for it (ThreadCtl); iopriv implies it */
 	struct lwkt_msg *exitmsg;	/* replied when the process has ended */
 	struct lwkt_port *exitport;	/* NULL: the caller's own port (it waits on exitmsg);
 					 * else exitmsg is queued there */
