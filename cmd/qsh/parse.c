@@ -277,8 +277,10 @@ static struct node *parse_simple(struct parser *p)
 	}
 	if (p->p_state != P_OK)
 		return drop(n);
-	if (n->n_nwords == 0 && n->n_nassigns == 0 && n->n_redirs == NULL)
-		return drop(error(p));
+	if (n->n_nwords == 0 && n->n_nassigns == 0 && n->n_redirs == NULL) {
+		error(p);
+		return drop(n);
+	}
 	return n;
 }
 
@@ -344,8 +346,10 @@ static struct node *parse_for(struct parser *p)
 {
 	struct node *n = new_node(N_FOR);
 	advance(p);
-	if (p->p_tok.t_kind != T_WORD || !is_name(p->p_tok.t_text, strlen(p->p_tok.t_text)))
-		return drop(error(p));
+	if (p->p_tok.t_kind != T_WORD || !is_name(p->p_tok.t_text, strlen(p->p_tok.t_text))) {
+		error(p);
+		return drop(n);
+	}
 	n->n_name = take(p);
 	skip_newlines(p);
 	if (is_word(p, "in")) {
@@ -353,8 +357,10 @@ static struct node *parse_for(struct parser *p)
 		n->n_hasin = 1;
 		while (p->p_tok.t_kind == T_WORD)
 			add_str(&n->n_words, &n->n_nwords, take(p));
-		if (p->p_tok.t_kind != T_SEMI && p->p_tok.t_kind != T_NEWLINE)
-			return drop(error(p));
+		if (p->p_tok.t_kind != T_SEMI && p->p_tok.t_kind != T_NEWLINE) {
+			error(p);
+			return drop(n);
+		}
 		advance(p);
 	} else if (p->p_tok.t_kind == T_SEMI)
 		advance(p);
@@ -377,8 +383,10 @@ static struct node *parse_subshell(struct parser *p)
 	if (l == NULL)
 		return drop(n);
 	add_kid(n, l);
-	if (p->p_tok.t_kind != T_RPAREN)
-		return drop(error(p));
+	if (p->p_tok.t_kind != T_RPAREN) {
+		error(p);
+		return drop(n);
+	}
 	n->n_text = slice(p->p_lx.lx_s, start, p->p_tok.t_pos);
 	advance(p);
 	return n;
@@ -486,11 +494,15 @@ static struct node *parse_list(struct parser *p, int top)
 		}
 		if (k == T_SEMI || k == T_AMP || k == T_NEWLINE)
 			advance(p);
-		else if (k != T_EOF && (top || !at_closer(p)))
-			return drop(error(p));
+		else if (k != T_EOF && (top || !at_closer(p))) {
+			error(p);
+			return drop(l);
+		}
 	}
-	if (l->n_nkid == 0 && !top)
-		return drop(error(p));
+	if (l->n_nkid == 0 && !top) {
+		error(p);
+		return drop(l);
+	}
 	return l;
 }
 
