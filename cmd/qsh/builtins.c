@@ -404,7 +404,7 @@ static const struct {
 	const char	*name;
 	builtin_fn	fn;
 } builtins[] = {
-	{ ":", b_true }, { ".", b_dot }, { "break", b_break }, { "cd", b_cd },
+	{ ":", b_true }, { ".", b_dot }, { "[", builtin_test }, { "test", builtin_test }, { "break", b_break }, { "cd", b_cd },
 	{ "continue", b_break }, { "echo", b_echo }, { "eval", b_eval }, { "exit", b_exit },
 	{ "export", b_export }, { "false", b_false }, { "pwd", b_pwd }, { "read", b_read },
 	{ "set", b_set }, { "shift", b_shift }, { "true", b_true }, { "unset", b_unset },

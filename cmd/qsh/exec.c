@@ -288,7 +288,12 @@ static int spawn_stage(struct shell *sh, struct stage *st, int in, int out, pid_
 	int err = spawn_cmd(sh, &st->st_pid, &fa, &at, st->st_argv.sv_v, env);
 	free_strv(env);
 	if (err) {
+		/* The message goes where the command's stderr would have. */
 		const char *name = st->st_argv.sv_v[0];
+		struct fdsave s = { 0 };
+		if (out >= 0)
+			move_fd(&s, out, 1);
+		apply_redirs(sh, st->st_node->n_redirs, &s);
 		st->st_pid = 0;
 		if (err == ENOENT) {
 			sh_error("%s: not found", name);
@@ -297,6 +302,7 @@ static int spawn_stage(struct shell *sh, struct stage *st, int in, int out, pid_
 			sh_error("%s: %s", name, err == EACCES ? "permission denied" : strerror(err));
 			status = 126;
 		}
+		restore_fds(&s);
 	} else if (*pgid == 0 && sh->sh_tty >= 0)
 		*pgid = st->st_pid;
 out:

@@ -10,6 +10,7 @@
  *   vars.c      shell variables, the environment, positional and special parameters
  *   exec.c      running a tree: pipelines through posix_spawn, redirections, jobs
  *   builtins.c  cd, pwd, echo, exit, export, set, unset, wait, read, ...
+ *   test.c      test and [
  * lex, parse, expand and vars make no system calls: tests/unit/test_qsh.c runs them on
  * the host. Text is parsed only when complete: main.c keeps reading lines while the
  * parser answers P_INCOMPLETE (an open `if`, quote, `&&` at the end, ...).
@@ -171,6 +172,7 @@ char *exec_subst(struct shell *sh, const char *cmd);
 
 typedef int (*builtin_fn)(struct shell *sh, int argc, char **argv);
 builtin_fn builtin_find(const char *name);
+int builtin_test(struct shell *sh, int argc, char **argv);	/* test.c: test and [ */
 void out_str(int fd, const char *s);
 void sh_error(const char *fmt, ...);
 
