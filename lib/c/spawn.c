@@ -1,9 +1,9 @@
 /* posix_spawn: file actions applied to a picture of the child's fds, then one _PROC_SPAWN to taskman. */
 /*
  * There is no fork. The child's fds are worked out in the parent: start from the
- * parent's fds without FD_CLOEXEC, then run the file actions in order on that picture
- * (dup2 copies an entry, close drops one, open opens the file in the parent on a
- * temporary fd and names it). taskman passes the list (struct _proc_fdinh: child fd,
+ * parent's fds, run the file actions in order on that picture (dup2 copies an entry
+ * without FD_CLOEXEC, close drops one, open opens the file in the parent on a temporary
+ * fd and names it), then drop the entries still marked FD_CLOEXEC, as exec would. taskman passes the list (struct _proc_fdinh: child fd,
  * parent fd, server) to the child, whose start-up connects each and asks the server to
  * share the parent's open (_IO_DUP); taskman replies to us only after that, so the
  * temporary fds can be closed as soon as the reply is in.
@@ -275,7 +275,7 @@ static int do_spawn(pid_t *pidp, const char *path, const posix_spawn_file_action
 	__libc_lock(&spawn_lock);
 	__libc_lock(&__fd_lock);
 	for (int i = 0; i < LIBC_FD_MAX; i++) {
-		cfds[i].pfd = __fd_table[i].fe_used && !__fd_table[i].fe_cloexec ? i : -1;
+		cfds[i].pfd = __fd_table[i].fe_used ? i : -1;
 		cfds[i].fe = __fd_table[i];
 	}
 	__libc_unlock(&__fd_lock);
@@ -287,17 +287,11 @@ static int do_spawn(pid_t *pidp, const char *path, const posix_spawn_file_action
 			break;
 		case 1:
 			if (cfds[a->sa_fd].pfd < 0) {
-				/* dup2 of an fd the child would not have: it may be a cloexec
-				 * one of ours (dup2(fd, fd) keeps it, as POSIX says). */
-				struct fdent fe;
-				if (a->sa_fd == a->sa_newfd && __fd_get(a->sa_fd, &fe) == 0) {
-					cfds[a->sa_fd].pfd = a->sa_fd;
-					cfds[a->sa_fd].fe = fe;
-				} else
-					err = EBADF;
+				err = EBADF;
 				break;
 			}
 			cfds[a->sa_newfd] = cfds[a->sa_fd];
+			cfds[a->sa_newfd].fe.fe_cloexec = 0;	/* dup2(fd, fd) too */
 			break;
 		case 2: {
 			int t = open(a->sa_path, a->sa_oflag | O_CLOEXEC, a->sa_mode);
@@ -308,10 +302,14 @@ static int do_spawn(pid_t *pidp, const char *path, const posix_spawn_file_action
 			tmpfds[ntmp++] = t;
 			cfds[a->sa_fd].pfd = t;
 			__fd_get(t, &cfds[a->sa_fd].fe);
+			cfds[a->sa_fd].fe.fe_cloexec = 0;
 			break;
 		}
 		}
 	}
+	for (int i = 0; i < LIBC_FD_MAX; i++)
+		if (cfds[i].fe.fe_cloexec)
+			cfds[i].pfd = -1;
 
 	/* The message: header, strings (path, argv, envp, cwd), fds 8-aligned. */
 	int argc = 0, envc = 0, nfds = 0;
