@@ -275,10 +275,13 @@ static int do_spawn(pid_t *pidp, const char *path, const posix_spawn_file_action
 	__libc_lock(&spawn_lock);
 	__libc_lock(&__fd_lock);
 	for (int i = 0; i < LIBC_FD_MAX; i++) {
-		cfds[i].pfd = __fd_table[i].fe_used && !__fd_table[i].fe_cloexec ? i : -1;
+		cfds[i].pfd = __fd_table[i].fe_used ? i : -1;
 		cfds[i].fe = __fd_table[i];
 	}
 	__libc_unlock(&__fd_lock);
+	/* The actions run as in a forked child: FD_CLOEXEC fds are still there for them
+	 * (a dup2 from one gives an fd without the flag; dup2(fd, fd) clears it, as POSIX
+	 * says), and only what still has the flag afterwards is left out. */
 	for (int k = 0; fa && k < fa->__n && !err; k++) {
 		const struct __spawn_action *a = &fa->__a[k];
 		switch (a->sa_kind) {
@@ -287,17 +290,11 @@ static int do_spawn(pid_t *pidp, const char *path, const posix_spawn_file_action
 			break;
 		case 1:
 			if (cfds[a->sa_fd].pfd < 0) {
-				/* dup2 of an fd the child would not have: it may be a cloexec
-				 * one of ours (dup2(fd, fd) keeps it, as POSIX says). */
-				struct fdent fe;
-				if (a->sa_fd == a->sa_newfd && __fd_get(a->sa_fd, &fe) == 0) {
-					cfds[a->sa_fd].pfd = a->sa_fd;
-					cfds[a->sa_fd].fe = fe;
-				} else
-					err = EBADF;
+				err = EBADF;
 				break;
 			}
 			cfds[a->sa_newfd] = cfds[a->sa_fd];
+			cfds[a->sa_newfd].fe.fe_cloexec = 0;
 			break;
 		case 2: {
 			int t = open(a->sa_path, a->sa_oflag | O_CLOEXEC, a->sa_mode);
@@ -308,10 +305,14 @@ static int do_spawn(pid_t *pidp, const char *path, const posix_spawn_file_action
 			tmpfds[ntmp++] = t;
 			cfds[a->sa_fd].pfd = t;
 			__fd_get(t, &cfds[a->sa_fd].fe);
+			cfds[a->sa_fd].fe.fe_cloexec = (a->sa_oflag & O_CLOEXEC) != 0;
 			break;
 		}
 		}
 	}
+	for (int i = 0; i < LIBC_FD_MAX; i++)
+		if (cfds[i].fe.fe_cloexec)
+			cfds[i].pfd = -1;
 
 	/* The message: header, strings (path, argv, envp, cwd), fds 8-aligned. */
 	int argc = 0, envc = 0, nfds = 0;
