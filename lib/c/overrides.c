@@ -17,5 +17,6 @@ void *__libc_overrides[] = {
 	(void *)isatty,
 	(void *)raise,			/* signal.c: raise, signal, strsignal (QNX numbers) */
 	(void *)getpagesize,		/* sysconf.c */
+	(void *)getopt,			/* getopt.c: POSIX's (no permuting) */
 	(void *)strerror,		/* strerror.c: strerror, strerror_l, _strerror_r */
 };
