@@ -7,40 +7,29 @@
 
 static char buf[8192];
 
-/* Write all n bytes of buf to stdout: 0, or -1 with errno. */
+/* Write all n bytes of buf to stdout: 0, or -1 with errno. No signal handler is installed,
+ * so no call here is interrupted (EINTR). */
 static int put(const char *p, ssize_t n)
 {
-	while (n > 0) {
-		ssize_t w = write(1, p, (size_t)n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
+	for (ssize_t w; n > 0; p += w, n -= w)
+		if ((w = write(1, p, (size_t)n)) < 0)
 			return -1;
-		}
-		p += w;
-		n -= w;
-	}
 	return 0;
 }
 
 /* Copy fd to stdout; an error is reported under name. 0 on success, else 1. */
 static int copy(int fd, const char *name)
 {
-	for (;;) {
-		ssize_t n = read(fd, buf, sizeof buf);
-		if (n == 0)
-			return 0;
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			fprintf(stderr, "cat: %s: %s\n", name, strerror(errno));
-			return 1;
-		}
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof buf)) > 0) {
 		if (put(buf, n) < 0) {
 			fprintf(stderr, "cat: stdout: %s\n", strerror(errno));
 			return 1;
 		}
 	}
+	if (n < 0)
+		fprintf(stderr, "cat: %s: %s\n", name, strerror(errno));
+	return n < 0;
 }
 
 static int cat(const char *path)

@@ -28,28 +28,16 @@ static int fail(const char *path)
 	return 1;
 }
 
-/* Copy all of fd in to fd out. 0, or 1 after reporting which side failed. */
+/* Copy all of fd in to fd out. 0, or 1 after reporting which side failed. (No signal
+ * handler is installed, so neither call is interrupted: no EINTR.) */
 static int copy_data(int in, const char *src, int out, const char *dst)
 {
-	for (;;) {
-		ssize_t n = read(in, buf, sizeof buf);
-		if (n == 0)
-			return 0;
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return fail(src);
-		}
-		for (ssize_t off = 0; off < n;) {
-			ssize_t w = write(out, buf + off, (size_t)(n - off));
-			if (w < 0) {
-				if (errno == EINTR)
-					continue;
+	ssize_t n;
+	while ((n = read(in, buf, sizeof buf)) > 0)
+		for (ssize_t off = 0, w; off < n; off += w)
+			if ((w = write(out, buf + off, (size_t)(n - off))) < 0)
 				return fail(dst);
-			}
-			off += w;
-		}
-	}
+	return n < 0 ? fail(src) : 0;
 }
 
 /* Copy regular (or other readable) file src, whose status is *st, to dst. 0 or 1. */

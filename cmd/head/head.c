@@ -29,16 +29,8 @@ static int count(const char *s, long *n)
 /* Copy lines of fd to stdout until n newlines have gone out or the input ends. 0 or 1. */
 static int head(int fd, const char *name, long n)
 {
-	while (n > 0) {
-		ssize_t got = read(fd, buf, sizeof buf);
-		if (got == 0)
-			return 0;
-		if (got < 0) {
-			if (errno == EINTR)
-				continue;
-			fprintf(stderr, "head: %s: %s\n", name, strerror(errno));
-			return 1;
-		}
+	ssize_t got = 0;
+	while (n > 0 && (got = read(fd, buf, sizeof buf)) > 0) {
 		ssize_t len = 0;
 		while (len < got && n > 0)
 			if (buf[len++] == '\n')
@@ -48,7 +40,9 @@ static int head(int fd, const char *name, long n)
 			return 1;
 		}
 	}
-	return 0;
+	if (got < 0)
+		fprintf(stderr, "head: %s: %s\n", name, strerror(errno));
+	return got < 0;
 }
 
 /* One operand; with several, each gets a "==> NAME <==" header as POSIX says. */

@@ -17,21 +17,12 @@ static char buf[8192];
 static int count(int fd, const char *name, struct counts *c)
 {
 	int inword = 0;
-	for (;;) {
-		ssize_t n = read(fd, buf, sizeof buf);
-		if (n == 0)
-			return 0;
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			fprintf(stderr, "wc: %s: %s\n", name, strerror(errno));
-			return 1;
-		}
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof buf)) > 0) {
 		c->bytes += (unsigned long)n;
 		for (ssize_t i = 0; i < n; i++) {
 			unsigned char ch = (unsigned char)buf[i];
-			if (ch == '\n')
-				c->lines++;
+			c->lines += ch == '\n';
 			if (isspace(ch))
 				inword = 0;
 			else if (!inword) {
@@ -40,6 +31,9 @@ static int count(int fd, const char *name, struct counts *c)
 			}
 		}
 	}
+	if (n < 0)
+		fprintf(stderr, "wc: %s: %s\n", name, strerror(errno));
+	return n < 0;
 }
 
 /* The selected fields, each "%7lu", space separated, then the name if there is one. */

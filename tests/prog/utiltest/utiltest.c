@@ -38,18 +38,19 @@ static struct result res;
 
 static void check(const char *name, int ok, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* "check NAME: PASS|FAIL"; a failure is explained first, on a line of its own (fmt). */
 static void check(const char *name, int ok, const char *fmt, ...)
 {
-	char detail[400] = "";
 	if (!ok && fmt) {
 		va_list ap;
+		printf("utiltest: %s: ", name);
 		va_start(ap, fmt);
-		vsnprintf(detail, sizeof detail, fmt, ap);
+		vprintf(fmt, ap);
 		va_end(ap);
+		putchar('\n');
 	}
-	printf("check %s: %s%s%s\n", name, ok ? "PASS" : "FAIL", detail[0] ? " " : "", detail);
-	if (!ok)
-		failures++;
+	failures += !ok;
+	printf("check %s: %s\n", name, ok ? "PASS" : "FAIL");
 }
 
 /* Read fd to its end into buf (NUL-ended, cut at size - 1), then close it. */
@@ -149,14 +150,14 @@ static void expect_has(const char *name, int status, const char *piece)
 	check(name, ok, "status 0x%x out \"%.200s\" err \"%.150s\"", res.status, res.out, res.err);
 }
 
+/* Make path hold exactly s. 0 or -1. */
 static int put_file(const char *path, const char *s)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (fd < 0)
-		return -1;
-	ssize_t n = write(fd, s, strlen(s));
-	close(fd);
-	return n == (ssize_t)strlen(s) ? 0 : -1;
+	FILE *f = fopen(path, "w");
+	int ok = f != NULL && fputs(s, f) >= 0;
+	if (f != NULL && fclose(f) != 0)
+		ok = 0;
+	return ok ? 0 : -1;
 }
 
 /* The whole (small) file path as a string, or "" if it cannot be read. */
