@@ -1,8 +1,9 @@
-/* Process ids, groups, sessions, credentials, kill and wait: messages to taskman (sys/procmsg.h). */
+/* Process ids, groups, sessions, credentials, kill, wait and shutdown: messages to taskman (sys/procmsg.h). */
 #include <unistd.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <grp.h>
+#include <sys/sysmgr.h>
 #include "libc.h"
 
 static int getid(pid_t pid, struct _proc_getid_reply *r)
@@ -221,4 +222,12 @@ pid_t waitpid(pid_t pid, int *status, int options)
 pid_t wait(int *status)
 {
 	return waitpid(-1, status, 0);
+}
+
+int sysmgr_shutdown(int how)
+{
+	if (how != SYSMGR_POWEROFF && how != SYSMGR_FAILURE)
+		return __seterr(EINVAL);
+	struct _proc_shutdown m = { .type = _PROC_SHUTDOWN, .how = how };
+	return __libc_tmsend(&m, sizeof m, NULL, 0) < 0 ? -1 : 0;
 }

@@ -193,6 +193,77 @@ const char *const sys_siglist[NSIG] = {
 	[SIGXFSZ] = "File size limit exceeded",
 };
 
+/* Names without "SIG", as kill -l and sig2str give them. */
+static const char *const signames[NSIG] = {
+	[SIGHUP] = "HUP", [SIGINT] = "INT", [SIGQUIT] = "QUIT", [SIGILL] = "ILL",
+	[SIGTRAP] = "TRAP", [SIGABRT] = "ABRT", [SIGEMT] = "EMT", [SIGFPE] = "FPE",
+	[SIGKILL] = "KILL", [SIGBUS] = "BUS", [SIGSEGV] = "SEGV", [SIGSYS] = "SYS",
+	[SIGPIPE] = "PIPE", [SIGALRM] = "ALRM", [SIGTERM] = "TERM", [SIGUSR1] = "USR1",
+	[SIGUSR2] = "USR2", [SIGCHLD] = "CHLD", [SIGPWR] = "PWR", [SIGWINCH] = "WINCH",
+	[SIGURG] = "URG", [SIGPOLL] = "POLL", [SIGSTOP] = "STOP", [SIGTSTP] = "TSTP",
+	[SIGCONT] = "CONT", [SIGTTIN] = "TTIN", [SIGTTOU] = "TTOU", [SIGVTALRM] = "VTALRM",
+	[SIGPROF] = "PROF", [SIGXCPU] = "XCPU", [SIGXFSZ] = "XFSZ",
+};
+
+/* POSIX.1-2024: sig's name without "SIG" into str[SIG2STR_MAX]; real-time signals are
+ * "RTMIN", "RTMIN+n" (lower half), "RTMAX-n", "RTMAX". 0, or -1 for no such signal. */
+int sig2str(int sig, char *str)
+{
+	if (sig > 0 && sig < NSIG && signames[sig])
+		strcpy(str, signames[sig]);
+	else if (sig == SIGRTMIN || sig == SIGRTMAX)
+		strcpy(str, sig == SIGRTMIN ? "RTMIN" : "RTMAX");
+	else if (sig > SIGRTMIN && sig <= (SIGRTMIN + SIGRTMAX) / 2)
+		snprintf(str, SIG2STR_MAX, "RTMIN+%d", sig - SIGRTMIN);
+	else if (sig > SIGRTMIN && sig < SIGRTMAX)
+		snprintf(str, SIG2STR_MAX, "RTMAX-%d", SIGRTMAX - sig);
+	else
+		return -1;
+	return 0;
+}
+
+/* A decimal number (no sign) in [0, limit]: its value, or -1. */
+static int sig_number(const char *s, int limit)
+{
+	int n = 0;
+	if (*s == 0)
+		return -1;
+	for (; *s >= '0' && *s <= '9'; s++)
+		if ((n = n * 10 + (*s - '0')) > limit)
+			return -1;
+	return *s ? -1 : n;
+}
+
+/* "RTMIN", "RTMIN+n", "RTMAX-n", "RTMAX" as a signal number, or -1. */
+static int rt_name(const char *s)
+{
+	if (strncmp(s, "RTMIN", 5) != 0 && strncmp(s, "RTMAX", 5) != 0)
+		return -1;
+	int max = s[4] == 'X';
+	if (s[5] == 0)
+		return max ? SIGRTMAX : SIGRTMIN;
+	int n = s[5] == (max ? '-' : '+') ? sig_number(s + 6, SIGRTMAX - SIGRTMIN) : -1;
+	if (n < 0)
+		return -1;
+	return max ? SIGRTMAX - n : SIGRTMIN + n;
+}
+
+/* POSIX.1-2024: the signal named str (as sig2str writes it) or numbered str (decimal, not
+ * 0) into *sig. 0, or -1 if there is none. */
+int str2sig(const char *str, int *sig)
+{
+	int n = sig_number(str, NSIG - 1);
+	for (int i = 1; n < 0 && i < NSIG; i++)
+		if (signames[i] && strcmp(str, signames[i]) == 0)
+			n = i;
+	if (n < 0)
+		n = rt_name(str);
+	if (n <= 0)
+		return -1;
+	*sig = n;
+	return 0;
+}
+
 char *strsignal(int sig)
 {
 	static __thread char buf[32];

@@ -279,6 +279,9 @@ static int do_spawn(pid_t *pidp, const char *path, const posix_spawn_file_action
 		cfds[i].fe = __fd_table[i];
 	}
 	__libc_unlock(&__fd_lock);
+	/* The actions run as in a forked child: FD_CLOEXEC fds are still there for them
+	 * (a dup2 from one gives an fd without the flag; dup2(fd, fd) clears it, as POSIX
+	 * says), and only what still has the flag afterwards is left out. */
 	for (int k = 0; fa && k < fa->__n && !err; k++) {
 		const struct __spawn_action *a = &fa->__a[k];
 		switch (a->sa_kind) {
@@ -302,7 +305,7 @@ static int do_spawn(pid_t *pidp, const char *path, const posix_spawn_file_action
 			tmpfds[ntmp++] = t;
 			cfds[a->sa_fd].pfd = t;
 			__fd_get(t, &cfds[a->sa_fd].fe);
-			cfds[a->sa_fd].fe.fe_cloexec = 0;
+			cfds[a->sa_fd].fe.fe_cloexec = (a->sa_oflag & O_CLOEXEC) != 0;
 			break;
 		}
 		}

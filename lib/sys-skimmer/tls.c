@@ -2,9 +2,9 @@
 /*
  * The kernel starts every thread with tp at its struct _thread_local_storage (128 bytes
  * at the top of the stack, sys/neutrino.h), and knows nothing of the program's PT_TLS.
- * user.ld puts a 128-byte hole at the start of the TLS segment, so a thread's TLS is
- * the kernel block followed by the program's own variables (picolibc's errno...) at
- * tp + 128, all addressed from tp (local-exec). The first code of every thread (the
+ * user.ld puts a 128-byte block (__sys_tls_kblock) first in the TLS segment, so a
+ * thread's TLS is the kernel block followed by the program's own variables (picolibc's
+ * errno...) at tp + 128, all addressed from tp (local-exec). The first code of every thread (the
  * main thread's __qsoe_start, the trampoline below) reserves __sys_tls_bytes() of its
  * stack in a frame that never returns, copies the kernel's block there, initialises
  * .tdata/.tbss after it and moves tp. Nothing before that may touch TLS, errno
@@ -19,6 +19,13 @@ extern char __tdata_source[], __tdata_size[], __tbss_size[], __tbss_offset[], __
 	__tls_align[];
 
 #define KBLOCK	sizeof(struct _thread_local_storage)
+
+/* The kernel's block as the first bytes of the TLS segment (user.ld puts this section
+ * first). It must be a real TLS input section: the linker counts local-exec offsets from
+ * the first TLS section it was given, so a hole made with ". += 128" alone was not
+ * counted, and errno landed on the block's own fields. Never used by name. */
+__attribute__((section(".tdata.0kblock"), used))
+__thread char __sys_tls_kblock[KBLOCK] = { 1 };
 
 static size_t tls_align(void)
 {

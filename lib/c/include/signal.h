@@ -51,6 +51,9 @@ int	sigtimedwait(const sigset_t *set, siginfo_t *info, const struct timespec *ti
 int	sigqueue(pid_t pid, int sig, const union sigval value);
 int	siginterrupt(int sig, int flag);
 void	psignal(int sig, const char *s);
+#define SIG2STR_MAX	32
+int	sig2str(int sig, char *str);
+int	str2sig(const char *__restrict str, int *__restrict sig);
 extern const char *const sys_siglist[];
 
 #endif
