@@ -11,9 +11,8 @@
 #include <unistd.h>
 #include "qsh.h"
 
-void out_str(int fd, const char *s)
+void out_bytes(int fd, const char *s, size_t n)
 {
-	size_t n = strlen(s);
 	while (n > 0) {
 		ssize_t w = write(fd, s, n);
 		if (w < 0 && errno == EINTR)
@@ -23,6 +22,11 @@ void out_str(int fd, const char *s)
 		s += w;
 		n -= (size_t)w;
 	}
+}
+
+void out_str(int fd, const char *s)
+{
+	out_bytes(fd, s, strlen(s));
 }
 
 /* "qsh: MESSAGE" and a newline on stderr, in one write. */

@@ -67,15 +67,7 @@ void edit_add_history(struct editor *e, const char *line)
 
 static void put(struct line *l, const char *s, size_t n)
 {
-	while (n > 0) {
-		ssize_t w = write(l->l_ed->ed_fd, s, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return;
-		s += w;
-		n -= (size_t)w;
-	}
+	out_bytes(l->l_ed->ed_fd, s, n);
 }
 
 static void puts_(struct line *l, const char *s)

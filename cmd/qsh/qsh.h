@@ -173,6 +173,7 @@ char *exec_subst(struct shell *sh, const char *cmd);
 typedef int (*builtin_fn)(struct shell *sh, int argc, char **argv);
 builtin_fn builtin_find(const char *name);
 int builtin_test(struct shell *sh, int argc, char **argv);	/* test.c: test and [ */
+void out_bytes(int fd, const char *s, size_t n);	/* all of it, EINTR retried */
 void out_str(int fd, const char *s);
 void sh_error(const char *fmt, ...);
 
