@@ -343,4 +343,50 @@ struct _chr_stats {
 };
 _Static_assert(sizeof(struct _chr_stats) == 64, "ABI");
 
+/*
+ * Block devices (devb-*: /dev/nvme0n1, its partitions /dev/nvme0n1p1...). read/write
+ * (pread/pwrite) at offsets and lengths that are multiples of the block size work as on
+ * a file: the data travels in the messages, fine for small transfers and for tools.
+ * Bulk transfers go through shared memory instead: the client makes a shared memory
+ * object (shm_open + ftruncate), registers it with DCMD_BLK_SHM as its open's transfer
+ * area, and each DCMD_BLK_IO moves blocks between the device and the area (the driver
+ * maps the same object; the message carries only the request).
+ */
+#define DCMD_BLK_INFO		0x0501	/* GET struct _blk_info */
+#define DCMD_BLK_SHM		0x0502	/* SET struct _blk_shm: the open's transfer area */
+#define DCMD_BLK_IO		0x0503	/* SET struct _blk_io; ret_val 0, or the request fails
+					 * with an errno (EINVAL range, EIO device error) */
+#define DCMD_BLK_FLUSH		0x0504	/* the device's write cache to the medium */
+
+struct _blk_info {
+	uint32_t	block_size;	/* bytes (512 or 4096) */
+	uint32_t	max_blocks;	/* most blocks one DCMD_BLK_IO may move */
+	uint64_t	nblocks;	/* of this device or partition */
+	uint64_t	start;		/* a partition's first block on its disk (0 for a disk) */
+	char		model[40];	/* NUL-terminated */
+};
+struct _blk_shm {
+	uint64_t	size;		/* bytes of the object to use, from its start */
+	char		name[48];	/* as given to shm_open ("/NAME"), NUL-terminated */
+};
+#define _BLK_READ		0
+#define _BLK_WRITE		1
+struct _blk_io {
+	uint32_t	op;		/* _BLK_READ, _BLK_WRITE */
+	uint32_t	nblocks;
+	uint64_t	lba;		/* first block, relative to the device or partition */
+	uint64_t	offset;		/* byte offset in the transfer area (block-aligned) */
+};
+
+/* Filesystem servers (fs-ext2, tmpfs): any open of a file or directory they serve. */
+#define DCMD_FSYS_STATVFS	0x0601	/* GET struct _fsys_statvfs */
+#define DCMD_FSYS_SYNC		0x0602	/* write back every dirty block; done when it replies */
+#define DCMD_FSYS_UMOUNT	0x0603	/* SET int32_t force: sync, detach the mount point and
+					 * exit; EBUSY if files are open and force is 0 */
+struct _fsys_statvfs {
+	uint64_t	f_bsize, f_frsize, f_blocks, f_bfree, f_bavail;
+	uint64_t	f_files, f_ffree, f_favail, f_fsid, f_flag, f_namemax;
+	char		f_basetype[16];	/* "ext2", "tmpfs" */
+};
+
 #endif
