@@ -365,10 +365,12 @@ struct _blk_info {
 	uint64_t	start;		/* a partition's first block on its disk (0 for a disk) */
 	char		model[40];	/* NUL-terminated */
 };
+_Static_assert(sizeof(struct _blk_info) == 64, "ABI");
 struct _blk_shm {
 	uint64_t	size;		/* bytes of the object to use, from its start */
 	char		name[48];	/* as given to shm_open ("/NAME"), NUL-terminated */
 };
+_Static_assert(sizeof(struct _blk_shm) == 56, "ABI");
 #define _BLK_READ		0
 #define _BLK_WRITE		1
 struct _blk_io {
@@ -377,6 +379,7 @@ struct _blk_io {
 	uint64_t	lba;		/* first block, relative to the device or partition */
 	uint64_t	offset;		/* byte offset in the transfer area (block-aligned) */
 };
+_Static_assert(sizeof(struct _blk_io) == 24, "ABI");
 
 /* Filesystem servers (fs-ext2, tmpfs): any open of a file or directory they serve. */
 #define DCMD_FSYS_STATVFS	0x0601	/* GET struct _fsys_statvfs */
@@ -388,5 +391,6 @@ struct _fsys_statvfs {
 	uint64_t	f_files, f_ffree, f_favail, f_fsid, f_flag, f_namemax;
 	char		f_basetype[16];	/* "ext2", "tmpfs" */
 };
+_Static_assert(sizeof(struct _fsys_statvfs) == 104, "ABI");
 
 #endif
