@@ -254,7 +254,8 @@ static uint64_t ignored(void)
 	return m;
 }
 
-/* One child fd in the picture: which parent fd holds its open (-1: none). */
+/* One child fd in the picture: which parent fd holds its open (-1: none), and the entry
+ * (whose fe_cloexec says it closes when the child starts). */
 struct cfd {
 	int		pfd;
 	struct fdent	fe;
@@ -272,10 +273,12 @@ static int do_spawn(pid_t *pidp, const char *path, const posix_spawn_file_action
 	static sync_t spawn_lock = LIBC_LOCK_INIT;
 	int tmpfds[LIBC_FD_MAX], ntmp = 0, err = 0;
 
+	/* The actions run on all our fds, FD_CLOEXEC ones too (POSIX: they close at the
+	 * exec, after the actions); a dup2 target and an opened fd are not close-on-exec. */
 	__libc_lock(&spawn_lock);
 	__libc_lock(&__fd_lock);
 	for (int i = 0; i < LIBC_FD_MAX; i++) {
-		cfds[i].pfd = __fd_table[i].fe_used && !__fd_table[i].fe_cloexec ? i : -1;
+		cfds[i].pfd = __fd_table[i].fe_used ? i : -1;
 		cfds[i].fe = __fd_table[i];
 	}
 	__libc_unlock(&__fd_lock);
@@ -287,17 +290,11 @@ static int do_spawn(pid_t *pidp, const char *path, const posix_spawn_file_action
 			break;
 		case 1:
 			if (cfds[a->sa_fd].pfd < 0) {
-				/* dup2 of an fd the child would not have: it may be a cloexec
-				 * one of ours (dup2(fd, fd) keeps it, as POSIX says). */
-				struct fdent fe;
-				if (a->sa_fd == a->sa_newfd && __fd_get(a->sa_fd, &fe) == 0) {
-					cfds[a->sa_fd].pfd = a->sa_fd;
-					cfds[a->sa_fd].fe = fe;
-				} else
-					err = EBADF;
+				err = EBADF;
 				break;
 			}
 			cfds[a->sa_newfd] = cfds[a->sa_fd];
+			cfds[a->sa_newfd].fe.fe_cloexec = 0;
 			break;
 		case 2: {
 			int t = open(a->sa_path, a->sa_oflag | O_CLOEXEC, a->sa_mode);
@@ -308,6 +305,7 @@ static int do_spawn(pid_t *pidp, const char *path, const posix_spawn_file_action
 			tmpfds[ntmp++] = t;
 			cfds[a->sa_fd].pfd = t;
 			__fd_get(t, &cfds[a->sa_fd].fe);
+			cfds[a->sa_fd].fe.fe_cloexec = (a->sa_oflag & O_CLOEXEC) != 0;
 			break;
 		}
 		}
@@ -325,8 +323,11 @@ static int do_spawn(pid_t *pidp, const char *path, const posix_spawn_file_action
 	strcpy(cwd, __libc_cwd);
 	__libc_unlock(&__libc_cwd_lock);
 	slen += strlen(cwd) + 1;
-	for (int i = 0; i < LIBC_FD_MAX; i++)
+	for (int i = 0; i < LIBC_FD_MAX; i++) {
+		if (cfds[i].fe.fe_cloexec)
+			cfds[i].pfd = -1;
 		nfds += cfds[i].pfd >= 0;
+	}
 	size_t fds_off = (sizeof(struct _proc_spawn) + slen + 7) & ~(size_t)7;
 	size_t total = fds_off + (size_t)nfds * sizeof(struct _proc_fdinh);
 	char *m = err ? NULL : malloc(total);
