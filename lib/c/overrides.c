@@ -4,6 +4,7 @@
 #include <unistd.h>
 #include <sys/lock.h>
 #include <signal.h>
+#include <string.h>
 
 extern struct __lock __lock___libc_recursive_mutex;
 
@@ -16,4 +17,7 @@ void *__libc_overrides[] = {
 	(void *)isatty,
 	(void *)raise,			/* signal.c: raise, signal, strsignal (QNX numbers) */
 	(void *)getpagesize,		/* sysconf.c */
+	(void *)memcpy,			/* string.c: a word at a time */
+	(void *)memmove,
+	(void *)memset,
 };
