@@ -70,10 +70,12 @@ static int combine(const char *path, int nofollow, const void *msg, int mlen, vo
 	return combine_as(path, nofollow ? O_NOFOLLOW : 0, msg, mlen, reply, rbytes);
 }
 
+/* picolibc's dev_t is 16 bits: st_dev keeps the server's pid (the upper half of the
+ * reply's st_dev), which is what tells one filesystem from another. */
 void __stat_from_reply(const struct _io_stat_reply *r, struct stat *st)
 {
 	memset(st, 0, sizeof *st);
-	st->st_dev = (dev_t)r->st_dev;
+	st->st_dev = (dev_t)(r->st_dev >> 32);
 	st->st_ino = (ino_t)r->st_ino;
 	st->st_mode = (mode_t)r->st_mode;
 	st->st_nlink = (nlink_t)r->st_nlink;

@@ -19,4 +19,7 @@ void *__libc_overrides[] = {
 	(void *)getpagesize,		/* sysconf.c */
 	(void *)getopt,			/* getopt.c: POSIX's (no permuting) */
 	(void *)strerror,		/* strerror.c: strerror, strerror_l, _strerror_r */
+	(void *)memcpy,			/* string.c: a word at a time */
+	(void *)memmove,
+	(void *)memset,
 };

@@ -2,10 +2,22 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
-#include <sys/stat.h>
 #include <unistd.h>
+#include "libc.h"
 
 int pipe2(int fd[2], int flags);
+
+/* The pipe's id: the read end's st_ino, from the server's own 64-bit reply (struct
+ * stat's ino_t is picolibc's 16 bits: pipe 65536 and later would be misnamed). */
+static int pipe_id(int fd, unsigned long long *id)
+{
+	struct _io_stat m = { .type = _IO_STAT };
+	struct _io_stat_reply r;
+	if (MsgSend(fd, &m, sizeof m, &r, sizeof r) < 0)
+		return -1;
+	*id = (unsigned long long)r.st_ino;
+	return 0;
+}
 
 /*
  * Opening /dev/pipe makes a new pipe and gives its read end; the pipe's id is that
@@ -26,11 +38,11 @@ int pipe2(int fd[2], int flags)
 	int r = open("/dev/pipe", O_RDONLY | flags);
 	if (r < 0)
 		return -1;
-	struct stat st;
+	unsigned long long id;
 	char path[40];
 	int w = -1, e;
-	if (fstat(r, &st) == 0) {
-		snprintf(path, sizeof path, "/dev/pipe/%llu", (unsigned long long)st.st_ino);
+	if (pipe_id(r, &id) == 0) {
+		snprintf(path, sizeof path, "/dev/pipe/%llu", id);
 		w = open(path, O_WRONLY | flags);
 	}
 	if (w < 0) {

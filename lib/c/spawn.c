@@ -254,7 +254,8 @@ static uint64_t ignored(void)
 	return m;
 }
 
-/* One child fd in the picture: which parent fd holds its open (-1: none). */
+/* One child fd in the picture: which parent fd holds its open (-1: none), and the entry
+ * (whose fe_cloexec says it closes when the child starts). */
 struct cfd {
 	int		pfd;
 	struct fdent	fe;
@@ -326,8 +327,11 @@ static int do_spawn(pid_t *pidp, const char *path, const posix_spawn_file_action
 	strcpy(cwd, __libc_cwd);
 	__libc_unlock(&__libc_cwd_lock);
 	slen += strlen(cwd) + 1;
-	for (int i = 0; i < LIBC_FD_MAX; i++)
+	for (int i = 0; i < LIBC_FD_MAX; i++) {
+		if (cfds[i].fe.fe_cloexec)
+			cfds[i].pfd = -1;
 		nfds += cfds[i].pfd >= 0;
+	}
 	size_t fds_off = (sizeof(struct _proc_spawn) + slen + 7) & ~(size_t)7;
 	size_t total = fds_off + (size_t)nfds * sizeof(struct _proc_fdinh);
 	char *m = err ? NULL : malloc(total);

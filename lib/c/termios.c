@@ -1,9 +1,12 @@
 /* termios: terminal attributes and job-control calls as DCMD_CHR_* devctls to the terminal's server. */
 #include <termios.h>
 #include <devctl.h>
+#include <dirent.h>
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include "libc.h"
 
 /* A devctl whose failure becomes -1/errno (ENOTTY for a server that knows none). */
@@ -166,15 +169,43 @@ int cfsetspeed(struct termios *t, speed_t s)
 	return 0;
 }
 
-/* ttyname: the path the terminal was opened by in this process (an inherited terminal
- * fd has none we know: ENODEV... unless it is the console the boot script set up). */
+/* An inherited terminal fd (opened by another process): the first /dev entry that is
+ * the same file, st_dev naming its server and st_ino the file there. 0 or an errno. */
+static int ttyname_in_dev(int fd, char *buf, size_t size)
+{
+	struct stat fs, ds;
+	if (fstat(fd, &fs) < 0)
+		return errno;
+	DIR *d = opendir("/dev");
+	if (d == NULL)
+		return ENODEV;
+	int e = ENODEV;
+	struct dirent *de;
+	char path[PATH_MAX];
+	while (e == ENODEV && (de = readdir(d)) != NULL) {
+		if (snprintf(path, sizeof path, "/dev/%s", de->d_name) >= (int)sizeof path)
+			continue;
+		if (stat(path, &ds) == 0 && S_ISCHR(ds.st_mode) && ds.st_dev == fs.st_dev &&
+		    ds.st_ino == fs.st_ino)
+			e = strlen(path) < size ? 0 : ERANGE;
+	}
+	closedir(d);
+	if (e == 0) {
+		strcpy(buf, path);
+		__fd_setpath(fd, path);		/* found once for this fd */
+	}
+	return e;
+}
+
+/* ttyname: the path the terminal was opened by in this process, or else its name in
+ * /dev (ENODEV when it has none there). */
 int ttyname_r(int fd, char *buf, size_t size)
 {
 	if (!isatty(fd))
 		return errno;
 	int e = __fd_getpath(fd, buf, size);
 	if (e == ENOENT)
-		return ENODEV;
+		return ttyname_in_dev(fd, buf, size);
 	return e;
 }
 

@@ -41,11 +41,32 @@ static int default_lseek(struct rm_ocb *ocb, int whence, int64_t off, int64_t *n
 	return 0;
 }
 
+/* DCMD_ALL_SETFLAGS and DCMD_ALL_GETFLAGS, for every server: the open's O_APPEND and
+ * O_NONBLOCK (fcntl F_SETFL), which the handlers then find in ocb->ioflag. */
+static int do_flags(struct rm_ctx *ctx, struct rm_ocb *ocb, struct _io_devctl *d)
+{
+	const uint32_t mask = O_APPEND | O_NONBLOCK;
+	int32_t fl;
+	if (d->dcmd == DCMD_ALL_SETFLAGS) {
+		if (d->nbytes < (int32_t)sizeof fl || ctx->msglen < sizeof *d + sizeof fl)
+			return -EINVAL;
+		memcpy(&fl, d + 1, sizeof fl);
+		ocb->ioflag = (ocb->ioflag & ~mask) | ((uint32_t)fl & mask);
+		return 0;
+	}
+	fl = (int32_t)(ocb->ioflag & mask);
+	struct _io_devctl_reply rep = { .nbytes = (int32_t)sizeof fl };
+	rm_replyv2(ctx->rcvid, 0, &rep, sizeof rep, &fl, sizeof fl);
+	return RM_NOREPLY;
+}
+
 static int do_devctl(struct rm_ctx *ctx, struct rm_ocb *ocb)
 {
 	const struct rm_funcs *f = ctx->rm->funcs;
 	NEED(struct _io_devctl);
 	struct _io_devctl *d = ctx->msg;
+	if (d->dcmd == DCMD_ALL_SETFLAGS || d->dcmd == DCMD_ALL_GETFLAGS)
+		return do_flags(ctx, ocb, d);
 	if (!f->devctl)
 		return -ENOTTY;
 	if (d->nbytes < 0 || d->nbytes > RM_MSG_MAX)

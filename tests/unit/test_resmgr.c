@@ -349,6 +349,33 @@ TEST(unknown_and_malformed)
 	CHECK_EQ(do_read(10, 3, 4, 5), 5);		/* and it still works */
 }
 
+/* fcntl's F_SETFL and F_GETFL: the generic devctls change only O_APPEND and O_NONBLOCK. */
+TEST(devctl_flags)
+{
+	setup();
+	CHECK_EQ(do_open(10, 3, 4, "a", O_WRONLY | O_APPEND), 0);
+	struct { struct _io_devctl d; int32_t fl; } m = {
+		{ .type = _IO_DEVCTL, .dcmd = DCMD_ALL_GETFLAGS }, 0 };
+	send(10, 3, 4, &m.d, sizeof m.d);
+	CHECK_EQ(k.replied, 1);
+	CHECK_EQ(k.len, sizeof(struct _io_devctl_reply) + sizeof(int32_t));
+	CHECK_EQ(*(int32_t *)(k.data + sizeof(struct _io_devctl_reply)), O_APPEND);
+	m.d.dcmd = DCMD_ALL_SETFLAGS;
+	m.d.nbytes = sizeof m.fl;
+	m.fl = O_NONBLOCK | O_RDWR | O_CREAT;		/* only O_NONBLOCK may change */
+	send(10, 3, 4, &m, sizeof m);
+	CHECK_EQ(k.replied, 1);
+	m.d.dcmd = DCMD_ALL_GETFLAGS;
+	m.d.nbytes = 0;
+	send(10, 3, 4, &m.d, sizeof m.d);
+	CHECK_EQ(*(int32_t *)(k.data + sizeof(struct _io_devctl_reply)), O_NONBLOCK);
+	CHECK_EQ(do_read(10, 3, 4, 1), -EBADF);		/* still write-only */
+	m.d.dcmd = DCMD_ALL_SETFLAGS;
+	m.d.nbytes = sizeof m.fl;
+	send(10, 3, 4, &m.d, sizeof m.d);		/* no flags word */
+	CHECK_EQ(k.err, EINVAL);
+}
+
 TEST(dup_and_inheritance)
 {
 	setup();

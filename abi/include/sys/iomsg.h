@@ -314,8 +314,11 @@ _Static_assert(sizeof(struct _io_dirent) == 24, "ABI");
 #define DT_SOCK		12
 #endif
 
-/* Device commands (_IO_DEVCTL dcmd) for character devices (terminals). Data directions:
- * GET: the server fills; SET: the client sends. */
+/* Device commands (_IO_DEVCTL dcmd). Data directions: GET: the server fills; SET: the
+ * client sends. For every open (lib/resmgr serves them for each server): */
+#define DCMD_ALL_SETFLAGS		0x0101	/* SET int32_t: the open's O_APPEND|O_NONBLOCK */
+#define DCMD_ALL_GETFLAGS		0x0102	/* GET int32_t */
+/* For character devices (terminals): */
 #define DCMD_CHR_TCGETATTR		0x0401	/* GET struct termios */
 #define DCMD_CHR_TCSETATTR		0x0402	/* SET struct termios, now */
 #define DCMD_CHR_TCSETATTRD		0x0403	/* SET, after output drains */

@@ -447,13 +447,15 @@ long sig_event(uint32_t pid, struct thread *td, int signo, int code, union sigva
  * Errors: EINVAL nd not 0 (this node), signo outside 0..SIGRTMAX, code outside
  * SI_MINAVAIL..SI_MAXAVAIL, tid < 0; ESRCH no such process (pid < 0: process groups
  * come with job control) or thread; EAGAIN no memory or SIGQUEUE_MAX records queued.
+ * taskman (pid 1) may also send the system's codes above SI_MAXAVAIL: SIGCHLD's CLD_*.
  */
 long kcall_signal_kill(const uint64_t *a)
 {
 	uint32_t nd = (uint32_t)a[0];
 	int pid = (int)a[1], tid = (int)a[2], sig = (int)a[3], code = (int)a[4];
-	if (nd != 0 || sig < 0 || sig > SIGRTMAX || code < SI_MINAVAIL || code > SI_MAXAVAIL ||
-	    tid < 0)
+	bool sys_code = code > SI_MAXAVAIL && curproc()->p_pid == 1;
+	if (nd != 0 || sig < 0 || sig > SIGRTMAX || code < SI_MINAVAIL ||
+	    (code > SI_MAXAVAIL && !sys_code) || tid < 0)
 		return -EINVAL;
 	if (pid < 0)
 		return -ESRCH;

@@ -4,7 +4,7 @@
  * prints its line and errno), and the last line is "fstest: N failures". The same
  * program is its own helper: spawned with a mode word (writer, reader, records,
  * killer, eacces) it plays the other process of a test, with its fds set up by
- * posix_spawn file actions. "fstest bench" prints the pipe throughput figure.
+ * posix_spawn file actions. The pipe throughput figure is tests/prog/pipebench's.
  */
 #include <sys/neutrino.h>
 #include <dirent.h>
@@ -522,37 +522,6 @@ static void test_pipes(void)
 	end();
 }
 
-static unsigned long rdcycle(void)
-{
-	unsigned long v;
-	__asm__ __volatile__("rdcycle %0" : "=r"(v));
-	return v;
-}
-
-/* 1 MiB through a pipe from a child writer: instructions per KiB (rdcycle counts them
- * under -icount shift=0). */
-static int bench(void)
-{
-	int p[2];
-	static char buf[65536];
-	if (pipe(p) != 0)
-		return 1;
-	char *wav[] = { "fstest", "writer", "1048576", "3", NULL };
-	unsigned long t0 = rdcycle();
-	pid_t c = spawn_self(wav, -1, p[1], p, 2);
-	close(p[1]);
-	long got = 0;
-	ssize_t r;
-	while ((r = read(p[0], buf, sizeof buf)) > 0)
-		got += r;
-	unsigned long t1 = rdcycle();
-	close(p[0]);
-	if (c < 0 || wait_exit(c) != 0 || got != 1048576)
-		return 1;
-	printf("bench pipe_throughput %lu insns/KiB\n", (t1 - t0) / 1024);
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	if (argc >= 2) {
@@ -567,9 +536,7 @@ int main(int argc, char **argv)
 			return mode_killer(atoi(argv[2]), SIGUSR1, atoi(argv[3]));
 		if (!strcmp(m, "eacces"))
 			return mode_eacces();
-		if (!strcmp(m, "bench"))
-			return bench();
-		fprintf(stderr, "usage: fstest [bench]\n");
+		fprintf(stderr, "usage: fstest (with no arguments)\n");
 		return 2;
 	}
 	test_files();

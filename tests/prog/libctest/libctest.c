@@ -1,9 +1,17 @@
 /* libctest: the libc conformance program (run=libctest): check lines, then "libctest: N failures". */
+/*
+ * Each part (threads.c, stdio.c, files.c, spawn.c, pipes.c, signals.c, time.c, tty.c)
+ * checks one area through the calls a program would make. Scratch files go to LT_DIR in
+ * /tmp, so tmpfs and the pipe server must be running (the boot script starts them), and
+ * fds 0-2 must be the console (run= gives them). libctest spawned with a mode word is
+ * the helper child of a check (child.c).
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <sys/neutrino.h>
 #include "libctest.h"
 
@@ -71,9 +79,25 @@ static void test_malloc(void)
 
 int main(int argc, char **argv)
 {
+	if (argc > 1) {
+		int r = lt_child(argc, argv);
+		if (r < 0)
+			fprintf(stderr, "usage: libctest (with no arguments)\n");
+		return r < 0 ? 2 : r;
+	}
 	test_basics();
 	test_malloc();
 	test_threads();
+	if (mkdir(LT_DIR, 0755) != 0 && errno != EEXIST)
+		check("libc-scratch-dir", 0, "mkdir " LT_DIR ": errno %d", errno);
+	test_stdio();
+	test_files();
+	test_spawn();
+	test_pipes();
+	test_signals();
+	test_time();
+	test_tty();
+	rmdir(LT_DIR);
 	printf("libctest: %d failures\n", failures);
 	return failures != 0;
 }
