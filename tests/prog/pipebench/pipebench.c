@@ -1,4 +1,4 @@
-/* pipebench: pipe throughput between two processes (bench pipe_throughput N insns per MiB). */
+/* pipebench: pipe throughput between two processes (bench pipe_throughput N insns/MiB). */
 /*
  * Run as `run=pipebench[,MIB]` under -icount shift=0, where rdcycle counts guest
  * instructions. pipebench spawns itself as the writer ("pipebench writer MIB LEAD"),
@@ -109,7 +109,7 @@ static int figure(const char *name, long mib, int lead)
 			v[j] = v[j - 1];
 			v[j - 1] = t;
 		}
-	printf("bench %s %llu insns\n", name, (unsigned long long)v[ROUNDS / 2]);
+	printf("bench %s %llu insns/MiB\n", name, (unsigned long long)v[ROUNDS / 2]);
 	return 0;
 }
 
