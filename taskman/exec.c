@@ -50,7 +50,7 @@ int exec_find(const char *path, struct tm_prog *pg)
 	if (strncmp(path, "/proc/boot/", 11) == 0)
 		name = path + 11;
 	else if (strchr(path, '/') != NULL)
-		return -ENOENT;		/* only the boot image's programs for now */
+		return EXEC_LOAD;	/* on a filesystem: the loader reads it */
 	if (name[0] == 0 || strlen(name) >= sizeof pg->path - 11)
 		return -ENOENT;
 	unsigned mode;
@@ -63,6 +63,20 @@ int exec_find(const char *path, struct tm_prog *pg)
 	const char *base = strrchr(name, '/');
 	base = base ? base + 1 : name;
 	strncpy(pg->name, base, sizeof pg->name - 1);
+	return elf_info(pg);
+}
+
+int exec_loaded(const char *path, const struct _tm_loaded *l, struct tm_prog *pg)
+{
+	memset(pg, 0, sizeof *pg);
+	pg->image = (const void *)(uintptr_t)l->image;
+	pg->len = l->len;
+	pg->mode = l->mode;
+	pg->uid = l->uid;
+	pg->gid = l->gid;
+	strncpy(pg->path, path, sizeof pg->path - 1);
+	const char *base = strrchr(path, '/');
+	strncpy(pg->name, base ? base + 1 : path, sizeof pg->name - 1);
 	return elf_info(pg);
 }
 

@@ -3,7 +3,8 @@
  * chid 1 (SYSMGR_CHID) is our first channel: every process reaches taskman there. The
  * kernel glue reports process deaths as pulses on it too (through a side connection to
  * ourselves), so everything arrives in one loop on one thread and no part needs locks.
- * The boot script runs in a thread of its own (script.c) as an ordinary client.
+ * The boot script runs in a thread of its own (script.c) as an ordinary client, and so
+ * does the loader (loader.c), which reads programs from filesystems.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -44,6 +45,10 @@ int main(int argc, char **argv)
 	memmgr_init();
 	procmgr_init();
 	pathmgr_init();
+	if (loader_init() < 0) {
+		printf("taskman: cannot start the program loader\n");
+		return 1;
+	}
 	script_start(argc, argv);
 	for (;;) {
 		struct _msg_info info;

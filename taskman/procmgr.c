@@ -179,13 +179,20 @@ struct spawn_attr {
 };
 
 /* Start path for parent with a's arguments: the new pid, or -errno. */
+/* Spawn path for parent: the pid, or -errno, or 0 when the loader has to read the
+ * program first (ld, its answer, then comes back here through do_loaded). */
 static pid_t spawn_proc(struct tproc *parent, const char *path, struct tm_block_args *a,
-			const struct spawn_attr *at, int rcvid)
+			const struct spawn_attr *at, int rcvid, const struct _tm_loaded *ld)
 {
 	if (nprocs >= MAX_PROCS)
 		return -EAGAIN;
 	struct tm_prog pg;
 	int err = exec_find(path, &pg);
+	if (err == EXEC_LOAD && ld)
+		err = exec_loaded(path, ld, &pg);
+	else if (err == EXEC_LOAD)
+		return rcvid ? loader_start(rcvid, path, a->cwd, parent->euid, parent->egid,
+					    parent->ngroups, parent->groups) : -ENOENT;
 	if (err)
 		return err;
 	int pri = at->priority, policy = at->policy;
@@ -237,6 +244,10 @@ static pid_t spawn_proc(struct tproc *parent, const char *path, struct tm_block_
 	tp->rgid = parent->rgid;
 	tp->egid = parent->egid;
 	tp->sgid = parent->sgid;
+	if (pg.mode & 04000)			/* S_ISUID: the owner's rights, saved too */
+		tp->euid = tp->suid = (int)pg.uid;
+	if (pg.mode & 02000)			/* S_ISGID */
+		tp->egid = tp->sgid = (int)pg.gid;
 	tp->ngroups = parent->ngroups;
 	memcpy(tp->groups, parent->groups, sizeof tp->groups);
 	tp->state = TM_PROC_RUNNING;
@@ -252,7 +263,7 @@ static pid_t spawn_proc(struct tproc *parent, const char *path, struct tm_block_
 
 /* A _PROC_SPAWN of len bytes at m: 0 (the reply waits for _PROC_SPAWN_DONE) or an errno. */
 static int spawn(int rcvid, const char *m, size_t len, struct tproc *parent,
-		 const struct _msg_info *info)
+		 const struct _msg_info *info, const struct _tm_loaded *ld)
 {
 	struct _proc_spawn h;
 	memcpy(&h, m, sizeof h);
@@ -281,11 +292,14 @@ static int spawn(int rcvid, const char *m, size_t len, struct tproc *parent,
 		at.priority = h.priority;
 		at.policy = h.policy;
 	}
-	pid_t pid = spawn_proc(parent, s, &a, &at, rcvid);
+	pid_t pid = spawn_proc(parent, s, &a, &at, rcvid, ld);
 	return pid < 0 ? -pid : 0;
 }
 
-static void do_spawn(int rcvid, void *msg, size_t len, const struct _msg_info *info)
+/* A _PROC_SPAWN (msg, len of its bytes received; ld: the loader's answer when this is
+ * its second pass): answered now with an error, or later (SPAWN_DONE, or the loader). */
+static void spawn_msg(int rcvid, void *msg, size_t len, const struct _msg_info *info,
+		      const struct _tm_loaded *ld)
 {
 	struct tproc *parent = find(info->pid);
 	if (parent == NULL) {
@@ -313,11 +327,35 @@ static void do_spawn(int rcvid, void *msg, size_t len, const struct _msg_info *i
 			return;
 		}
 	}
-	int err = spawn(rcvid, m, total, parent, info);
+	int err = spawn(rcvid, m, total, parent, info, ld);
 	if (m != msg)
 		free(m);
 	if (err)
 		MsgError(rcvid, err);
+}
+
+static void do_spawn(int rcvid, void *msg, size_t len, const struct _msg_info *info)
+{
+	spawn_msg(rcvid, msg, len, info, NULL);
+}
+
+/* The loader has read (or failed to read) the program of the parent's _PROC_SPAWN: read
+ * that message again from the parent, still blocked, and finish it with the image. */
+static void do_loaded(int rcvid, void *msg, size_t len, const struct _msg_info *info)
+{
+	if (info->pid != SYSMGR_PID || len < sizeof(struct _tm_loaded)) {
+		MsgError(rcvid, EPERM);
+		return;
+	}
+	struct _tm_loaded ld;
+	memcpy(&ld, msg, sizeof ld);
+	MsgReply(rcvid, 0, NULL, 0);
+	struct _msg_info pinfo;
+	if (ld.err)
+		MsgError(ld.rcvid, ld.err);
+	else if (MsgInfo(ld.rcvid, &pinfo) == 0)	/* else the parent is gone */
+		spawn_msg(ld.rcvid, NULL, 0, &pinfo, &ld);
+	free((void *)(uintptr_t)ld.image);
 }
 
 static void do_spawn_done(int rcvid, void *msg, size_t len, const struct _msg_info *info)
@@ -613,6 +651,9 @@ void procmgr_msg(int rcvid, void *msg, size_t len, const struct _msg_info *info)
 		return;
 	case _PROC_SPAWN_DONE:
 		do_spawn_done(rcvid, msg, len, info);
+		return;
+	case _TM_LOADED:
+		do_loaded(rcvid, msg, len, info);
 		return;
 	case _PROC_WAIT:
 		do_wait(rcvid, msg, len, info);

@@ -5,6 +5,7 @@
 #include <spawn.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "libctest.h"
@@ -149,10 +150,67 @@ static void wnohang(void)
 	      (int)w1, (int)w2, (int)w3, st);
 }
 
+/* Copy the file at from to to with mode: 0 or -1. */
+static int copy_file(const char *from, const char *to, mode_t mode)
+{
+	static char buf[8192];
+	int in = open(from, O_RDONLY), out = open(to, O_WRONLY | O_CREAT | O_TRUNC, mode);
+	ssize_t n = 0;
+	while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof buf)) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			n = -1;
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
+	return in >= 0 && out >= 0 && n == 0 ? 0 : -1;
+}
+
+/* Programs from a filesystem (tmpfs here): taskman's loader reads them; the mode bits
+ * decide who may run them, and a file that is not an ELF program is ENOEXEC. */
+static void from_files(void)
+{
+	const char *prog = LT_DIR "/prog", *text = LT_DIR "/text";
+	int ok = copy_file(LT_SELF, prog, 0755) == 0;
+	char *ex[] = { "libctest", "exit", "5", NULL };
+	pid_t pid = -1;
+	int r = ok ? posix_spawn(&pid, prog, NULL, NULL, ex, environ) : -1;
+	int st = -1;
+	pid_t w = r == 0 ? waitpid(pid, &st, 0) : -1;
+	check("libc-spawn-from-tmpfs", r == 0 && w == pid && WIFEXITED(st) &&
+	      WEXITSTATUS(st) == 5, "copy %d spawn %d status %#x", ok, r, st);
+
+	char cwd[256];
+	getcwd(cwd, sizeof cwd);
+	r = chdir(LT_DIR) == 0 ? posix_spawn(&pid, "./prog", NULL, NULL, ex, environ) : -1;
+	w = r == 0 ? waitpid(pid, &st, 0) : -1;
+	chdir(cwd);
+	check("libc-spawn-relative-path", r == 0 && w == pid && WIFEXITED(st) &&
+	      WEXITSTATUS(st) == 5, "spawn %d status %#x", r, st);
+
+	r = chmod(prog, 0644) == 0 ? posix_spawn(&pid, prog, NULL, NULL, ex, environ) : -1;
+	check("libc-spawn-not-executable-eacces", r == EACCES, "r %d", r);
+
+	int fd = open(text, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+	ok = fd >= 0 && write(fd, "echo not a program\n", 19) == 19;
+	if (fd >= 0)
+		close(fd);
+	r = ok ? posix_spawn(&pid, text, NULL, NULL, ex, environ) : -1;
+	check("libc-spawn-not-elf-enoexec", r == ENOEXEC, "r %d", r);
+
+	r = posix_spawn(&pid, LT_DIR "/none", NULL, NULL, ex, environ);
+	check("libc-spawn-missing-file-enoent", r == ENOENT, "r %d", r);
+	r = posix_spawn(&pid, LT_DIR, NULL, NULL, ex, environ);
+	check("libc-spawn-directory-eacces", r == EACCES, "r %d", r);
+	unlink(prog);
+	unlink(text);
+}
+
 void test_spawn(void)
 {
 	statuses();
 	args_env();
 	file_actions();
 	wnohang();
+	from_files();
 }
