@@ -107,6 +107,8 @@ static int tf_rename(struct rm_ctx *ctx, struct _io_connect *msg, const char *to
 static int tf_link(struct rm_ctx *ctx, struct _io_connect *msg, const char *path,
 		   const char *target, void *handle)
 {
+	if ((msg->mode & S_IFMT) == S_IFLNK)
+		return -EPERM;		/* symbolic links: not in tmpfs (POSIX's EPERM) */
 	struct tmpfs_cred cr;
 	int r = cred_of(ctx, &cr);
 	return r < 0 ? r : tmpfs_link(&fs, &cr, target, path);
