@@ -206,6 +206,9 @@ def run_boot(cmd, timeout):
 #   absent "REGEX"              no line of what the previous waiting step read matches
 #   sleep SECONDS
 #   shutdown [timeout=S]        type `shutdown`, expect `skimmer: shutdown (ok)` and the exit
+#   login USER PASSWORD [timeout=S]
+#                               at the console's `login: ` prompt (timeout: for it to come),
+#                               type USER, then PASSWORD at `Password: `
 #
 # Output is matched line by line from a cursor: each waiting step searches the lines after
 # the previous match (the last, unfinished line too, which is where a prompt is) and moves
@@ -248,7 +251,7 @@ def parse_console(path):
                 s.timeout = float(opts.get('timeout', STEP_TIMEOUT))
                 s.cr = opts.get('cr', 'yes') != 'no'
                 want = {'prompt': 0, 'shutdown': 0, 'set-prompt': 1, 'type': 1, 'send': 1,
-                        'ctrl': 1, 'expect': 1, 'absent': 1, 'sleep': 1}
+                        'ctrl': 1, 'expect': 1, 'absent': 1, 'sleep': 1, 'login': 2}
                 if op not in want:
                     raise ValueError(f'unknown step {op!r}')
                 if len(args) != want[op]:
@@ -263,6 +266,12 @@ def parse_console(path):
                         raise ValueError(f'ctrl takes one key, not {s.arg!r}')
                 elif op == 'sleep':
                     float(s.arg)
+                if op == 'login':  # the steps a person takes at the login prompt
+                    steps += [Step('expect', r'^login: $', s.timeout, where=where),
+                              Step('type', args[0], where=where),
+                              Step('expect', r'^Password: $', where=where),
+                              Step('type', args[1], where=where)]
+                    continue
             except (ValueError, IndexError, re.error) as e:
                 die(f'{where}: bad console step: {e or "empty"}')
             steps.append(s)
