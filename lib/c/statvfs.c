@@ -48,8 +48,9 @@ int statvfs(const char *restrict path, struct statvfs *restrict buf)
  * could serve: a directory registration of a process other than taskman. Its path. */
 static const char *fs_mount(char *line)
 {
-	char *path = strtok(line, " \n"), *pid = strtok(NULL, " \n");
-	char *ftype = strtok(NULL, " \n"), *flags = strtok(NULL, " \n");
+	char *save;		/* strtok_r: a program's own strtok must not be disturbed */
+	char *path = strtok_r(line, " \n", &save), *pid = strtok_r(NULL, " \n", &save);
+	char *ftype = strtok_r(NULL, " \n", &save), *flags = strtok_r(NULL, " \n", &save);
 	if (!path || !pid || !ftype || !flags || strcmp(pid, "1") == 0 || !strstr(flags, "dir"))
 		return NULL;
 	return path;
