@@ -12,6 +12,8 @@ struct tm_prog {
 	char		name[32];
 	uint64_t	heap_base;
 	uint64_t	tls_vaddr, tls_filesz, tls_memsz, tls_align;
+	uint32_t	mode;		/* the file's: S_ISUID/S_ISGID make the child run */
+	uint32_t	uid, gid;	/* with its owner's euid/egid (spawn_proc) */
 };
 /* path: /proc/boot/NAME or a bare NAME. 0, -ENOENT, -EACCES (not a regular executable
  * file) or -ENOEXEC (not a RISC-V ELF64 executable). */

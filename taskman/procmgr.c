@@ -237,6 +237,10 @@ static pid_t spawn_proc(struct tproc *parent, const char *path, struct tm_block_
 	tp->rgid = parent->rgid;
 	tp->egid = parent->egid;
 	tp->sgid = parent->sgid;
+	if (pg.mode & 04000)			/* S_ISUID: the owner's rights, saved too */
+		tp->euid = tp->suid = (int)pg.uid;
+	if (pg.mode & 02000)			/* S_ISGID */
+		tp->egid = tp->sgid = (int)pg.gid;
 	tp->ngroups = parent->ngroups;
 	memcpy(tp->groups, parent->groups, sizeof tp->groups);
 	tp->state = TM_PROC_RUNNING;
