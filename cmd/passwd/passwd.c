@@ -4,8 +4,9 @@
  * and rewrites /etc/shadow: every line is copied to /etc/shadow.new (made O_EXCL, so two
  * passwds cannot interleave), the user's line replaced, the copy synced and renamed over
  * the old file, so a crash leaves the old or the new file, never half of one. Only root
- * may change another user's password. QSOE has no set-user-ID programs yet, so a user
- * who is not root cannot write /etc/shadow: passwd says so.
+ * may change another user's password. passwd is set-user-ID root (mode 04755): the real
+ * uid says who asks, the effective one lets it write /etc/shadow; without that bit a
+ * user's passwd says it cannot write the file.
  */
 #include <crypt.h>
 #include <errno.h>
@@ -127,7 +128,7 @@ int main(int argc, char **argv)
 	snprintf(name, sizeof name, "%s", pw->pw_name);
 
 	if (geteuid() != 0)
-		refuse("only root can write " SHADOW " (no set-user-ID programs yet)");
+		refuse("cannot write " SHADOW ": passwd must be set-user-ID root (04755)");
 	errno = 0;
 	struct spwd *old = getspnam(name);
 	if (!old && errno)

@@ -6,7 +6,8 @@
  * stdout and stderr on another: logins with the right and wrong passwords, the shell's
  * `id`, environment and home directory, the permissions tmpfs then enforces (a user
  * cannot read a root 0600 file or create in a root 0755 directory), passwd as root and
- * its refusals, and the new password working. Then statvfs, df, /proc/mounts, sync,
+ * its refusals, the new password working, and a user changing their own password through
+ * the set-user-ID passwd. Then statvfs, df, /proc/mounts, sync,
  * mount's and umount's errors. One "check NAME: PASS|FAIL" line each, and
  * "logintest: N failures" at the end. "logintest nonroot CMD..." is its own helper: it
  * becomes uid/gid 1000 and runs CMD, exiting with CMD's status; "logintest setup" only
@@ -263,8 +264,8 @@ static void passwd_checks(void)
 	check("passwd-mismatch-unchanged", sp && !strcmp(sp->sp_pwdp, USER_HASH), NULL);
 	RUN("", "logintest", "nonroot", "passwd", "root");
 	expect("passwd-other", 1, "only root may change another user's password");
-	RUN("", "logintest", "nonroot", "passwd");
-	expect("passwd-nonroot", 1, "only root can write /etc/shadow");
+	RUN("wrong\n", "logintest", "nonroot", "passwd");
+	expect("passwd-user-wrong-current", 1, "Authentication failure; password unchanged");
 	RUN("", "passwd", "ghost");
 	expect("passwd-nouser", 1, "ghost: no such user");
 
@@ -286,6 +287,17 @@ static void passwd_checks(void)
 	expect("passwd-new-works", 0, USER_IDS);
 	RUN("user\nuser\n", "login");
 	expect("passwd-old-fails", 1, "Login incorrect");
+
+	/* the user's own change, through set-user-ID passwd, in a login session */
+	RUN("user\nn3wpass\npasswd\nn3wpass\nm1ne\nm1ne\nexit\n", "login");
+	expect("passwd-by-user", 0, "Current password: New password: Retype new password: ");
+	check("passwd-by-user-changed", strstr(res.out, "password of user changed") != NULL,
+	      "%.300s", res.out);
+	RUN("user\nm1ne\nid\n", "login");
+	expect("passwd-by-user-works", 0, USER_IDS);
+	struct stat bst;
+	check("passwd-setuid-mode", stat("/proc/boot/passwd", &bst) == 0 &&
+	      (bst.st_mode & 07777) == 04755, NULL);
 }
 
 static void fs_checks(void)
