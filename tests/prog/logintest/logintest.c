@@ -2,14 +2,14 @@
 /*
  * Serves /etc from a tmpfs of its own when nothing serves it, writes passwd, group,
  * shadow (known SHA-512 crypt hashes, made on the host) and motd there, checks libc's
- * account functions and crypt, then spawns login with its stdin on one pipe and its
- * stdout and stderr on another: logins with the right and wrong passwords, the shell's
+ * account functions and crypt, then spawns login with its stdin on a pipe and its
+ * stdout and stderr in a file: logins with the right and wrong passwords, the shell's
  * `id`, environment and home directory, the permissions tmpfs then enforces (a user
  * cannot read a root 0600 file or create in a root 0755 directory), passwd as root and
  * its refusals, the new password working, and a user changing their own password through
- * the set-user-ID passwd. Then statvfs, df, /proc/mounts, sync,
- * mount's and umount's errors. One "check NAME: PASS|FAIL" line each, and
- * "logintest: N failures" at the end. "logintest nonroot CMD..." is its own helper: it
+ * the set-user-ID passwd. Then statvfs, df, /proc/mounts, sync, mount and umount with
+ * fs-lttest (tests/prog/fs-lttest) as the filesystem, and their errors. One
+ * "check NAME: PASS|FAIL" line each, and "logintest: N failures" at the end. "logintest nonroot CMD..." is its own helper: it
  * becomes uid/gid 1000 and runs CMD, exiting with CMD's status; "logintest setup" only
  * makes /etc and the files (for the console test tests/run/console/login-qsh.txt).
  */
@@ -19,6 +19,7 @@
 #include <grp.h>
 #include <pwd.h>
 #include <shadow.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -66,43 +67,46 @@ static void check(const char *name, int ok, const char *fmt, ...)
 	fflush(stdout);
 }
 
-/* Run argv with input on its stdin, its stdout and stderr read back together. */
+/* Run argv with input on its stdin (a pipe), its stdout and stderr together in a fresh
+ * file (not a pipe: a server that mount leaves running keeps them open), read back once
+ * it has exited. */
 static void run(const char *input, char *const argv[])
 {
-	int in[2], out[2];
+	int in[2];
 	memset(&res, 0, sizeof res);
 	res.status = -1;
-	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0) {
+	unlink(T "/out");
+	int out = open(T "/out", O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (out < 0 || pipe2(in, O_CLOEXEC) < 0) {
 		snprintf(res.out, sizeof res.out, "pipe: %s", strerror(errno));
 		return;
 	}
 	posix_spawn_file_actions_t fa;
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, in[0], 0);
-	posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-	posix_spawn_file_actions_adddup2(&fa, out[1], 2);
+	posix_spawn_file_actions_adddup2(&fa, out, 1);
+	posix_spawn_file_actions_adddup2(&fa, out, 2);
 	pid_t pid;
 	int e = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	close(in[0]);
-	close(out[1]);
-	if (input)
-		write(in[1], input, strlen(input));	/* small: fits in the pipe */
+	if (input && input[0])		/* small: fits in the pipe; EPIPE if it has exited */
+		write(in[1], input, strlen(input));
 	close(in[1]);
-	size_t n = 0;
-	ssize_t r;
-	while (n < sizeof res.out - 1 &&
-	       ((r = read(out[0], res.out + n, sizeof res.out - 1 - n)) > 0 ||
-		(r < 0 && errno == EINTR)))
-		n += r > 0 ? (size_t)r : 0;
-	res.out[n] = 0;
-	close(out[0]);
 	if (e) {
+		close(out);
 		snprintf(res.out, sizeof res.out, "spawn %s: %s", argv[0], strerror(e));
 		return;
 	}
 	while (waitpid(pid, &res.status, 0) < 0 && errno == EINTR)
 		;
+	size_t n = 0;
+	ssize_t r;
+	lseek(out, 0, SEEK_SET);
+	while (n < sizeof res.out - 1 && (r = read(out, res.out + n, sizeof res.out - 1 - n)) > 0)
+		n += (size_t)r;
+	res.out[n] = 0;
+	close(out);
 }
 
 #define RUN(input, ...)		run(input, (char *[]){ __VA_ARGS__, NULL })
@@ -300,6 +304,40 @@ static void passwd_checks(void)
 	      (bst.st_mode & 07777) == 04755, NULL);
 }
 
+/* mount and umount for real, with fs-lttest standing in for a disk filesystem. */
+static void mount_checks(void)
+{
+	RUN("", "mount", "-t", "lttest", "/dev/bad", "/lt-mnt");
+	expect("mount-refused", 1, "fs-lttest: /dev/bad: not a filesystem of ours\n"
+	       "mount: lttest /dev/bad on /lt-mnt failed (fs-lttest exited 1)\n");
+	RUN("", "mount", "-t", "lttest", "-r", "/dev/lt0", "/lt-mnt");
+	expect("mount-ok", 0, NULL);
+	check("mount-ok-quiet", res.out[0] == 0, "%.300s", res.out);
+	struct statvfs sv;
+	check("mount-statvfs", statvfs("/lt-mnt", &sv) == 0 && !strcmp(sv.f_basetype, "lttest") &&
+	      (sv.f_flag & ST_RDONLY) && sv.f_blocks == 8192 && sv.f_fsid == 0, NULL);
+	RUN("", "sync");
+	check("sync-reaches", statvfs("/lt-mnt", &sv) == 0 && sv.f_fsid == 1, "fsid %lu",
+	      sv.f_fsid);
+	RUN("", "df", "/lt-mnt");
+	expect("df-mounted", 0, "\n/dev/lt0                   8192       2048       5120  29% /lt-mnt\n");
+	RUN("", "mount");
+	expect("mount-listed", 0, "\n/lt-mnt ");
+	int fd = open("/lt-mnt", O_RDONLY);
+	RUN("", "umount", "/lt-mnt");
+	expect("umount-busy", 1, "umount: /lt-mnt: filesystem busy (files are open; -f forces)\n");
+	close(fd);
+	RUN("", "umount", "/lt-mnt");
+	expect("umount-ok", 0, NULL);
+	struct stat st;
+	check("umount-gone", stat("/lt-mnt", &st) < 0, NULL);
+	RUN("", "mount", "-t", "lttest", "/dev/lt0", "/lt-mnt");
+	fd = open("/lt-mnt", O_RDONLY);
+	RUN("", "umount", "-f", "/lt-mnt");
+	expect("umount-force", 0, NULL);
+	close(fd);
+}
+
 static void fs_checks(void)
 {
 	struct statvfs sv;
@@ -327,6 +365,7 @@ static void fs_checks(void)
 	expect("mount-notype", 1, "mount: fs-nosuch: No such file or directory\n");
 	RUN("", "mount", "/dev/none");
 	expect("mount-usage", 2, "usage: mount");
+	mount_checks();
 	RUN("", "umount", "/tmp");
 	expect("umount-tmpfs", 1, "umount: /tmp: its server cannot be unmounted\n");
 	RUN("", "umount", "/nonexistent");
@@ -360,6 +399,7 @@ int main(int argc, char **argv)
 		return nonroot(argv + 2);
 	if (argc == 2 && strcmp(argv[1], "setup") == 0)
 		return setup() == 0 ? 0 : 1;
+	signal(SIGPIPE, SIG_IGN);	/* a child that exits before reading its input */
 	check("setup", setup() == 0, "%s", strerror(errno));
 	libc_checks();
 	login_checks();
