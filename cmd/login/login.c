@@ -152,7 +152,7 @@ static int run_shell(const struct passwd *pw, const char *home)
 		env_entry("LOGNAME", pw->pw_name), env_entry("SHELL", shell),
 		env_entry("PATH", LOGIN_PATH), term ? env_entry("TERM", term) : NULL, NULL,
 	};
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < 5; i++)		/* all but TERM must be there */
 		if (!envp[i]) {
 			fprintf(stderr, "login: out of memory\n");
 			return 1;
