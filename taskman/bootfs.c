@@ -70,15 +70,35 @@ int bootfs_entry(int i, const char **name, const void **data, size_t *size, unsi
 	return 0;
 }
 
-int bootfs_find(const char *name, const void **data, size_t *size, unsigned *mode)
+/* The index of the file called name (with or without "/proc/boot/"), or -ENOENT. */
+static int find_index(const char *name, const void **data, size_t *size, unsigned *mode)
 {
 	if (strncmp(name, "/proc/boot/", 11) == 0)
 		name += 11;
 	const char *n;
 	for (int i = 0; bootfs_entry(i, &n, data, size, mode) == 0; i++)
 		if (strcmp(n, name) == 0)
-			return 0;
+			return i;
 	return -ENOENT;
+}
+
+int bootfs_find(const char *name, const void **data, size_t *size, unsigned *mode)
+{
+	return find_index(name, data, size, mode) < 0 ? -ENOENT : 0;
+}
+
+int bootfs_owner(const char *name, uint32_t *uid, uint32_t *gid)
+{
+	const void *data;
+	size_t size;
+	unsigned mode;
+	int i = find_index(name, &data, &size, &mode);
+	if (i < 0)
+		return -ENOENT;
+	const uint8_t *e = img + dir_off + (uint64_t)i * ENT_SIZE;
+	*uid = le32(e + 4);
+	*gid = le32(e + 8);
+	return 0;
 }
 
 const char *bootfs_script(size_t *len)

@@ -58,6 +58,9 @@ int exec_find(const char *path, struct tm_prog *pg)
 		return -ENOENT;
 	if ((mode & 0170000) != 0100000 || !(mode & 0111))
 		return -EACCES;		/* a directory, a link, or not executable */
+	pg->mode = mode;
+	if (bootfs_owner(name, &pg->uid, &pg->gid) != 0)
+		return -ENOENT;
 	strcpy(pg->path, "/proc/boot/");
 	strcat(pg->path, name);
 	const char *base = strrchr(name, '/');

@@ -153,6 +153,23 @@ int pt_count(void)
 	return n;
 }
 
+int pt_get(int i, char *path, size_t cap, struct pt_entry *e)
+{
+	int skip = pt_count() - 1 - i;			/* the list is newest first */
+	if (i < 0 || skip < 0 || cap == 0)
+		return -ENOENT;
+	struct pt_reg *r = regs;
+	while (skip--)
+		r = r->next;
+	size_t n = r->len < cap - 1 ? r->len : cap - 1;
+	memcpy(path, r->path, n);
+	path[n] = 0;
+	*e = (struct pt_entry){ .pid = r->pid, .chid = r->chid, .handle = r->handle,
+				.file_type = r->file_type, .prefix_len = (uint16_t)r->len,
+				.flags = (uint16_t)r->flags };
+	return 0;
+}
+
 /* Does registration r own path (of length len)? The prefix length to strip, or -1. */
 static int owns(const struct pt_reg *r, const char *path, size_t len)
 {

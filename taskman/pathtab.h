@@ -57,6 +57,9 @@ int pt_is_dir(const char *path);
 /* The distinct next components below the normalised directory path, as NUL-terminated
  * names one after another in buf (cap bytes), sorted. Returns how many, or -ENOSPC. */
 int pt_children(const char *dir, char *buf, size_t cap);
+/* Registration i (0 the oldest) for listings (/proc/mounts): 0 with its path in path
+ * (cap bytes, cut short to fit) and *e (prefix_len: the path's length), or -ENOENT. */
+int pt_get(int i, char *path, size_t cap, struct pt_entry *e);
 /* How many registrations there are (for tests). */
 int pt_count(void);
 

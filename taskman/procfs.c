@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "pathtab.h"
 
 static const char *const state_names[] = {
 	[STATE_DEAD] = "DEAD", [STATE_RUNNING] = "RUNNING", [STATE_READY] = "READY",
@@ -97,6 +98,34 @@ static void threads_text(struct tm_text *t, pid_t pid)
 	}
 }
 
+/* /proc/mounts: one line per path registration, oldest first:
+ * "PATH PID FTYPE FLAGS" (FTYPE: any, file, link, pipe, shmem, mount, name or a number;
+ * FLAGS: dir, before, after, opaque, implied joined by ',', or '-'). */
+static void mounts_text(struct tm_text *t)
+{
+	static const char *const ftypes[] = { "any", "file", "link", "pipe", "shmem", "mount",
+					      "name" };
+	static const struct { uint32_t bit; const char *name; } flags[] = {
+		{ _RESMGR_FLAG_DIR, "dir" }, { _RESMGR_FLAG_BEFORE, "before" },
+		{ _RESMGR_FLAG_AFTER, "after" }, { _RESMGR_FLAG_OPAQUE, "opaque" },
+		{ PT_FLAG_IMPLIED, "implied" },
+	};
+	char path[PT_PATH_MAX];
+	struct pt_entry e;
+	for (int i = 0; pt_get(i, path, sizeof path, &e) == 0; i++) {
+		tm_text_printf(t, "%s %d ", path, e.pid);
+		if (e.file_type < sizeof ftypes / sizeof ftypes[0])
+			tm_text_printf(t, "%s ", ftypes[e.file_type]);
+		else
+			tm_text_printf(t, "%u ", e.file_type);
+		int any = 0;
+		for (size_t k = 0; k < sizeof flags / sizeof flags[0]; k++)
+			if (e.flags & flags[k].bit)
+				tm_text_printf(t, "%s%s", any++ ? "," : "", flags[k].name);
+		tm_text_printf(t, "%s\n", any ? "" : "-");
+	}
+}
+
 static uint64_t proc_ino(pid_t pid, int which)
 {
 	return 0x100000000ull + (uint64_t)pid * 8 + (uint64_t)which;
@@ -116,6 +145,7 @@ static int proc_open(struct rm_ctx *ctx, struct _io_connect *msg, const char *pa
 		if (!r) r = tm_dir_add(d, "..", DT_DIR, 1);
 		if (!r) r = tm_dir_add(d, "boot", DT_DIR, tm_ino("/proc/boot", 0));
 		if (!r) r = tm_dir_add(d, "self", DT_DIR, proc_ino(ctx->info.pid, 0));
+		if (!r) r = tm_dir_add(d, "mounts", DT_REG, proc_ino(0, 1));
 		for (pid_t p = procmgr_next(0); !r && p > 0; p = procmgr_next(p)) {
 			char name[16];
 			snprintf(name, sizeof name, "%d", p);
@@ -128,6 +158,11 @@ static int proc_open(struct rm_ctx *ctx, struct _io_connect *msg, const char *pa
 		d->attr.size = (uint64_t)d->nents;
 		*out = d;
 		return 0;
+	}
+	if (strcmp(path, "mounts") == 0) {
+		struct tm_text t = { 0 };
+		mounts_text(&t);
+		return text_node(&t, 0, 0, proc_ino(0, 1), out);
 	}
 	/* PID or "self", then "", "status" or "threads" */
 	pid_t pid;

@@ -62,6 +62,8 @@ int pathmgr_pulse(const struct _pulse *pulse);
 /* A file of the boot image by name ("qsh", not "/proc/boot/qsh"): 0 with its bytes and
  * mode, or -ENOENT. The bytes stay valid for taskman's life. */
 int bootfs_find(const char *name, const void **data, size_t *size, unsigned *mode);
+/* The owner of the file called name: 0 with its uid and gid, or -ENOENT. */
+int bootfs_owner(const char *name, uint32_t *uid, uint32_t *gid);
 /* The i-th file (0..): 0 with its name, or -ENOENT past the last. */
 int bootfs_entry(int i, const char **name, const void **data, size_t *size, unsigned *mode);
 /* The startup script's text (NUL-terminated) and its length, or NULL (tmproc). */

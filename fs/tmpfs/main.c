@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/procmsg.h>
+#include <unistd.h>
 #include <resmgr.h>
 
 static struct tmpfs fs;
@@ -268,6 +269,34 @@ static int tf_space(struct rm_ctx *ctx, struct rm_ocb *ocb, int subtype, int64_t
 	return 0;
 }
 
+/* statvfs: 4 KiB blocks; the size is the -m limit, or without one what is in use plus
+ * the system's free memory. Nodes cost no blocks and have no limit of their own: as many
+ * more as there are free blocks are reported. DCMD_FSYS_SYNC: nothing to write back. */
+static int tf_devctl(struct rm_ctx *ctx, struct rm_ocb *ocb, int dcmd, void *data,
+		     size_t nbytes, int *ret_val)
+{
+	if (dcmd == DCMD_FSYS_SYNC)
+		return 0;
+	if (dcmd != DCMD_FSYS_STATVFS)
+		return -ENOTTY;
+	if (nbytes < sizeof(struct _fsys_statvfs))
+		return -EINVAL;
+	const uint64_t bs = TMPFS_PAGE;
+	uint64_t used = fs.usedbytes / bs, free;
+	if (fs.maxbytes)
+		free = fs.maxbytes / bs > used ? fs.maxbytes / bs - used : 0;
+	else
+		free = (uint64_t)sysconf(_SC_AVPHYS_PAGES) * (uint64_t)sysconf(_SC_PAGESIZE) / bs;
+	struct _fsys_statvfs sv = {
+		.f_bsize = bs, .f_frsize = bs, .f_blocks = used + free, .f_bfree = free,
+		.f_bavail = free, .f_files = fs.nnodes + free, .f_ffree = free,
+		.f_favail = free, .f_fsid = (uint64_t)getpid(), .f_namemax = TMPFS_NAME_MAX,
+	};
+	strcpy(sv.f_basetype, "tmpfs");
+	memcpy(data, &sv, sizeof sv);
+	return sizeof sv;
+}
+
 static const struct rm_funcs funcs = {
 	.open = tf_open,
 	.unlink = tf_unlink,
@@ -282,6 +311,7 @@ static const struct rm_funcs funcs = {
 	.close_ocb = tf_close_ocb,
 	.space = tf_space,
 	.utime = tf_utime,
+	.devctl = tf_devctl,
 };
 
 /* "123", "64k", "16M", "1G". 0 on a bad number. */

@@ -382,7 +382,14 @@ TEST(proc)
 {
 	setup();
 	CHECK_EQ(do_open(7, 3, "/proc", O_RDONLY), 0);
-	CHECK(strcmp(listing(7, 3), ". .. boot self 1 5 7 ") == 0);
+	CHECK(strcmp(listing(7, 3), ". .. boot self mounts 1 5 7 ") == 0);
+	CHECK_EQ(do_close(7, 3), 0);
+	CHECK_EQ(do_open(7, 3, "/proc/mounts", O_RDONLY), 0);	/* the registrations */
+	int m = do_read(7, 3, 4096);
+	k.data[m > 0 ? m : 0] = 0;
+	CHECK(strncmp((char *)k.data, "/ 1 any dir,after,implied\n/proc 1 any dir,opaque\n"
+				      "/proc/boot 1 any dir,opaque\n/dev/null 1 any -\n"
+				      "/dev/zero 1 any -\n/dev/shmem 1 any dir\n", 134) == 0);
 	CHECK_EQ(do_close(7, 3), 0);
 	CHECK_EQ(do_open(7, 3, "/proc/5", O_RDONLY), 0);
 	CHECK(strcmp(listing(7, 3), ". .. status threads ") == 0);
