@@ -153,6 +153,9 @@ def qemu_cmd(a, harts, bootargs, mem=None, icount=False):
                                  '-nographic', '-bios', 'default', '-kernel', a.image]
     if icount:
         cmd += ['-icount', 'shift=0']
+    if a.disk:  # the NVMe disk; snapshot=on: parallel boots share it, none changes it
+        cmd += ['-drive', f'file={a.disk},if=none,id=nvm,format=raw,snapshot=on',
+                '-device', 'nvme,serial=qsoe,drive=nvm']
     return cmd + ['-append', bootargs]
 
 def run_boot(cmd, timeout):
@@ -723,6 +726,8 @@ def main(argv=None):
         p = sub.add_parser(name)
         for opt in ('--qemu --image --mem --timeout --log-dir --jobs ' + opts).split():
             p.add_argument(opt, **optional.get(opt, dict(required=True)))
+    for p in sub.choices.values():
+        p.add_argument('--disk', help='raw disk image for QEMU\'s NVMe device (copy-on-write)')
     sub.choices['suite'].add_argument('--script', action='append',
                                       help='a bash script that passes when it exits 0 (repeatable)')
     a = ap.parse_args(argv)
