@@ -662,7 +662,7 @@ def cmd_stress(a):
 
 # --- bench ------------------------------------------------------------------------------------
 # Programs whose `bench NAME N UNIT` lines `make bench` collects, one run= boot each.
-RUN_BENCHES = ('tmbench', 'rmtest', 'pipebench')
+RUN_BENCHES = ('tmbench', 'rmtest', 'pipebench', 'nvmetest,bench')  # PROG[,ARG...]
 
 def cmd_bench(a):
     b = run_boot(qemu_cmd(a, a.harts, 'test=bench', icount=True), a.timeout)
@@ -674,10 +674,10 @@ def cmd_bench(a):
     # Then the figures of programs above the kernel, each a run= boot of its own:
     # spawn and wait (tmbench), open/read/close of a /proc/boot file (rmtest), pipes.
     for prog in RUN_BENCHES:
-        if not os.path.isfile(os.path.join(progs, prog)):
+        if not os.path.isfile(os.path.join(progs, prog.split(',')[0])):
             continue
         r = run_boot(qemu_cmd(a, a.harts, f'run={prog}', icount=True), a.timeout)
-        r.save(os.path.join(a.log_dir, f'bench-{prog}.log'))
+        r.save(os.path.join(a.log_dir, f'bench-{prog.replace(",", "-")}.log'))
         found = [l for l in r.lines if BENCH_RE.match(l)]
         say(*found)
         benches += found
