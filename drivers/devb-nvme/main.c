@@ -178,17 +178,24 @@ static void slot_done(int s, uint16_t st)
 	}
 }
 
+/*
+ * The interrupt: reap, tell the controller, and look again until a pass finds nothing.
+ * INTx is a level, but QEMU's PLIC latches only its changes: a completion posted after
+ * our last look and before the head doorbell keeps the line up without a new edge, and
+ * its interrupt would never come. Once a doorbell has emptied the queue, the line drops
+ * and the next completion raises it again.
+ */
 static void on_intr(struct resmgr *rm, int code, int value, void *arg)
 {
 	struct nvme_cqe e;
-	int n = 0;
-	while (nvme_reap(&ctrl, &e)) {
-		if (e.cid < NSLOT && slots[e.cid].busy)
-			slot_done(e.cid, e.status >> 1);
-		n++;
-	}
-	if (n)
-		nvme_cq_done(&ctrl);
+	int n;
+	do {
+		for (n = 0; nvme_reap(&ctrl, &e); n++)
+			if (e.cid < NSLOT && slots[e.cid].busy)
+				slot_done(e.cid, e.status >> 1);
+		if (n)
+			nvme_cq_done(&ctrl);
+	} while (n);
 	InterruptUnmask(irq, irq_id);
 }
 
