@@ -105,12 +105,12 @@ kernel: $(KERNEL_IMG) $(BOOTFS)
 # A program is a directory (taskman, cmd/NAME, drivers/NAME, fs/NAME, tests/prog/NAME) whose
 # *.c files, plus those of its per-kernel subdirectory $(KNAME)/ (the seam), build
 # $(BUILD)/prog/NAME, linked with libresmgr (lib/resmgr), our system layer (lib/c and the
-# per-kernel lib/sys-$(KNAME)) and picolibc. See README "Adding a program".
+# per-kernel lib/sys-$(KNAME)), libhw (lib/fdt, lib/pci) and picolibc. See README "Adding a program".
 KNAME   := skimmer
 PICOLIBC_SPECS := --specs=picolibc.specs
 LCFLAGS := -march=rv64imafdc -mabi=lp64d -mcmodel=medany $(PICOLIBC_SPECS) -static -fno-pic \
 	-ffunction-sections -fdata-sections -g -O2 -Wall -Wextra -Werror -Wno-unused-parameter \
-	-std=gnu11 -MMD -MP -Ilib/c/include -Iabi/include -Ilib/resmgr -I$(KCALL_GEN)
+	-std=gnu11 -MMD -MP -Ilib/c/include -Iabi/include -Ilib/resmgr -Ilib/fdt -Ilib/pci -I$(KCALL_GEN)
 LLDFLAGS := -nostartfiles -T lib/sys-$(KNAME)/user.ld -Wl,--gc-sections -Wl,-z,max-page-size=4096
 
 LIBC_SRCS   := $(wildcard lib/c/*.c lib/c/*.S lib/sys-$(KNAME)/*.c lib/sys-$(KNAME)/*.S)
@@ -119,6 +119,8 @@ LIBC_OBJS   := $(patsubst %,$(BUILD)/%.o,$(LIBC_SRCS)) $(BUILD)/lib/kcall_stubs.
 LIBC_A      := $(BUILD)/lib/libqsoe.a
 RESMGR_OBJS := $(patsubst %,$(BUILD)/%.o,$(wildcard lib/resmgr/*.c))
 RESMGR_A    := $(BUILD)/lib/libresmgr.a
+HW_OBJS     := $(patsubst %,$(BUILD)/%.o,$(wildcard lib/fdt/*.c lib/pci/*.c))
+HW_A        := $(BUILD)/lib/libhw.a
 PROG_DIRS   := $(wildcard taskman cmd/* drivers/* fs/* tests/prog/*)
 PROG_DIRS   := $(patsubst %/,%,$(dir $(wildcard $(addsuffix /*.c,$(PROG_DIRS)))))
 PROG_DIRS   := $(sort $(PROG_DIRS))
@@ -152,16 +154,19 @@ $(LIBC_A): $(LIBC_OBJS)
 $(RESMGR_A): $(RESMGR_OBJS) | $(LIBC_A)
 	@echo "  AR      $@"
 	@rm -f $@ && $(CROSS)ar rcs $@ $^ $(if $^,,--)
+$(HW_A): $(HW_OBJS) | $(LIBC_A)
+	@echo "  AR      $@"
+	@rm -f $@ && $(CROSS)ar rcs $@ $^
 
 define PROG_RULE
 $(BUILD)/prog/$(notdir $(1)): $(patsubst %,$(BUILD)/up/%.o,$(wildcard $(1)/*.c $(1)/$(KNAME)/*.c)) \
-		$(RESMGR_A) $(LIBC_A) lib/sys-$(KNAME)/user.ld
+		$(RESMGR_A) $(HW_A) $(LIBC_A) lib/sys-$(KNAME)/user.ld
 	@mkdir -p $$(@D)
 	@echo "  PROG    $$@"
-	@$$(CC) $$(LCFLAGS) $$(LLDFLAGS) -o $$@ $$(filter %.o,$$^) $(RESMGR_A) $(LIBC_A) -lc $(LIBC_A) -lgcc
+	@$$(CC) $$(LCFLAGS) $$(LLDFLAGS) -o $$@ $$(filter %.o,$$^) $(RESMGR_A) $(HW_A) $(LIBC_A) -lc $(LIBC_A) -lgcc
 endef
 $(foreach d,$(PROG_DIRS),$(eval $(call PROG_RULE,$(d))))
--include $(LIBC_OBJS:.o=.d) $(RESMGR_OBJS:.o=.d) $(wildcard $(BUILD)/up/*/*.d $(BUILD)/up/*/*/*.d $(BUILD)/up/*/*/*/*.d)
+-include $(LIBC_OBJS:.o=.d) $(RESMGR_OBJS:.o=.d) $(HW_OBJS:.o=.d) $(wildcard $(BUILD)/up/*/*.d $(BUILD)/up/*/*/*.d $(BUILD)/up/*/*/*/*.d)
 
 progs: $(PROGS)
 
@@ -184,14 +189,24 @@ $(BOOTFS): boot/qsoe.build $(USER_BINS) $(PROGS) tools/mkbootfs.py
 	@echo "  BOOTFS  $@"
 	@$(PYTHON) tools/mkbootfs.py boot/qsoe.build -o $@ --search $(BUILD)/user --search $(BUILD)/prog
 
+# --- The disk -----------------------------------------------------------------------------
+# QEMU's NVMe device holds $(DISK): a GPT disk (tools/mkgpt.py). Until the root filesystem
+# image exists, one empty 48 MiB partition; LBAs 34..2047 stay free for nvmetest's writes.
+DISK ?= $(BUILD)/disk.img
+$(DISK): tools/mkgpt.py
+	@mkdir -p $(@D)
+	@echo "  DISK    $@"
+	@$(PYTHON) tools/mkgpt.py $@ --size 64M --part root:+48M
+DISK_ARGS = -drive file=$(DISK),if=none,id=nvm,format=raw -device nvme,serial=qsoe,drive=nvm
+
 # --- Booting ---------------------------------------------------------------------------
 QEMU_ARGS = -machine virt -smp $(HARTS) -m $(MEM) -nographic -bios default \
-	-kernel $(KERNEL_IMG) -initrd $(BOOTFS)
+	-kernel $(KERNEL_IMG) -initrd $(BOOTFS) $(DISK_ARGS)
 
-run: kernel
+run: kernel $(DISK)
 	$(QEMU) $(QEMU_ARGS) -append "$(BOOTARGS)"
 
-gdb: kernel
+gdb: kernel $(DISK)
 	@$(PYTHON) tools/gdb/launch.py --qemu "$(QEMU) $(QEMU_ARGS)" --bootargs "$(BOOTARGS)" \
 		--elf $(KERNEL_ELF)
 
@@ -218,22 +233,23 @@ $(BUILD)/unit/%: tests/unit/%.c $$(call unit_sources,tests/unit/$$*.c) tests/uni
 unit: $(UNIT_BINS)
 
 # --- Test, stress and bench ------------------------------------------------------------------
-test: kernel unit
+test: kernel unit $(DISK)
 	@SK_NO_BUILD=1 $(PYTHON) tools/runner.py suite --qemu "$(QEMU) -initrd $(BOOTFS)" --image $(KERNEL_IMG) --mem $(MEM) \
+		--disk $(DISK) \
 		--unit-dir $(BUILD)/unit --scenarios tests/run/scenarios.txt --timeout $(TIMEOUT) \
 		--script tools/gdb/selftest.sh --log-dir $(BUILD)/logs
 
 # TEST may name several tests ("user ustorm chanstorm"): each gets its BOOTS boots in turn,
 # and the target fails if any of them did.
-stress: kernel
+stress: kernel $(DISK)
 	@fail=0; for t in $(TEST); do \
-		$(PYTHON) tools/runner.py stress --qemu "$(QEMU) -initrd $(BOOTFS)" --image $(KERNEL_IMG) \
+		$(PYTHON) tools/runner.py stress --qemu "$(QEMU) -initrd $(BOOTFS)" --image $(KERNEL_IMG) --disk $(DISK) \
 			--mem $(MEM) --boots $(BOOTS) --harts $(HARTS) --test "$$t" --bootargs "$(BOOTARGS)" \
 			--timeout $(TIMEOUT) --log-dir $(BUILD)/logs || fail=1; \
 	done; exit $$fail
 
-bench: kernel
-	@$(PYTHON) tools/runner.py bench --qemu "$(QEMU) -initrd $(BOOTFS)" --image $(KERNEL_IMG) --mem $(MEM) \
+bench: kernel $(DISK)
+	@$(PYTHON) tools/runner.py bench --qemu "$(QEMU) -initrd $(BOOTFS)" --image $(KERNEL_IMG) --mem $(MEM) --disk $(DISK) \
 		--harts $(HARTS) --timeout 600 --log-dir $(BUILD)/logs
 
 clean:

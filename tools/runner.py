@@ -153,6 +153,9 @@ def qemu_cmd(a, harts, bootargs, mem=None, icount=False):
                                  '-nographic', '-bios', 'default', '-kernel', a.image]
     if icount:
         cmd += ['-icount', 'shift=0']
+    if a.disk:  # the NVMe disk; snapshot=on: parallel boots share it, none changes it
+        cmd += ['-drive', f'file={a.disk},if=none,id=nvm,format=raw,snapshot=on',
+                '-device', 'nvme,serial=qsoe,drive=nvm']
     return cmd + ['-append', bootargs]
 
 def run_boot(cmd, timeout):
@@ -668,7 +671,7 @@ def cmd_stress(a):
 
 # --- bench ------------------------------------------------------------------------------------
 # Programs whose `bench NAME N UNIT` lines `make bench` collects, one run= boot each.
-RUN_BENCHES = ('tmbench', 'rmtest', 'pipebench')
+RUN_BENCHES = ('tmbench', 'rmtest', 'pipebench', 'nvmetest,bench')  # PROG[,ARG...]
 
 def cmd_bench(a):
     b = run_boot(qemu_cmd(a, a.harts, 'test=bench', icount=True), a.timeout)
@@ -680,10 +683,10 @@ def cmd_bench(a):
     # Then the figures of programs above the kernel, each a run= boot of its own:
     # spawn and wait (tmbench), open/read/close of a /proc/boot file (rmtest), pipes.
     for prog in RUN_BENCHES:
-        if not os.path.isfile(os.path.join(progs, prog)):
+        if not os.path.isfile(os.path.join(progs, prog.split(',')[0])):
             continue
         r = run_boot(qemu_cmd(a, a.harts, f'run={prog}', icount=True), a.timeout)
-        r.save(os.path.join(a.log_dir, f'bench-{prog}.log'))
+        r.save(os.path.join(a.log_dir, f'bench-{prog.replace(",", "-")}.log'))
         found = [l for l in r.lines if BENCH_RE.match(l)]
         say(*found)
         benches += found
@@ -732,6 +735,8 @@ def main(argv=None):
         p = sub.add_parser(name)
         for opt in ('--qemu --image --mem --timeout --log-dir --jobs ' + opts).split():
             p.add_argument(opt, **optional.get(opt, dict(required=True)))
+    for p in sub.choices.values():
+        p.add_argument('--disk', help='raw disk image for QEMU\'s NVMe device (copy-on-write)')
     sub.choices['suite'].add_argument('--script', action='append',
                                       help='a bash script that passes when it exits 0 (repeatable)')
     a = ap.parse_args(argv)

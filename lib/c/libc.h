@@ -103,6 +103,13 @@ int __sys_thread_create(void *(*start)(void *), void *arg, struct _thread_attr *
  * (EPERM: no privilege, or the range is RAM or the kernel's). The mapping lasts as long
  * as the process. */
 long __sys_map_device(uint64_t paddr, size_t len);
+/* For DMA: the physical address of the caller's mapped byte at va in *paddr, and in
+ * *contig how many bytes from va (at most len) are physically contiguous; 0 or -errno
+ * (EPERM no I/O privilege, EFAULT nothing mapped at va, EINVAL len 0). */
+int __sys_mem_phys(const void *va, size_t len, uint64_t *paddr, size_t *contig);
+/* Copy the first len bytes of the flattened device tree the machine booted with into
+ * buf: the blob's whole size, or -errno. */
+long __sys_device_tree(void *buf, size_t len);
 
 #endif
 

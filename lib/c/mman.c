@@ -83,6 +83,31 @@ int munmap_device_memory(void *addr, size_t len)
 	return __seterr(ENOTSUP);
 }
 
+/* QNX's mem_offset64 for DMA: the physical address of addr (fd NOFD: the caller's own
+ * memory; typed-memory fds are not supported) and how many bytes of len from there are
+ * physically contiguous. Needs I/O privilege. */
+int mem_offset64(const void *addr, int fd, size_t len, off64_t *offset, size_t *contig_len)
+{
+	uint64_t pa;
+	size_t n;
+	if (fd != NOFD)
+		return __seterr(ENOSYS);
+	if (offset == NULL)
+		return __seterr(EFAULT);
+	int e = __sys_mem_phys(addr, len, &pa, &n);
+	if (e < 0)
+		return __seterr(-e);
+	*offset = (off64_t)pa;
+	if (contig_len)
+		*contig_len = n;
+	return 0;
+}
+
+int mem_offset(const void *addr, int fd, size_t len, off_t *offset, size_t *contig_len)
+{
+	return mem_offset64(addr, fd, len, offset, contig_len);
+}
+
 /* A shm name is "/NAME" (one component) under /dev/shmem. */
 static int shm_path(const char *name, char *out)
 {

@@ -643,6 +643,10 @@ int InterruptUnmask(int intr, int id);
 int InterruptUnmask_r(int intr, int id);
 long KerMapPhys(uint64_t paddr, size_t len);		/* QSOE */
 long KerMapPhys_r(uint64_t paddr, size_t len);
+int KerMemPhys(uint64_t va, size_t len, uint64_t *paddr, size_t *contig);	/* QSOE */
+int KerMemPhys_r(uint64_t va, size_t len, uint64_t *paddr, size_t *contig);
+long KerDeviceTree(void *buf, size_t len);			/* QSOE */
+long KerDeviceTree_r(void *buf, size_t len);
 int SyncTypeCreate(unsigned type, sync_t *sync, const struct _sync_attr *attr);
 int SyncTypeCreate_r(unsigned type, sync_t *sync, const struct _sync_attr *attr);
 int SyncDestroy(sync_t *sync);

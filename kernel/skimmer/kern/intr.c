@@ -1,6 +1,7 @@
 /*
  * Device interrupts for user drivers: InterruptAttachEvent/AttachThread/Detach/Wait/
- * Mask/Unmask, the kernel's interrupt service, and KerMapPhys for device registers.
+ * Mask/Unmask, the kernel's interrupt service, and what else a driver needs: KerMapPhys for
+ * device registers, KerMemPhys for DMA addresses, KerDeviceTree for finding its device.
  *
  * Design (docs/interrupts.md has the whole story).
  * - A source (a PLIC interrupt) is enabled in exactly one hart's S-mode context: the hart
@@ -570,6 +571,59 @@ long kcall_map_phys(const uint64_t *a)
 		p->p_devwin_used += len;
 	spin_unlock_irqrestore(&p->p_vmlock, s);
 	return err ? -err : (long)va;
+}
+
+/*
+ * KerMemPhys(va, len, paddr, contig): for DMA, the physical address of the caller's byte
+ * at va into *paddr, and into *contig how many bytes from va, at most len, lie in mapped
+ * pages that are physically contiguous. A page keeps its address while it is mapped
+ * (Skimmer never pages out or moves memory), so a driver keeps its own mapping of what it
+ * gives a device. Errors: EPERM no I/O privilege; EINVAL len 0 or va + len wraps; EFAULT
+ * no page (or device registers) at va, or paddr/contig unwritable.
+ */
+long kcall_mem_phys(const uint64_t *a)
+{
+	uint64_t va = a[0], len = a[1];
+	struct proc *p = curproc();
+	if (!io_privileged())
+		return -EPERM;
+	if (len == 0 || va + len < va)
+		return -EINVAL;
+	int kind;
+	uint64_t off = va & (PAGE_SIZE - 1), run = PAGE_SIZE - off;
+	unsigned long s = spin_lock_irqsave(&p->p_vmlock);
+	char *first = pmap_page_of(&p->p_pmap, va, &kind);
+	for (char *pg = first; pg && run < len; run += PAGE_SIZE) {
+		char *next = pmap_page_of(&p->p_pmap, va - off + run, &kind);
+		if (next != pg + PAGE_SIZE)
+			break;
+		pg = next;
+	}
+	spin_unlock_irqrestore(&p->p_vmlock, s);
+	if (first == NULL)
+		return -EFAULT;
+	uint64_t pa = (uintptr_t)first + off, n = MIN(run, len);
+	if (copyout(a[2], &pa, sizeof pa) || copyout(a[3], &n, sizeof n))
+		return -EFAULT;
+	return 0;
+}
+
+/* --- The device tree ----------------------------------------------------------------------- */
+
+extern void *boot_fdt;
+
+/*
+ * KerDeviceTree(buf, len): copy the first min(len, size) bytes of the device tree the
+ * firmware booted us with into buf (nothing when len is 0), so drivers find their
+ * devices where the kernel found its own. Returns the blob's size. Anyone may read it:
+ * it says what the board has, not who may use it. Errors: EFAULT buf unwritable.
+ */
+long kcall_device_tree(const uint64_t *a)
+{
+	uint64_t size = bootinfo.totalsize, n = MIN(a[1], size);
+	if (n && copyout(a[0], boot_fdt, n))
+		return -EFAULT;
+	return (long)size;
 }
 
 /* --- For the self-tests -------------------------------------------------------------------- */

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <sys/devtree.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include <sys/neutrino.h>
 #include <sys/procmsg.h>
@@ -200,7 +202,11 @@ static int child(int argc, char **argv)
 		int e1 = errno;
 		int r = ThreadCtl(_NTO_TCTL_IO, 0);
 		int e2 = errno;
-		return p == MAP_FAILED && e1 == EPERM && r == -1 && e2 == EPERM ? 0 : 1;
+		off64_t pa;
+		int r2 = mem_offset64(&pa, NOFD, sizeof pa, &pa, NULL);
+		int e3 = errno;
+		return p == MAP_FAILED && e1 == EPERM && r == -1 && e2 == EPERM && r2 == -1 &&
+		       e3 == EPERM ? 0 : 1;
 	}
 	if (strcmp(role, "mmap") == 0)		/* argv[2]: what to do with a mapping */
 		return mmap_child(argv[2]);
@@ -485,6 +491,60 @@ static void test_devmem(void)
 	check("devmem-uart-scratch-register", ok, "(%p)", (void *)r);
 }
 
+/* DMA addresses (mem_offset64, KerMemPhys) and the device tree (KerDeviceTree). Runs
+ * after test_devmem, which took I/O privilege. */
+static void test_dma(void)
+{
+	const size_t pg = 4096;
+	off64_t pa = -1, pb = -1, pc = -1;
+	size_t n = 0;
+	char *m = mmap(NULL, 2 * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANON, NOFD, 0);
+	int ok = m != MAP_FAILED && mem_offset64(m + 100, NOFD, 2 * pg, &pa, &n) == 0 &&
+		 mem_offset64(m + pg, NOFD, 1, &pb, NULL) == 0;
+	check("dma-offset-of-own-pages", ok && (pa & 0xfff) == 100 && pa >= 0x80000000 &&
+	      (pb & 0xfff) == 0 && pb / pg != pa / pg && n >= pg - 100 && n <= 2 * pg &&
+	      (n == 2 * pg ? pb == pa - 100 + (off64_t)pg : n == pg - 100),
+	      "(%#llx %#llx %zu)", (long long)pa, (long long)pb, n);
+	errno = 0;
+	check("dma-offset-unmapped-efault", mem_offset64((void *)0x3e00000000ULL, NOFD, 8, &pa,
+	      NULL) == -1 && errno == EFAULT, "(%d)", errno);
+	errno = 0;
+	check("dma-offset-zero-length-einval", mem_offset64(m, NOFD, 0, &pa, NULL) == -1 &&
+	      errno == EINVAL, "(%d)", errno);
+	errno = 0;
+	check("dma-offset-bad-out-pointer-efault",
+	      KerMemPhys((uintptr_t)m, 8, (uint64_t *)0x3e00000000ULL, &n) == -1 && errno == EFAULT,
+	      "(%d)", errno);
+	/* One shm page mapped twice is one physical page. */
+	int fd = shm_open("/tmtest-dma", O_RDWR | O_CREAT, 0600);
+	char *s1 = MAP_FAILED, *s2 = MAP_FAILED;
+	if (fd >= 0 && ftruncate(fd, pg) == 0) {
+		s1 = mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		s2 = mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	}
+	ok = s1 != MAP_FAILED && s2 != MAP_FAILED && s1 != s2 &&
+	     mem_offset64(s1, NOFD, pg, &pa, NULL) == 0 && mem_offset64(s2, NOFD, pg, &pc, NULL) == 0;
+	check("dma-offset-shm-mapped-twice-same-page", ok && pa == pc, "(%#llx %#llx)",
+	      (long long)pa, (long long)pc);
+	if (fd >= 0) {
+	        close(fd);
+	        shm_unlink("/tmtest-dma");
+	}
+	/* The device tree: a whole blob with the right magic and size. */
+	size_t size = 0;
+	uint8_t *dt = devtree_load(&size);
+	uint32_t magic = dt ? (uint32_t)dt[0] << 24 | dt[1] << 16 | dt[2] << 8 | dt[3] : 0;
+	uint32_t total = dt ? (uint32_t)dt[4] << 24 | dt[5] << 16 | dt[6] << 8 | dt[7] : 0;
+	check("devtree-blob", dt && magic == 0xd00dfeed && total == size, "(%zu %#x %u)", size,
+	      magic, total);
+	free(dt);
+	errno = 0;
+	check("devtree-bad-buffer-efault", KerDeviceTree((void *)0x3e00000000ULL, 64) == -1 &&
+	      errno == EFAULT, "(%d)", errno);
+	if (m != MAP_FAILED)
+		munmap(m, 2 * pg);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1)
@@ -498,6 +558,7 @@ int main(int argc, char **argv)
 	test_spawn_errors();
 	test_mmap();
 	test_devmem();
+	test_dma();
 	test_many(1000, 50);
 	printf("tmtest: %d failures\n", failures);
 	return failures != 0;

@@ -40,5 +40,9 @@ int	shm_open(const char *name, int oflag, mode_t mode);
 int	shm_unlink(const char *name);
 void	*mmap_device_memory(void *addr, size_t len, int prot, int flags, uint64_t physical);
 int	munmap_device_memory(void *addr, size_t len);
+/* QNX: physical address (for DMA) of the caller's memory at addr; fd must be NOFD. */
+typedef off_t off64_t;
+int	mem_offset(const void *addr, int fd, size_t len, off_t *offset, size_t *contig_len);
+int	mem_offset64(const void *addr, int fd, size_t len, off64_t *offset, size_t *contig_len);
 
 #endif
