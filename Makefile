@@ -73,10 +73,12 @@ KCFLAGS := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany \
 	-I$(KCALL_GEN) -Iabi/include
 
 # --- The kernel-call table: one source, generated stubs, dispatch table and names ----------
-$(KCALL_GEN)/kcall_table.h: abi/kcalls.tab tools/kcallgen.py abi/include/sys/neutrino.h | $(DEPS_OK)
+# One run of kcallgen makes all four (a grouped target: make then knows each is new, and
+# rebuilds what uses any of them).
+$(KCALL_GEN)/kcall_table.h $(KCALL_GEN)/kcall_nums.h $(KCALL_GEN)/kcall_stubs.S $(KCALL_GEN)/kcall_errno.c &: \
+		abi/kcalls.tab tools/kcallgen.py abi/include/sys/neutrino.h | $(DEPS_OK)
 	@echo "  KCALLS  $(KCALL_GEN)"
 	@$(PYTHON) tools/kcallgen.py --header abi/include/sys/neutrino.h abi/kcalls.tab $(KCALL_GEN)
-$(KCALL_GEN)/kcall_nums.h $(KCALL_GEN)/kcall_stubs.S $(KCALL_GEN)/kcall_errno.c: $(KCALL_GEN)/kcall_table.h
 
 $(BUILD)/%.c.o: %.c $(AUTOCONF) $(KCALL_GEN)/kcall_table.h
 	@mkdir -p $(@D)
