@@ -167,7 +167,7 @@ static int same(struct ext2_fs *fs, const char *path, const uint8_t *want, size_
 		return err;
 	uint8_t *b = malloc(n + 16);
 	ssize_t got = ext2_read(fs, f, 0, b, n + 16);
-	int ok = got == (ssize_t)n && ext2_size(f) == n && memcmp(b, want, n) == 0;
+	int ok = got == (ssize_t)n && ext2_size(f) == n && (n == 0 || memcmp(b, want, n) == 0);
 	free(b);
 	ext2_iput(fs, f);
 	return ok;
@@ -178,7 +178,7 @@ static int host_same(const char *img, const char *path, const uint8_t *want, siz
 {
 	size_t got;
 	uint8_t *b = dump(img, path, &got);
-	int ok = b && got == n && memcmp(b, want, n) == 0;
+	int ok = b && got == n && (n == 0 || memcmp(b, want, n) == 0);
 	free(b);
 	return ok;
 }
@@ -406,4 +406,356 @@ TEST(corrupt_directory_gives_eio)
 	CHECK(op(&fs, &ROOT, "sub/new", O_WRONLY | O_CREAT, 0644, &err) == NULL && err == -EIO);
 	CHECK_EQ(fs.nnodes, 0);
 	CHECK_EQ(umount_img(&fs), 0);
+}
+
+/* --- Changing things ----------------------------------------------------------------------- */
+
+static int long_tests(void)
+{
+	return getenv("EXT2_LONG") != NULL;
+}
+
+static void namespace_ops(int bs)
+{
+	struct ext2_fs fs;
+	struct ext2_redirect rd;
+	struct ext2_node *n;
+	int err;
+	const char *img = mkimg(bs == 1024 ? "rw1k.img" : "rw4k.img", bs, "16M", NULL);
+	CHECK_EQ(mount_img(&fs, img, 0), 0);
+	CHECK_EQ(put(&fs, "a.txt", "alpha\n", 6), 0);
+	CHECK_EQ(ext2_mkdir(&fs, &ROOT, "d", 0755, &rd), 0);
+	CHECK_EQ(ext2_mkdir(&fs, &ROOT, "d", 0755, &rd), -EEXIST);
+	CHECK_EQ(ext2_mkdir(&fs, &ROOT, "d/e", 0700, &rd), 0);
+	CHECK_EQ(put(&fs, "d/e/f", "deep", 4), 0);
+	CHECK(op(&fs, &ROOT, "a.txt", O_WRONLY | O_CREAT | O_EXCL, 0644, &err) == NULL &&
+	      err == -EEXIST);
+
+	/* many names: the directory grows past one block */
+	char name[64];
+	for (int i = 0; i < 200; i++) {
+		snprintf(name, sizeof name, "d/file-with-a-longish-name-%03d", i);
+		CHECK_EQ(put(&fs, name, name, strlen(name)), 0);
+	}
+	for (int i = 0; i < 200; i += 2) {
+		snprintf(name, sizeof name, "d/file-with-a-longish-name-%03d", i);
+		CHECK_EQ(ext2_remove(&fs, &ROOT, name, 0, &rd), 0);
+	}
+	CHECK_EQ(ext2_remove(&fs, &ROOT, "d", 1, &rd), -ENOTEMPTY);
+	CHECK_EQ(ext2_remove(&fs, &ROOT, "d/e", 0, &rd), -EISDIR);
+	CHECK_EQ(ext2_remove(&fs, &ROOT, "a.txt", 1, &rd), -ENOTDIR);
+
+	/* links and symlinks */
+	CHECK_EQ(ext2_link(&fs, &ROOT, "a.txt", "d/a-link", &rd), 0);
+	CHECK_EQ(ext2_link(&fs, &ROOT, "d", "d2", &rd), -EPERM);
+	CHECK_EQ(ext2_symlink(&fs, &ROOT, "a.txt", "short", &rd), 0);
+	char longt[300];
+	memset(longt, 'L', 200);
+	longt[200] = 0;
+	CHECK_EQ(ext2_symlink(&fs, &ROOT, longt, "long", &rd), 0);
+	CHECK_EQ(ext2_lookup(&fs, &ROOT, "long", EXT2_NOFOLLOW, &n, &rd), 0);
+	char t[300];
+	CHECK_EQ(ext2_readlink(&fs, n, t, sizeof t), 200);
+	CHECK(strcmp(t, longt) == 0);
+	ext2_iput(&fs, n);
+
+	/* renames: a file over a file, a directory to another parent, into itself */
+	CHECK_EQ(put(&fs, "b.txt", "beta", 4), 0);
+	CHECK_EQ(ext2_rename(&fs, &ROOT, "b.txt", "d/e/f", &rd), 0);
+	CHECK_EQ(ext2_rename(&fs, &ROOT, "d/e", "e2", &rd), 0);
+	CHECK_EQ(ext2_rename(&fs, &ROOT, "d", "d/sub", &rd), -EINVAL);
+	CHECK_EQ(ext2_mkdir(&fs, &ROOT, "empty", 0755, &rd), 0);
+	CHECK_EQ(ext2_rename(&fs, &ROOT, "e2", "empty", &rd), 0);
+	CHECK_EQ(ext2_rename(&fs, &ROOT, "a.txt", "d/a-link", &rd), 0);	/* same file */
+	CHECK(same(&fs, "empty/f", (const uint8_t *)"beta", 4) == 1);
+
+	/* truncate: shrink frees, growth reads zeros */
+	uint8_t buf[20000];
+	fill_pattern(buf, sizeof buf, 3);
+	CHECK_EQ(put(&fs, "t", buf, sizeof buf), 0);
+	CHECK((n = op(&fs, &ROOT, "t", O_RDWR, 0, &err)) != NULL);
+	CHECK_EQ(ext2_truncate(&fs, n, 5000), 0);
+	CHECK_EQ(ext2_truncate(&fs, n, 9000), 0);
+	ext2_iput(&fs, n);
+	memset(buf + 5000, 0, 4000);
+	CHECK(same(&fs, "t", buf, 9000) == 1);
+
+	CHECK_EQ(fs.nnodes, 0);
+	CHECK_EQ(umount_img(&fs), 0);
+	CHECK_EQ(fsck(img), 0);
+	CHECK(host_same(img, "/empty/f", (const uint8_t *)"beta", 4));
+	CHECK(host_same(img, "/d/a-link", (const uint8_t *)"alpha\n", 6));
+	CHECK(host_same(img, "/t", buf, 9000));
+	CHECK(host_same(img, "/d/file-with-a-longish-name-001",
+			(const uint8_t *)"d/file-with-a-longish-name-001", 30));
+	CHECK(!host_same(img, "/d/file-with-a-longish-name-000",
+			 (const uint8_t *)"d/file-with-a-longish-name-000", 30));
+}
+
+TEST(namespace_ops_1k)
+{
+	namespace_ops(1024);
+}
+
+TEST(namespace_ops_4k)
+{
+	namespace_ops(4096);
+}
+
+/* A file through the triple indirect blocks (1 KiB blocks: past 64 MiB + 268 KiB), written
+ * in odd-sized pieces, read back, checked by the host, then cut back. */
+TEST(big_file)
+{
+	struct ext2_fs fs;
+	int err;
+	size_t size = long_tests() ? (64u << 20) + (1u << 20) : (6u << 20);
+	const char *img = mkimg("big.img", 1024, long_tests() ? "100M" : "16M", NULL);
+	CHECK_EQ(mount_img(&fs, img, 0), 0);
+	uint8_t *b = malloc(size), *r = malloc(size);
+	fill_pattern(b, size, 11);
+	struct ext2_node *n = op(&fs, &ROOT, "big", O_RDWR | O_CREAT, 0644, &err);
+	CHECK(n != NULL);
+	for (size_t off = 0; n && off < size;) {
+		size_t chunk = size - off < 77777 ? size - off : 77777;
+		CHECK_EQ(ext2_write(&fs, n, off, b + off, chunk), chunk);
+		off += chunk;
+	}
+	CHECK_EQ(ext2_read(&fs, n, 0, r, size), size);
+	CHECK(memcmp(b, r, size) == 0);
+	ext2_iput(&fs, n);
+	CHECK_EQ(umount_img(&fs), 0);
+	CHECK_EQ(fsck(img), 0);
+	CHECK(host_same(img, "/big", b, size));
+
+	CHECK_EQ(mount_img(&fs, img, 0), 0);
+	struct ext2_statvfs before, after;
+	ext2_statvfs(&fs, &before);
+	n = op(&fs, &ROOT, "big", O_RDWR, 0, &err);
+	CHECK(n != NULL);
+	CHECK_EQ(ext2_truncate(&fs, n, 300000), 0);
+	ext2_iput(&fs, n);
+	ext2_statvfs(&fs, &after);
+	CHECK(after.bfree > before.bfree + (size - 300000) / 1024);
+	CHECK_EQ(umount_img(&fs), 0);
+	CHECK_EQ(fsck(img), 0);
+	CHECK(host_same(img, "/big", b, 300000));
+	free(b);
+	free(r);
+}
+
+/* A full disk: writes stop with ENOSPC, the filesystem stays sound, unlink gives it back. */
+TEST(full_disk)
+{
+	struct ext2_fs fs;
+	struct ext2_redirect rd;
+	struct ext2_statvfs st0, st1;
+	int err;
+	const char *img = mkimg("full.img", 1024, "2M", NULL);
+	CHECK_EQ(mount_img(&fs, img, 0), 0);
+	ext2_statvfs(&fs, &st0);
+	uint8_t chunk[10000];
+	fill_pattern(chunk, sizeof chunk, 5);
+	struct ext2_node *n = op(&fs, &ROOT, "fill", O_RDWR | O_CREAT, 0644, &err);
+	uint64_t off = 0;
+	ssize_t w = 0;
+	while (n && (w = ext2_write(&fs, n, off, chunk, sizeof chunk)) > 0)
+		off += (uint64_t)w;
+	CHECK_EQ(w, -ENOSPC);
+	CHECK(off > 1500000);
+	ext2_iput(&fs, n);
+	CHECK_EQ(ext2_mkdir(&fs, &ROOT, "nospace", 0755, &rd), -ENOSPC);
+	CHECK_EQ(umount_img(&fs), 0);
+	CHECK_EQ(fsck(img), 0);
+	CHECK_EQ(mount_img(&fs, img, 0), 0);
+	CHECK_EQ(ext2_remove(&fs, &ROOT, "fill", 0, &rd), 0);
+	ext2_statvfs(&fs, &st1);
+	CHECK_EQ(st1.bfree, st0.bfree);
+	CHECK_EQ(st1.ffree, st0.ffree);
+	CHECK_EQ(umount_img(&fs), 0);
+	CHECK_EQ(fsck(img), 0);
+}
+
+TEST(permissions)
+{
+	struct ext2_fs fs;
+	struct ext2_redirect rd;
+	struct ext2_node *n;
+	int err;
+	const char *img = mkimg("perm.img", 1024, "4M", NULL);
+	CHECK_EQ(mount_img(&fs, img, 0), 0);
+	CHECK_EQ(ext2_mkdir(&fs, &ROOT, "home", 0755, &rd), 0);
+	CHECK_EQ(ext2_mkdir(&fs, &ROOT, "home/alice", 0755, &rd), 0);
+	CHECK_EQ(ext2_lookup(&fs, &ROOT, "home/alice", 0, &n, &rd), 0);
+	CHECK_EQ(ext2_chown(&fs, &ROOT, n, 1000, 1000), 0);
+	ext2_iput(&fs, n);
+	CHECK((n = op(&fs, &ALICE, "home/alice/secret", O_WRONLY | O_CREAT, 0600, &err)) != NULL);
+	CHECK_EQ(n->attr.uid, 1000);
+	CHECK_EQ(ext2_write(&fs, n, 0, "s3cret", 6), 6);
+	CHECK_EQ(ext2_chmod(&fs, &BOB, n, 0666), -EPERM);
+	ext2_iput(&fs, n);
+	CHECK(op(&fs, &BOB, "home/alice/secret", O_RDONLY, 0, &err) == NULL && err == -EACCES);
+	CHECK(op(&fs, &BOB, "home/alice/bobs", O_WRONLY | O_CREAT, 0644, &err) == NULL &&
+	      err == -EACCES);
+	CHECK_EQ(ext2_remove(&fs, &BOB, "home/alice/secret", 0, &rd), -EACCES);
+	CHECK_EQ(ext2_mkdir(&fs, &BOB, "home/bob", 0755, &rd), -EACCES);
+	CHECK((n = op(&fs, &ROOT, "home/alice/secret", O_RDONLY, 0, &err)) != NULL);
+	ext2_iput(&fs, n);
+	CHECK_EQ(umount_img(&fs), 0);
+	CHECK_EQ(fsck(img), 0);
+}
+
+/* An unlinked file that is still open keeps its data until the last reference goes. */
+TEST(unlinked_while_open)
+{
+	struct ext2_fs fs;
+	struct ext2_redirect rd;
+	struct ext2_statvfs st0, st1;
+	int err;
+	const char *img = mkimg("orphan.img", 1024, "4M", NULL);
+	CHECK_EQ(mount_img(&fs, img, 0), 0);
+	ext2_statvfs(&fs, &st0);
+	struct ext2_node *n = op(&fs, &ROOT, "tmp", O_RDWR | O_CREAT, 0644, &err);
+	uint8_t b[50000], r[50000];
+	fill_pattern(b, sizeof b, 9);
+	CHECK_EQ(ext2_write(&fs, n, 0, b, sizeof b), sizeof b);
+	CHECK_EQ(ext2_remove(&fs, &ROOT, "tmp", 0, &rd), 0);
+	CHECK_EQ(ext2_read(&fs, n, 0, r, sizeof r), sizeof r);
+	CHECK(memcmp(b, r, sizeof b) == 0);
+	ext2_iput(&fs, n);
+	ext2_statvfs(&fs, &st1);
+	CHECK_EQ(st1.bfree, st0.bfree);
+	CHECK_EQ(umount_img(&fs), 0);
+	CHECK_EQ(fsck(img), 0);
+}
+
+/* --- A random run against a model ----------------------------------------------------------- */
+#define MFILES	24
+struct mfile {
+	int	dir;		/* 0: the root, 1..3: d1..d3; -1: no such file */
+	uint8_t	*data;
+	size_t	size;
+};
+
+static void mpath(char *buf, size_t cap, int dir, int i)
+{
+	if (dir == 0)
+		snprintf(buf, cap, "f%02d", i);
+	else
+		snprintf(buf, cap, "d%d/f%02d", dir, i);
+}
+
+TEST(random_ops_against_model)
+{
+	struct ext2_fs fs;
+	struct ext2_redirect rd;
+	struct mfile m[MFILES];
+	int err, steps = long_tests() ? 20000 : 1500;
+	int dirs[4] = { 1, 0, 0, 0 };
+	const char *img = mkimg("random.img", 1024, "8M", NULL);
+	CHECK_EQ(mount_img(&fs, img, 0), 0);
+	memset(m, 0, sizeof m);
+	for (int i = 0; i < MFILES; i++)
+		m[i].dir = -1;
+	uint32_t seed = 12345;
+	uint8_t *buf = malloc(70000);
+	char p[80], q[64];
+	for (int s = 0; s < steps; s++) {
+		seed = seed * 1103515245u + 12345u;
+		int i = (int)((seed >> 8) % MFILES), what = (int)((seed >> 20) % 7);
+		struct mfile *f = &m[i];
+		if (f->dir < 0 || what == 6) {		/* create (or recreate with O_TRUNC) */
+			int d = (int)((seed >> 4) % 4);
+			if (!dirs[d] || f->dir >= 0)
+				continue;
+			mpath(p, sizeof p, d, i);
+			struct ext2_node *n = op(&fs, &ROOT, p, O_WRONLY | O_CREAT | O_EXCL, 0644, &err);
+			CHECK(n != NULL);
+			ext2_iput(&fs, n);
+			f->dir = d;
+			continue;
+		}
+		mpath(p, sizeof p, f->dir, i);
+		if (what <= 2) {			/* write somewhere */
+			size_t off = (seed >> 3) % (f->size + 30000), len = (seed >> 11) % 40000;
+			fill_pattern(buf, len, seed);
+			struct ext2_node *n = op(&fs, &ROOT, p, O_WRONLY, 0, &err);
+			ssize_t w = n ? ext2_write(&fs, n, off, buf, len) : err;
+			ext2_iput(&fs, n);
+			if (w == -ENOSPC || (w >= 0 && (size_t)w < len)) {
+				len = w > 0 ? (size_t)w : 0;	/* the disk filled: keep what went */
+			} else {
+				CHECK_EQ(w, len);
+			}
+			if (off + len > f->size) {
+				f->data = realloc(f->data, off + len);
+				memset(f->data + f->size, 0, off + len - f->size);
+				if (len == 0 && off > f->size)
+					;	/* nothing written: size unchanged */
+				else
+					f->size = off + len;
+			}
+			if (len)
+				memcpy(f->data + off, buf, len);
+		} else if (what == 3) {			/* truncate */
+			size_t size = (seed >> 5) % (f->size + 10000);
+			struct ext2_node *n = op(&fs, &ROOT, p, O_WRONLY, 0, &err);
+			CHECK(n != NULL);
+			if (n && ext2_truncate(&fs, n, size) == 0) {
+				f->data = realloc(f->data, size + 1);
+				if (size > f->size)
+					memset(f->data + f->size, 0, size - f->size);
+				f->size = size;
+			}
+			ext2_iput(&fs, n);
+		} else if (what == 4) {			/* rename to another directory */
+			int d = (int)((seed >> 6) % 4);
+			if (!dirs[d])
+				continue;
+			mpath(q, sizeof q, d, i);
+			CHECK_EQ(ext2_rename(&fs, &ROOT, p, q, &rd), 0);
+			f->dir = d;
+		} else {				/* unlink, and maybe make or remove a dir */
+			CHECK_EQ(ext2_remove(&fs, &ROOT, p, 0, &rd), 0);
+			f->dir = -1;
+			free(f->data);
+			f->data = NULL;
+			f->size = 0;
+			int d = 1 + (int)((seed >> 7) % 3), used = 0;
+			snprintf(q, sizeof q, "d%d", d);
+			for (int k = 0; k < MFILES; k++)
+				used |= m[k].dir == d;
+			if (!dirs[d]) {
+				CHECK_EQ(ext2_mkdir(&fs, &ROOT, q, 0755, &rd), 0);
+				dirs[d] = 1;
+			} else if (!used) {
+				CHECK_EQ(ext2_remove(&fs, &ROOT, q, 1, &rd), 0);
+				dirs[d] = 0;
+			}
+		}
+	}
+	for (int i = 0; i < MFILES; i++) {
+		if (m[i].dir < 0)
+			continue;
+		mpath(p, sizeof p, m[i].dir, i);
+		CHECK(same(&fs, p, m[i].data, m[i].size) == 1);
+	}
+	CHECK_EQ(fs.nnodes, 0);
+	CHECK_EQ(umount_img(&fs), 0);
+	CHECK_EQ(fsck(img), 0);
+	for (int i = 0; i < MFILES; i++) {
+		if (m[i].dir < 0)
+			continue;
+		mpath(q, sizeof q, m[i].dir, i);
+		snprintf(p, sizeof p, "/%s", q);
+		CHECK(host_same(img, p, m[i].data, m[i].size));
+		free(m[i].data);
+	}
+	free(buf);
+}
+
+/* Last: the temporary directory goes. */
+TEST(zz_cleanup)
+{
+	if (tmpdir[0])
+		CHECK_EQ(sh("rm -rf %s%s", tmpdir, ""), 0);
 }
