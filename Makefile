@@ -122,7 +122,10 @@ RESMGR_A    := $(BUILD)/lib/libresmgr.a
 PROG_DIRS   := $(wildcard taskman cmd/* drivers/* fs/* tests/prog/*)
 PROG_DIRS   := $(patsubst %/,%,$(dir $(wildcard $(addsuffix /*.c,$(PROG_DIRS)))))
 PROG_DIRS   := $(sort $(PROG_DIRS))
-PROGS       := $(foreach d,$(PROG_DIRS),$(BUILD)/prog/$(notdir $(d)))
+# A program is named after its directory, unless PROG_NAME_<dir> says otherwise.
+PROG_NAME_fs/ext2 := fs-ext2
+prog_name    = $(or $(PROG_NAME_$(1)),$(notdir $(1)))
+PROGS       := $(foreach d,$(PROG_DIRS),$(BUILD)/prog/$(call prog_name,$(d)))
 
 $(BUILD)/lib/%.c.o $(BUILD)/lib/c/%.c.o: | $(KCALL_GEN)/kcall_table.h
 $(BUILD)/lib/kcall_stubs.S.o: $(KCALL_GEN)/kcall_stubs.S
@@ -154,7 +157,7 @@ $(RESMGR_A): $(RESMGR_OBJS) | $(LIBC_A)
 	@rm -f $@ && $(CROSS)ar rcs $@ $^ $(if $^,,--)
 
 define PROG_RULE
-$(BUILD)/prog/$(notdir $(1)): $(patsubst %,$(BUILD)/up/%.o,$(wildcard $(1)/*.c $(1)/$(KNAME)/*.c)) \
+$(BUILD)/prog/$(call prog_name,$(1)): $(patsubst %,$(BUILD)/up/%.o,$(wildcard $(1)/*.c $(1)/$(KNAME)/*.c)) \
 		$(RESMGR_A) $(LIBC_A) lib/sys-$(KNAME)/user.ld
 	@mkdir -p $$(@D)
 	@echo "  PROG    $$@"
