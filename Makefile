@@ -11,6 +11,7 @@ TIMEOUT  ?= 120
 PYTHON   ?= /usr/bin/python3
 CROSS    ?= riscv64-unknown-elf-
 QEMU     ?= qemu-system-riscv64
+MKE2FS   ?= /usr/sbin/mke2fs
 
 CC      := $(CROSS)gcc
 OBJCOPY := $(CROSS)objcopy
@@ -183,9 +184,19 @@ $(BUILD)/user/%: user/bin/%.c $(ULIB) user/user.ld $(wildcard user/lib/*.h) abi/
 	@echo "  USER    $@"
 	@$(CC) $(UCFLAGS) -T user/user.ld -o $@ $< $(ULIB) -lgcc
 
-$(BOOTFS): boot/qsoe.build $(USER_BINS) $(PROGS) tools/mkbootfs.py
+$(BOOTFS): boot/qsoe.build $(USER_BINS) $(PROGS) $(BUILD)/img/ext2test.img tools/mkbootfs.py
 	@echo "  BOOTFS  $@"
-	@$(PYTHON) tools/mkbootfs.py boot/qsoe.build -o $@ --search $(BUILD)/user --search $(BUILD)/prog
+	@$(PYTHON) tools/mkbootfs.py boot/qsoe.build -o $@ --search $(BUILD)/user --search $(BUILD)/prog \
+		--search $(BUILD)/img
+
+# ext2test's filesystem (tests/prog/ext2test): a small ext2 image the host's mke2fs makes.
+$(BUILD)/img/ext2test.img: Makefile
+	@echo "  MKE2FS  $@"
+	@rm -rf $(BUILD)/img/ext2test.d && mkdir -p $(BUILD)/img/ext2test.d/dir
+	@printf 'hello, ext2\n' > $(BUILD)/img/ext2test.d/hello.txt
+	@seq 1 60000 > $(BUILD)/img/ext2test.d/dir/numbers
+	@ln -s hello.txt $(BUILD)/img/ext2test.d/link
+	@rm -f $@ && $(MKE2FS) -q -F -t ext2 -b 1024 -E root_owner=0:0 -d $(BUILD)/img/ext2test.d $@ 8M
 
 # --- Booting ---------------------------------------------------------------------------
 QEMU_ARGS = -machine virt -smp $(HARTS) -m $(MEM) -nographic -bios default \

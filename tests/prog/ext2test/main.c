@@ -1,0 +1,431 @@
+/* ext2test: fs-ext2 in QEMU on an image file in /tmp, through libc; run=ext2test. */
+/*
+ * Copies the boot image's ext2test.img (made on the host by mke2fs -d) to /tmp, mounts
+ * it with fs-ext2 at /e2, and checks reading the host's files, writing, renaming,
+ * links, symlinks, truncation, permissions (a helper spawned as uid 1000), two writers
+ * at once, statvfs, umount, a read-only remount that sees it all, and that a non-ext2
+ * image is refused. Each group prints "check ext2test_NAME: PASS|FAIL"; the last line
+ * is "ext2test: N failures". "ext2test bench" prints throughput figures.
+ */
+#include <devctl.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/iomsg.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#define SELF	"/proc/boot/ext2test"
+#define FSEXT2	"/proc/boot/fs-ext2"
+#define IMG	"/tmp/ext2.img"
+#define M	"/e2"
+
+static int failures, group_bad;
+static const char *group;
+
+static void begin(const char *name)
+{
+	group = name;
+	group_bad = 0;
+}
+
+static void end(void)
+{
+	printf("check ext2test_%s: %s\n", group, group_bad ? "FAIL" : "PASS");
+	failures += group_bad;
+}
+
+#define CHECK(cond) do { \
+	if (!(cond)) { \
+		printf("ext2test: %s: line %d: %s (errno %d)\n", group, __LINE__, #cond, errno); \
+		group_bad = 1; \
+	} \
+} while (0)
+
+static uint8_t pat(uint64_t i, unsigned seed)
+{
+	return (uint8_t)((i * 131 + seed) ^ (i >> 11));
+}
+
+static pid_t spawn(const char *path, char *const argv[])
+{
+	pid_t pid;
+	int r = posix_spawn(&pid, path, NULL, NULL, argv, environ);
+	if (r) {
+		errno = r;
+		return -1;
+	}
+	return pid;
+}
+
+static int wait_exit(pid_t pid)
+{
+	int st;
+	if (waitpid(pid, &st, 0) != pid)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* Is an ext2 filesystem served at M? (DCMD_FSYS_STATVFS on its root) */
+static int mounted(struct _fsys_statvfs *sv)
+{
+	int fd = open(M, O_RDONLY);
+	if (fd < 0)
+		return 0;
+	int r = devctl(fd, DCMD_FSYS_STATVFS, sv, sizeof *sv, NULL);
+	close(fd);
+	return r == 0 && strcmp(sv->f_basetype, "ext2") == 0;
+}
+
+/* Start fs-ext2 (with -r if rdonly) on IMG at M and wait until it serves. Its pid. */
+static pid_t mount_fs(int rdonly)
+{
+	struct _fsys_statvfs sv;
+	char *argv_rw[] = { "fs-ext2", IMG, M, NULL }, *argv_ro[] = { "fs-ext2", "-r", IMG, M, NULL };
+	pid_t pid = spawn(FSEXT2, rdonly ? argv_ro : argv_rw);
+	for (int i = 0; pid > 0 && i < 500 && !mounted(&sv); i++)
+		usleep(10000);
+	return pid;
+}
+
+/* DCMD_FSYS_UMOUNT, then the server's exit status. */
+static int umount_fs(pid_t pid, int force)
+{
+	int fd = open(M, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	int32_t f = force;
+	int r = devctl(fd, DCMD_FSYS_UMOUNT, &f, sizeof f, NULL);
+	close(fd);
+	if (r)
+		return -r;
+	return wait_exit(pid);
+}
+
+static int copy(const char *from, const char *to)
+{
+	static char buf[65536];
+	int in = open(from, O_RDONLY), out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	ssize_t n = 0;
+	while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof buf)) > 0)
+		if (write(out, buf, (size_t)n) != n) {
+			n = -1;
+			break;
+		}
+	close(in);
+	close(out);
+	return in < 0 || out < 0 || n < 0 ? -1 : 0;
+}
+
+static ssize_t get_file(const char *path, char *buf, size_t cap)
+{
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, cap - 1);
+	close(fd);
+	if (n >= 0)
+		buf[n] = 0;
+	return n;
+}
+
+static int put_file(const char *path, const char *s, mode_t mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode);
+	if (fd < 0)
+		return -1;
+	ssize_t n = write(fd, s, strlen(s));
+	close(fd);
+	return n == (ssize_t)strlen(s) ? 0 : -1;
+}
+
+/* Write n bytes of pattern seed to path in odd-sized pieces; 0 or -1. */
+static int write_pattern(const char *path, size_t n, unsigned seed)
+{
+	static uint8_t buf[40000];
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0)
+		return -1;
+	for (size_t done = 0; done < n;) {
+		size_t k = 1 + (done * 7919) % sizeof buf;
+		if (k > n - done)
+			k = n - done;
+		for (size_t i = 0; i < k; i++)
+			buf[i] = pat(done + i, seed);
+		if (write(fd, buf, k) != (ssize_t)k) {
+			close(fd);
+			return -1;
+		}
+		done += k;
+	}
+	return close(fd);
+}
+
+static int check_pattern(const char *path, size_t n, unsigned seed)
+{
+	static uint8_t buf[65536];
+	int fd = open(path, O_RDONLY);
+	size_t done = 0;
+	ssize_t k;
+	if (fd < 0)
+		return -1;
+	while ((k = read(fd, buf, sizeof buf)) > 0) {
+		for (ssize_t i = 0; i < k; i++)
+			if (buf[i] != pat(done + (size_t)i, seed)) {
+				close(fd);
+				return -1;
+			}
+		done += (size_t)k;
+	}
+	close(fd);
+	return k == 0 && done == n ? 0 : -1;
+}
+
+/* --- Helper modes (spawned) ---------------------------------------------------------------- */
+
+/* As uid 1000: another user's 0600 file and root's directory are off limits. */
+static int mode_stranger(void)
+{
+	if (setuid(1000) < 0)
+		return 3;
+	char buf[64];
+	if (get_file(M "/secret", buf, sizeof buf) >= 0 || errno != EACCES)
+		return 1;
+	if (put_file(M "/rootdir/intruder", "x", 0644) == 0 || errno != EACCES)
+		return 2;
+	if (put_file(M "/home/user/mine", "ok", 0600) < 0)
+		return 4;
+	return 0;
+}
+
+/* --- Groups -------------------------------------------------------------------------------- */
+
+static void t_read_host_files(void)
+{
+	static char buf[400000];
+	begin("read_host_files");
+	CHECK(get_file(M "/hello.txt", buf, sizeof buf) == 12 && strcmp(buf, "hello, ext2\n") == 0);
+	ssize_t n = get_file(M "/dir/numbers", buf, sizeof buf);
+	CHECK(n > 300000);
+	int ok = n > 0, line = 1;
+	for (char *p = buf; ok && *p; line++) {
+		char *e;
+		long v = strtol(p, &e, 10);
+		ok = v == line && *e == '\n';
+		p = e + 1;
+	}
+	CHECK(ok && line == 60001);
+	CHECK(get_file(M "/link", buf, sizeof buf) == 12);
+	CHECK(readlink(M "/link", buf, sizeof buf) == 9 && memcmp(buf, "hello.txt", 9) == 0);
+	struct stat st;
+	CHECK(lstat(M "/link", &st) == 0 && S_ISLNK(st.st_mode));
+	CHECK(stat(M "/dir", &st) == 0 && S_ISDIR(st.st_mode) && st.st_nlink == 2);
+	DIR *d = opendir(M);
+	int seen = 0;
+	struct dirent *de;
+	while (d && (de = readdir(d)))
+		seen += strcmp(de->d_name, "hello.txt") == 0 || strcmp(de->d_name, "dir") == 0 ||
+			strcmp(de->d_name, "lost+found") == 0;
+	if (d)
+		closedir(d);
+	CHECK(seen == 3);
+	end();
+}
+
+static void t_write(void)
+{
+	static char buf[256];
+	struct stat st;
+	begin("write");
+	CHECK(mkdir(M "/new", 0755) == 0);
+	CHECK(mkdir(M "/new", 0755) < 0 && errno == EEXIST);
+	CHECK(write_pattern(M "/new/big", 3 << 20, 5) == 0);
+	CHECK(check_pattern(M "/new/big", 3 << 20, 5) == 0);
+	CHECK(stat(M "/new/big", &st) == 0 && st.st_size == 3 << 20 && st.st_blocks >= 6144);
+	CHECK(rename(M "/new/big", M "/big") == 0);
+	CHECK(check_pattern(M "/big", 3 << 20, 5) == 0);
+	CHECK(link(M "/big", M "/new/big-again") == 0);
+	CHECK(stat(M "/big", &st) == 0 && st.st_nlink == 2);
+	CHECK(symlink(M "/hello.txt", M "/new/abs") == 0);
+	CHECK(get_file(M "/new/abs", buf, sizeof buf) == 12);
+	CHECK(symlink("../dir", M "/new/rel") == 0);
+	CHECK(stat(M "/new/rel/numbers", &st) == 0 && st.st_size > 300000);
+	int fd = open(M "/big", O_RDWR);
+	CHECK(fd >= 0 && ftruncate(fd, 100000) == 0);
+	close(fd);
+	CHECK(check_pattern(M "/new/big-again", 100000, 5) == 0);
+	CHECK(unlink(M "/new/big-again") == 0);
+	CHECK(rmdir(M "/new") < 0 && errno == ENOTEMPTY);
+	CHECK(unlink(M "/new/abs") == 0 && unlink(M "/new/rel") == 0 && rmdir(M "/new") == 0);
+	CHECK(put_file(M "/kept", "written inside QSOE\n", 0644) == 0);
+	end();
+}
+
+static void t_permissions(void)
+{
+	begin("permissions");
+	CHECK(put_file(M "/secret", "root only\n", 0600) == 0);
+	CHECK(mkdir(M "/rootdir", 0755) == 0);
+	CHECK(mkdir(M "/home", 0755) == 0 && mkdir(M "/home/user", 0755) == 0);
+	CHECK(chown(M "/home/user", 1000, 1000) == 0);
+	char *argv[] = { "ext2test", "stranger", NULL };
+	pid_t pid = spawn(SELF, argv);
+	CHECK(pid > 0 && wait_exit(pid) == 0);
+	struct stat st;
+	CHECK(stat(M "/home/user/mine", &st) == 0 && st.st_uid == 1000 && (st.st_mode & 0777) == 0600);
+	end();
+}
+
+static void t_two_writers(void)
+{
+	begin("two_writers");
+	char *a[] = { "ext2test", "writer", M "/w1", "1", NULL };
+	char *b[] = { "ext2test", "writer", M "/w2", "2", NULL };
+	pid_t p1 = spawn(SELF, a), p2 = spawn(SELF, b);
+	CHECK(p1 > 0 && p2 > 0);
+	CHECK(wait_exit(p1) == 0 && wait_exit(p2) == 0);
+	CHECK(check_pattern(M "/w1", 2 << 20, 1) == 0 && check_pattern(M "/w2", 2 << 20, 2) == 0);
+	end();
+}
+
+static void t_statvfs_umount(pid_t *srv)
+{
+	struct _fsys_statvfs a, b;
+	begin("statvfs_umount");
+	CHECK(mounted(&a));
+	CHECK(a.f_bsize == 1024 && a.f_blocks == 8192 && a.f_bfree < a.f_blocks);
+	CHECK(unlink(M "/w1") == 0);
+	CHECK(mounted(&b) && b.f_bfree > a.f_bfree + 2000);
+	int fd = open(M "/hello.txt", O_RDONLY);
+	int32_t no = 0;
+	CHECK(fd >= 0);
+	int dfd = open(M, O_RDONLY);
+	CHECK(devctl(dfd, DCMD_FSYS_UMOUNT, &no, sizeof no, NULL) == EBUSY);
+	close(dfd);
+	close(fd);
+	CHECK(umount_fs(*srv, 0) == 0);
+	CHECK(open(M "/hello.txt", O_RDONLY) < 0);
+	end();
+}
+
+static void t_remount_readonly(void)
+{
+	static char buf[256];
+	begin("remount_readonly");
+	pid_t pid = mount_fs(1);
+	CHECK(pid > 0);
+	CHECK(get_file(M "/kept", buf, sizeof buf) > 0 && strcmp(buf, "written inside QSOE\n") == 0);
+	CHECK(check_pattern(M "/big", 100000, 5) == 0);
+	CHECK(check_pattern(M "/w2", 2 << 20, 2) == 0);
+	CHECK(put_file(M "/nope", "x", 0644) < 0 && errno == EROFS);
+	CHECK(umount_fs(pid, 0) == 0);
+	end();
+}
+
+/* A copy of the image with 4 bytes at off replaced by v. */
+static int corrupt_copy(const char *to, off_t off, uint32_t v)
+{
+	if (copy(IMG, to) < 0)
+		return -1;
+	int fd = open(to, O_RDWR);
+	if (fd < 0)
+		return -1;
+	ssize_t n = pwrite(fd, &v, sizeof v, off);
+	close(fd);
+	return n == sizeof v ? 0 : -1;
+}
+
+static int mount_status(const char *dev)
+{
+	char *argv[] = { "fs-ext2", "-r", (char *)dev, "/e3", NULL };
+	pid_t pid = spawn(FSEXT2, argv);
+	return pid > 0 ? wait_exit(pid) : -1;
+}
+
+static void t_refuses(void)
+{
+	begin("refuses_bad_images");
+	CHECK(mount_status("/proc/boot/hello") == 1);
+	CHECK(corrupt_copy("/tmp/bad.img", 1024, 12345) == 0);	/* s_inodes_count */
+	CHECK(mount_status("/tmp/bad.img") == 1);
+	CHECK(unlink("/tmp/bad.img") == 0);
+	char *bad[] = { "fs-ext2", "-x", NULL };
+	pid_t pid = spawn(FSEXT2, bad);
+	CHECK(pid > 0 && wait_exit(pid) == 2);
+	struct _fsys_statvfs sv;
+	pid = mount_fs(0);			/* and the good one still mounts */
+	CHECK(pid > 0 && mounted(&sv));
+	CHECK(umount_fs(pid, 0) == 0);
+	end();
+}
+
+static double secs(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+/* "ext2test bench": sequential write and read of 4 MiB through the filesystem (on tmpfs). */
+static int bench(void)
+{
+	static uint8_t buf[65536];
+	struct timespec t0, t1, t2;
+	size_t total = 4u << 20;
+	memset(buf, 0x5a, sizeof buf);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int fd = open(M "/bench", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	for (size_t d = 0; fd >= 0 && d < total; d += sizeof buf)
+		if (write(fd, buf, sizeof buf) != (ssize_t)sizeof buf)
+			return 1;
+	fsync(fd);
+	close(fd);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	fd = open(M "/bench", O_RDONLY);
+	while (fd >= 0 && read(fd, buf, sizeof buf) > 0)
+		;
+	close(fd);
+	clock_gettime(CLOCK_MONOTONIC, &t2);
+	printf("bench ext2_seq_write %d KiB/s\n", (int)(total / 1024 / secs(&t0, &t1)));
+	printf("bench ext2_seq_read %d KiB/s\n", (int)(total / 1024 / secs(&t1, &t2)));
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 2 && strcmp(argv[1], "stranger") == 0)
+		return mode_stranger();
+	if (argc == 4 && strcmp(argv[1], "writer") == 0)
+		return write_pattern(argv[2], 2 << 20, (unsigned)atoi(argv[3])) == 0 ? 0 : 1;
+	if (argc > 2 || (argc == 2 && strcmp(argv[1], "bench") != 0)) {
+		fprintf(stderr, "usage: ext2test [bench]\n");
+		return 2;
+	}
+	if (copy("/proc/boot/ext2test.img", IMG) < 0) {
+		printf("ext2test: cannot copy the image: %s\n", strerror(errno));
+		printf("ext2test: 1 failures\n");
+		return 1;
+	}
+	pid_t srv = mount_fs(0);
+	if (argc == 2) {
+		int r = bench();
+		umount_fs(srv, 1);
+		return r;
+	}
+	t_read_host_files();
+	t_write();
+	t_permissions();
+	t_two_writers();
+	t_statvfs_umount(&srv);
+	t_remount_readonly();
+	t_refuses();
+	printf("ext2test: %d failures\n", failures);
+	return failures ? 1 : 0;
+}
