@@ -30,8 +30,8 @@ KERNEL_IMG := $(BUILD)/skimmer.bin
 DEPS_OK    := $(BUILD)/.deps-ok
 AUTOCONF   := $(BUILD)/include/generated/autoconf.h
 
-.PHONY: all kernel progs run test unit stress bench gdb menuconfig savedefconfig clean deps help
-all: kernel
+.PHONY: all kernel disk progs run test unit stress bench gdb menuconfig savedefconfig clean deps help
+all: kernel disk
 
 help:
 	@echo "make run       build and boot QSOE in QEMU (HARTS=$(HARTS) BOOTARGS='...')"
@@ -196,7 +196,36 @@ $(BUILD)/img/ext2test.img: Makefile
 	@printf 'hello, ext2\n' > $(BUILD)/img/ext2test.d/hello.txt
 	@seq 1 60000 > $(BUILD)/img/ext2test.d/dir/numbers
 	@ln -s hello.txt $(BUILD)/img/ext2test.d/link
-	@rm -f $@ && $(MKE2FS) -q -F -t ext2 -b 1024 -E root_owner=0:0 -d $(BUILD)/img/ext2test.d $@ 8M
+	@rm -f $@ && $(MKE2FS) -q -F -t ext2 -b 1024 -E root_owner=0:0 -d $(BUILD)/img/ext2test.d \
+		$@ 8M >/dev/null
+
+# --- The disk: the root tree and its GPT disk image (docs/ext2.md) ---------------------------
+# /bin: the commands (cmd/*), /sbin: the servers and drivers; tools/mkroot.py adds /etc and
+# the rest. mke2fs -d copies the tree, the debugfs script fixes owners, e2fsck checks it.
+ROOT_BIN  := $(notdir $(filter cmd/%,$(PROG_DIRS)))
+ROOT_SBIN := $(foreach d,$(filter fs/% drivers/%,$(PROG_DIRS)),$(call prog_name,$(d)))
+ROOT_SIZE ?= 256M
+DISK      := $(BUILD)/disk.img
+DEBUGFS   ?= /usr/sbin/debugfs
+E2FSCK    ?= /usr/sbin/e2fsck
+
+$(BUILD)/root.img: $(addprefix $(BUILD)/prog/,$(ROOT_BIN) $(ROOT_SBIN)) tools/mkroot.py \
+		tools/sha512crypt.py Makefile
+	@echo "  ROOT    $(BUILD)/root"
+	@$(PYTHON) tools/mkroot.py --out $(BUILD)/root --prog-dir $(BUILD)/prog --bin "$(ROOT_BIN)" \
+		--sbin "$(ROOT_SBIN)" --strip $(CROSS)strip --debugfs $(BUILD)/root.debugfs
+	@echo "  MKE2FS  $@"
+	@rm -f $@ && $(MKE2FS) -q -F -t ext2 -b 4096 -L qsoe-root -d $(BUILD)/root $@ $(ROOT_SIZE) \
+		>/dev/null
+	@$(DEBUGFS) -w -f $(BUILD)/root.debugfs $@ 2>&1 | grep -v '^debugfs' | \
+		{ if grep .; then rm -f $@; exit 1; fi; }
+	@$(E2FSCK) -fn $@ >/dev/null 2>&1 || { $(E2FSCK) -fn $@; rm -f $@; exit 1; }
+
+$(DISK): $(BUILD)/root.img tools/mkgpt.py
+	@echo "  GPT     $@"
+	@$(PYTHON) tools/mkgpt.py -o $@ --part $<
+
+disk: $(DISK)
 
 # --- Booting ---------------------------------------------------------------------------
 QEMU_ARGS = -machine virt -smp $(HARTS) -m $(MEM) -nographic -bios default \

@@ -20,20 +20,23 @@ static char tmpdir[256];
 struct filedev {
 	struct ext2_dev	dev;
 	int		fd;
+	uint64_t	base;		/* the partition's first block on the file */
 };
 
 static int fd_read(struct ext2_dev *d, uint64_t lba, uint32_t n, void *buf)
 {
 	struct filedev *f = d->priv;
 	size_t len = (size_t)n * d->block_size;
-	return pread(f->fd, buf, len, (off_t)(lba * d->block_size)) == (ssize_t)len ? 0 : -EIO;
+	return pread(f->fd, buf, len, (off_t)((f->base + lba) * d->block_size)) == (ssize_t)len ?
+	       0 : -EIO;
 }
 
 static int fd_write(struct ext2_dev *d, uint64_t lba, uint32_t n, const void *buf)
 {
 	struct filedev *f = d->priv;
 	size_t len = (size_t)n * d->block_size;
-	return pwrite(f->fd, buf, len, (off_t)(lba * d->block_size)) == (ssize_t)len ? 0 : -EIO;
+	return pwrite(f->fd, buf, len, (off_t)((f->base + lba) * d->block_size)) == (ssize_t)len ?
+	       0 : -EIO;
 }
 
 static int fd_flush(struct ext2_dev *d)
@@ -49,18 +52,27 @@ static uint32_t fake_now(void)
 static struct filedev fdev;
 static char why[256];
 
-/* Mount the image (device blocks of 512 bytes); 0 or -errno with `why` set. */
-static int mount_img(struct ext2_fs *fs, const char *img, int rdonly)
+/* Mount the image, or its part from block base on (device blocks of 512 bytes); 0 or
+ * -errno with `why` set. */
+static int mount_part(struct ext2_fs *fs, const char *img, int rdonly, uint64_t base,
+		      uint64_t nblocks)
 {
 	fdev.fd = open(img, rdonly ? O_RDONLY : O_RDWR);
 	if (fdev.fd < 0)
 		return -errno;
+	fdev.base = base;
 	fdev.dev = (struct ext2_dev){ fd_read, fd_write, fd_flush, 512,
-				      (uint64_t)lseek(fdev.fd, 0, SEEK_END) / 512, &fdev };
+				      nblocks ? nblocks : (uint64_t)lseek(fdev.fd, 0, SEEK_END) / 512,
+				      &fdev };
 	int r = ext2_mount(fs, &fdev.dev, rdonly, 1 << 20, fake_now, why, sizeof why);
 	if (r < 0)
 		close(fdev.fd);
 	return r;
+}
+
+static int mount_img(struct ext2_fs *fs, const char *img, int rdonly)
+{
+	return mount_part(fs, img, rdonly, 0, 0);
 }
 
 static int umount_img(struct ext2_fs *fs)
@@ -220,6 +232,19 @@ static const char *host_tree(void)
 	snprintf(lnk, sizeof lnk, "%s/hello2.txt", tree);
 	snprintf(p, sizeof p, "%s/hello.txt", tree);
 	CHECK_EQ(link(p, lnk), 0);
+	return tree;
+}
+
+/* A tree with just hello.txt. */
+static const char *host_tree_small(void)
+{
+	static char tree[300];
+	char p[400];
+	setup();
+	snprintf(tree, sizeof tree, "%s/small", tmpdir);
+	mkdir(tree, 0755);
+	snprintf(p, sizeof p, "%s/hello.txt", tree);
+	write_host_file(p, "hello, ext2\n", 12);
 	return tree;
 }
 
@@ -751,6 +776,126 @@ TEST(random_ops_against_model)
 		free(m[i].data);
 	}
 	free(buf);
+}
+
+/* --- The disk image (tools/mkroot.py, tools/mkgpt.py, tools/sha512crypt.py) ------------------ */
+
+static uint32_t crc32_of(const uint8_t *p, size_t n)
+{
+	uint32_t c = 0xffffffffu;
+	for (size_t i = 0; i < n; i++) {
+		c ^= p[i];
+		for (int k = 0; k < 8; k++)
+			c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1)));
+	}
+	return ~c;
+}
+
+static uint32_t le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t le64(const uint8_t *p)
+{
+	return le32(p) | (uint64_t)le32(p + 4) << 32;
+}
+
+/* A GPT header at lba of the disk d (n bytes) with its entries: sound? 0, or which check. */
+static int gpt_check(const uint8_t *d, size_t n, uint64_t lba, uint64_t *start, uint64_t *end)
+{
+	const uint8_t *h = d + lba * 512;
+	uint8_t copy[92];
+	if (memcmp(h, "EFI PART", 8) != 0 || le32(h + 12) != 92)
+		return 1;
+	memcpy(copy, h, 92);
+	memset(copy + 16, 0, 4);
+	if (crc32_of(copy, 92) != le32(h + 16) || le64(h + 24) != lba)
+		return 2;
+	uint64_t ents = le64(h + 72);
+	if (le32(h + 80) != 128 || le32(h + 84) != 128 || (ents + 32) * 512 > n)
+		return 3;
+	const uint8_t *e = d + ents * 512;
+	if (crc32_of(e, 128 * 128) != le32(h + 88))
+		return 4;
+	static const uint8_t linux_fs[16] = { 0xaf, 0x3d, 0xc6, 0x0f, 0x83, 0x84, 0x72, 0x47,
+					     0x8e, 0x79, 0x3d, 0x69, 0xd8, 0x47, 0x7d, 0xe4 };
+	if (memcmp(e, linux_fs, 16) != 0)
+		return 5;
+	static const char name[] = "qsoe-root";
+	for (int i = 0; i < 9; i++)
+		if (e[56 + 2 * i] != name[i] || e[57 + 2 * i] != 0)
+			return 6;
+	*start = le64(e + 32);
+	*end = le64(e + 40);
+	return *start >= le64(h + 40) && *end <= le64(h + 48) ? 0 : 7;
+}
+
+/* mkgpt's disk: protective MBR, both headers sound, the partition mounts and is clean. */
+TEST(gpt_disk_image)
+{
+	struct ext2_fs fs;
+	char disk[400], cmd[1200], out[4096];
+	const char *img = mkimg("part.img", 4096, "8M", host_tree_small());
+	snprintf(disk, sizeof disk, "%s/disk.img", tmpdir);
+	snprintf(cmd, sizeof cmd, "/usr/bin/python3 tools/mkgpt.py -o %s --part %s", disk, img);
+	CHECK_EQ(host_run(cmd, out, sizeof out), 0);
+	size_t n;
+	uint8_t *d = host_load(disk, &n);
+	CHECK(d != NULL && n > (8u << 20) + 2048 * 512);
+	if (!d)
+		return;
+	CHECK(d[510] == 0x55 && d[511] == 0xaa && d[446 + 4] == 0xee);
+	uint64_t s0, e0, s1, e1;
+	CHECK_EQ(gpt_check(d, n, 1, &s0, &e0), 0);
+	CHECK_EQ(gpt_check(d, n, n / 512 - 1, &s1, &e1), 0);
+	CHECK(s0 == 2048 && s1 == s0 && e0 == e1 && (e0 - s0 + 1) * 512 == (8u << 20));
+	free(d);
+	CHECK_EQ(mount_part(&fs, disk, 0, s0, e0 - s0 + 1), 0);
+	CHECK(same(&fs, "hello.txt", (const uint8_t *)"hello, ext2\n", 12) == 1);
+	CHECK_EQ(put(&fs, "from-qsoe", "on the disk", 11), 0);
+	CHECK_EQ(umount_img(&fs), 0);
+	snprintf(cmd, sizeof cmd, "dd if=%s of=%s bs=512 skip=%llu count=%llu 2>/dev/null", disk,
+		 img, (unsigned long long)s0, (unsigned long long)(e0 - s0 + 1));
+	CHECK_EQ(host_run(cmd, out, sizeof out), 0);
+	CHECK_EQ(fsck(img), 0);
+	CHECK(host_same(img, "/from-qsoe", (const uint8_t *)"on the disk", 11));
+}
+
+/* mkroot's /etc/shadow: "$6$" hashes of the default passwords that openssl agrees with. */
+TEST(root_tree_accounts)
+{
+	char root[400], cmd[1200], out[8192], line[512];
+	setup();
+	snprintf(root, sizeof root, "%s/root", tmpdir);
+	snprintf(cmd, sizeof cmd, "/usr/bin/python3 tools/mkroot.py --out %s --prog-dir %s",
+		 root, tmpdir);
+	CHECK_EQ(host_run(cmd, out, sizeof out), 0);
+	snprintf(cmd, sizeof cmd, "%s/etc/shadow", root);
+	FILE *f = fopen(cmd, "r");
+	CHECK(f != NULL);
+	int accounts = 0;
+	while (f && fgets(line, sizeof line, f)) {
+		char *user = strtok(line, ":"), *hash = strtok(NULL, ":");
+		char salt[32];
+		CHECK(user && hash && strncmp(hash, "$6$", 3) == 0 && strlen(hash) == 3 + 16 + 1 + 86);
+		if (!user || !hash || strlen(hash) < 20)
+			break;
+		memcpy(salt, hash + 3, 16);
+		salt[16] = 0;
+		snprintf(cmd, sizeof cmd, "openssl passwd -6 -salt '%s' '%s'", salt, user);
+		CHECK_EQ(host_run(cmd, out, sizeof out), 0);
+		out[strcspn(out, "\n")] = 0;
+		CHECK(strcmp(out, hash) == 0);
+		accounts++;
+	}
+	if (f)
+		fclose(f);
+	CHECK_EQ(accounts, 2);
+	CHECK_EQ(host_run("/usr/bin/python3 tools/sha512crypt.py --selftest", out, sizeof out), 0);
+	struct stat st;
+	snprintf(cmd, sizeof cmd, "%s/tmp", root);
+	CHECK(stat(cmd, &st) == 0 && (st.st_mode & 07777) == 01777);
 }
 
 /* Last: the temporary directory goes. */
