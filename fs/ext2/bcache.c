@@ -6,6 +6,7 @@
  * all dirty free buffers are written back first (bc_flush: sorted by block, contiguous
  * ones in one device write), so streaming writes reach the device in long runs.
  * If every buffer is held (deep paths never hold more than a handful) the cache grows.
+ * Sequential file reads ask for the blocks ahead in one device read (bc_readahead).
  */
 #include "ext2.h"
 
@@ -78,7 +79,8 @@ int bc_init(struct ext2_fs *fs, size_t cache_bytes)
 	fs->bhash = calloc(fs->nbhash, sizeof *fs->bhash);
 	fs->run_blocks = RUN_MAX_BYTES / fs->bsize;
 	fs->run = malloc(RUN_MAX_BYTES);
-	if (!fs->bhash || !fs->run)
+	fs->ra = malloc(RUN_MAX_BYTES);
+	if (!fs->bhash || !fs->run || !fs->ra)
 		return -ENOMEM;
 	return bufs_add(fs, n);
 }
@@ -95,8 +97,9 @@ void bc_free(struct ext2_fs *fs)
 	fs->lru.next = fs->lru.prev = &fs->lru;
 	free(fs->bhash);
 	free(fs->run);
+	free(fs->ra);
 	fs->bhash = NULL;
-	fs->run = NULL;
+	fs->run = fs->ra = NULL;
 	fs->nbufs = 0;
 }
 
@@ -218,6 +221,35 @@ int bc_get(struct ext2_fs *fs, uint32_t blk, int fresh, struct ext2_buf **out)
 	lru_push_front(fs, b);
 	b->refs = 1;
 	*out = b;
+	return 0;
+}
+
+int bc_readahead(struct ext2_fs *fs, uint32_t blk, uint32_t n)
+{
+	if (n > fs->run_blocks)
+		n = fs->run_blocks;
+	if (n == 0 || blk >= fs->sb.s_blocks_count || n > fs->sb.s_blocks_count - blk)
+		return -EIO;
+	int r = dev_read_blocks(fs, blk, n, fs->ra);
+	if (r < 0)
+		return r;
+	for (uint32_t i = 0; i < n; i++) {
+		struct ext2_buf *b;
+		if (bc_find(fs, blk + i))
+			continue;	/* the cached copy may be newer */
+		if ((r = victim(fs, &b)) < 0)
+			return r;
+		if (b->blk != NOBLK)
+			hash_remove(fs, b);
+		memcpy(b->data, fs->ra + (size_t)i * fs->bsize, fs->bsize);
+		b->blk = blk + i;
+		b->dirty = 0;
+		uint32_t h = hash_of(fs, b->blk);
+		b->hnext = fs->bhash[h];
+		fs->bhash[h] = b;
+		lru_unlink(b);
+		lru_push_front(fs, b);
+	}
 	return 0;
 }
 

@@ -233,7 +233,8 @@ struct ext2_fs {
 	struct ext2_buf		**bhash;
 	uint32_t		nbhash;
 	struct ext2_buf		lru;		/* list head */
-	uint8_t			*run;		/* write-back staging: RUN_BLOCKS blocks */
+	uint8_t			*run;		/* write-back staging: run_blocks blocks */
+	uint8_t			*ra;		/* read-ahead landing: as many */
 	uint32_t		run_blocks;
 	/* Inodes in use: */
 	struct ext2_node	*nhash[256];
@@ -277,8 +278,11 @@ void bc_dirty(struct ext2_fs *fs, struct ext2_buf *b);
 int bc_flush(struct ext2_fs *fs);
 /* The block is no longer in use: forget it without writing it back. */
 void bc_forget(struct ext2_fs *fs, uint32_t blk);
-/* Is the block cached? (reads of whole blocks may then bypass the cache) */
+/* The cached buffer of blk, or NULL (not held: look only). */
 struct ext2_buf *bc_find(struct ext2_fs *fs, uint32_t blk);
+/* Read blocks blk..blk+n-1 (at most run_blocks) in one device read into the cache,
+ * keeping the cached copies of those already there. */
+int bc_readahead(struct ext2_fs *fs, uint32_t blk, uint32_t n);
 int dev_read_blocks(struct ext2_fs *fs, uint32_t blk, uint32_t n, void *buf);
 
 /* alloc.c: blocks and inodes from the bitmaps; goal is a hint (0: none). */

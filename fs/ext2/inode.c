@@ -353,6 +353,20 @@ int ext2_bmap(struct ext2_fs *fs, struct ext2_node *n, uint64_t lbn, int alloc, 
 
 /* --- Data -------------------------------------------------------------------------------------- */
 
+/* File block lbn at blk is not cached: bring it in with the blocks after it that lie
+ * next to it on disk, are not cached and are wanted (below lbn_end). Only a hint: a
+ * failure leaves the block to bc_get. */
+static void read_ahead(struct ext2_fs *fs, struct ext2_node *n, uint64_t lbn, uint32_t blk,
+		       uint64_t lbn_end)
+{
+	uint32_t k = 1, next;
+	while (k < fs->run_blocks && lbn + k < lbn_end &&
+	       ext2_bmap(fs, n, lbn + k, 0, &next) == 0 && next == blk + k && !bc_find(fs, next))
+		k++;
+	if (k > 1)
+		bc_readahead(fs, blk, k);
+}
+
 ssize_t ext2_read(struct ext2_fs *fs, struct ext2_node *n, uint64_t off, void *buf, size_t len)
 {
 	uint64_t size = ext2_size(n);
@@ -373,6 +387,8 @@ ssize_t ext2_read(struct ext2_fs *fs, struct ext2_node *n, uint64_t off, void *b
 			memset(dst + done, 0, chunk);
 		} else {
 			struct ext2_buf *b;
+			if (!bc_find(fs, blk))
+				read_ahead(fs, n, lbn, blk, (off + len + fs->bsize - 1) / fs->bsize);
 			if ((r = bc_get(fs, blk, 0, &b)) < 0)
 				return done ? (ssize_t)done : r;
 			memcpy(dst + done, b->data + in, chunk);
