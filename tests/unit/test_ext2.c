@@ -778,6 +778,127 @@ TEST(random_ops_against_model)
 	free(buf);
 }
 
+/* --- Corruption: errors, never crashes ---------------------------------------------------- */
+struct memdev {
+	struct ext2_dev	dev;
+	uint8_t		*img;
+};
+
+static int md_read(struct ext2_dev *d, uint64_t lba, uint32_t n, void *buf)
+{
+	if ((lba + n) * 512 > d->nblocks * 512)
+		return -EIO;
+	memcpy(buf, ((struct memdev *)d->priv)->img + lba * 512, (size_t)n * 512);
+	return 0;
+}
+
+static int md_write(struct ext2_dev *d, uint64_t lba, uint32_t n, const void *buf)
+{
+	if ((lba + n) * 512 > d->nblocks * 512)
+		return -EIO;
+	memcpy(((struct memdev *)d->priv)->img + lba * 512, buf, (size_t)n * 512);
+	return 0;
+}
+
+/* Read every file below dir (depth-limited), then try some changes; results ignored. */
+struct walkctx {
+	struct ext2_fs	*fs;
+	char		names[64][EXT2_NAME_MAX + 1];
+	int		n;
+};
+
+static int walk_collect(void *arg, uint64_t ino, int64_t next, int dtype, const char *name)
+{
+	struct walkctx *w = arg;
+	if (w->n < 64 && strcmp(name, ".") && strcmp(name, ".."))
+		strcpy(w->names[w->n++], name);
+	return 0;
+}
+
+static void exercise(struct ext2_fs *fs, const char *path, int depth)
+{
+	static uint8_t buf[70000];
+	struct ext2_redirect rd;
+	struct ext2_node *n;
+	if (depth > 3 || ext2_lookup(fs, &ROOT, path, EXT2_NOFOLLOW, &n, &rd) != 0)
+		return;
+	if (!ext2_isdir(n)) {
+		ext2_read(fs, n, 0, buf, sizeof buf);
+		ext2_readlink(fs, n, (char *)buf, sizeof buf);
+		ext2_iput(fs, n);
+		return;
+	}
+	struct walkctx *w = calloc(1, sizeof *w);
+	ext2_readdir(fs, n, 0, walk_collect, w);
+	ext2_iput(fs, n);
+	for (int i = 0; i < w->n; i++) {
+		char p[600];
+		snprintf(p, sizeof p, "%s%s%s", path, path[0] ? "/" : "", w->names[i]);
+		exercise(fs, p, depth + 1);
+	}
+	char p[600];
+	snprintf(p, sizeof p, "%s%snew", path, path[0] ? "/" : "");
+	put(fs, p, buf, 5000);
+	if (w->n) {
+		snprintf(p, sizeof p, "%s%s%s", path, path[0] ? "/" : "", w->names[0]);
+		char q[600];
+		snprintf(q, sizeof q, "%s%srenamed", path, path[0] ? "/" : "");
+		ext2_rename(fs, &ROOT, p, q, &rd);
+		ext2_remove(fs, &ROOT, q, 0, &rd);
+		ext2_remove(fs, &ROOT, q, 1, &rd);
+	}
+	free(w);
+}
+
+TEST(corrupted_metadata_never_crashes)
+{
+	char tree[300], p[400];
+	setup();
+	snprintf(tree, sizeof tree, "%s/fuzztree", tmpdir);
+	mkdir(tree, 0755);
+	for (int i = 0; i < 4; i++) {
+		snprintf(p, sizeof p, "%s/d%d", tree, i);
+		mkdir(p, 0755);
+		for (int j = 0; j < 6; j++) {
+			char f[500], data[6000];
+			snprintf(f, sizeof f, "%s/f%d", p, j);
+			memset(data, 'a' + j, sizeof data);
+			write_host_file(f, data, (size_t)(j * 997));
+		}
+		snprintf(p, sizeof p, "%s/d%d/l", tree, i);
+		symlink("f1", p);
+	}
+	const char *img = mkimg("fuzz.img", 1024, "1M", tree);
+	size_t n;
+	uint8_t *orig = host_load(img, &n);
+	CHECK(orig != NULL);
+	if (!orig)
+		return;
+	struct memdev md = { { md_read, md_write, NULL, 512, n / 512, &md }, malloc(n) };
+	uint32_t seed = 99;
+	int mounted = 0, rounds = long_tests() ? 3000 : 300;
+	for (int round = 0; round < rounds; round++) {
+		memcpy(md.img, orig, n);
+		/* flip bytes in the metadata: superblock, descriptors, bitmaps, inode table,
+		 * and the first directory blocks (the first 160 KiB of a 1 KiB-block image) */
+		for (int k = 0; k < 1 + round % 8; k++) {
+			seed = seed * 1103515245u + 12345u;
+			size_t off = 1024 + (seed >> 8) % (160 * 1024 - 1024);
+			md.img[off] ^= (uint8_t)(1u << ((seed >> 3) & 7));
+		}
+		struct ext2_fs fs;
+		if (ext2_mount(&fs, &md.dev, 0, 64 * 1024, fake_now, why, sizeof why) != 0)
+			continue;
+		mounted++;
+		exercise(&fs, "", 0);
+		CHECK_EQ(fs.nnodes, 0);
+		ext2_unmount(&fs);
+	}
+	CHECK(mounted > rounds / 2);
+	free(md.img);
+	free(orig);
+}
+
 /* --- The disk image (tools/mkroot.py, tools/mkgpt.py, tools/sha512crypt.py) ------------------ */
 
 static uint32_t crc32_of(const uint8_t *p, size_t n)
