@@ -3,9 +3,10 @@
  * Copies the boot image's ext2test.img (made on the host by mke2fs -d) to /tmp, mounts
  * it with fs-ext2 at /e2, and checks reading the host's files, writing, renaming,
  * links, symlinks, truncation, permissions (a helper spawned as uid 1000), two writers
- * at once, statvfs, umount, a read-only remount that sees it all, and that a non-ext2
+ * at once, four processes of random operations checked against models, statvfs, umount, a read-only remount that sees it all, and that a non-ext2
  * image is refused. Each group prints "check ext2test_NAME: PASS|FAIL"; the last line
- * is "ext2test: N failures". "ext2test bench" prints throughput figures.
+ * is "ext2test: N failures". "ext2test bench" prints figures: sequential throughput,
+ * `ls -l` of 1,000 files, spawn from ext2 next to spawn from the boot image.
  */
 #include <devctl.h>
 #include <dirent.h>
@@ -207,6 +208,91 @@ static int mode_stranger(void)
 	return 0;
 }
 
+/* One of several processes at once: random creates, writes, truncates, renames,
+ * unlinks, mkdirs and rmdirs in its own directory, checked against a model at the end. */
+#define SFILES	8
+static int mode_stresser(const char *dir, unsigned seed)
+{
+	static uint8_t buf[20000];
+	static uint8_t model[SFILES][60000];
+	size_t size[SFILES];
+	int exists[SFILES], sub = 0;
+	char p[128], q[128];
+	if (mkdir(dir, 0755) < 0)
+		return 1;
+	memset(exists, 0, sizeof exists);
+	memset(size, 0, sizeof size);
+	for (int step = 0; step < 400; step++) {
+		seed = seed * 1103515245u + 12345u;
+		int i = (int)((seed >> 8) % SFILES), what = (int)((seed >> 16) % 6);
+		snprintf(p, sizeof p, "%s/f%d", dir, i);
+		if (!exists[i]) {
+			int fd = open(p, O_WRONLY | O_CREAT | O_EXCL, 0644);
+			if (fd < 0)
+				return 2;
+			close(fd);
+			exists[i] = 1;
+			size[i] = 0;
+		} else if (what <= 1) {
+			size_t off = (seed >> 4) % 40000, len = (seed >> 12) % sizeof buf;
+			for (size_t k = 0; k < len; k++)
+				buf[k] = (uint8_t)(seed + k * 7);
+			int fd = open(p, O_WRONLY);
+			if (fd < 0 || lseek(fd, (off_t)off, SEEK_SET) != (off_t)off ||
+			    write(fd, buf, len) != (ssize_t)len)
+				return 3;
+			close(fd);
+			if (off > size[i])
+				memset(model[i] + size[i], 0, off - size[i]);
+			memcpy(model[i] + off, buf, len);
+			if (off + len > size[i])
+				size[i] = off + len;
+		} else if (what == 2) {
+			size_t n = (seed >> 6) % 50000;
+			if (truncate(p, (off_t)n) < 0)
+				return 4;
+			if (n > size[i])
+				memset(model[i] + size[i], 0, n - size[i]);
+			size[i] = n;
+		} else if (what == 3) {
+			int j = (int)((seed >> 20) % SFILES);
+			snprintf(q, sizeof q, "%s/f%d", dir, j);
+			if (rename(p, q) < 0)
+				return 5;
+			if (i != j) {
+				memcpy(model[j], model[i], size[i]);
+				size[j] = size[i];
+				exists[j] = 1;
+				exists[i] = 0;
+			}
+		} else if (what == 4) {
+			if (unlink(p) < 0)
+				return 6;
+			exists[i] = 0;
+		} else {
+			snprintf(q, sizeof q, "%s/sub", dir);
+			if ((sub ? rmdir(q) : mkdir(q, 0755)) < 0)
+				return 7;
+			sub = !sub;
+		}
+	}
+	static uint8_t got[60001];
+	for (int i = 0; i < SFILES; i++) {
+		snprintf(p, sizeof p, "%s/f%d", dir, i);
+		int fd = open(p, O_RDONLY);
+		if (!exists[i]) {
+			if (fd >= 0 || errno != ENOENT)
+				return 8;
+			continue;
+		}
+		ssize_t n = fd < 0 ? -1 : read(fd, got, sizeof got);
+		close(fd);
+		if (n != (ssize_t)size[i] || memcmp(got, model[i], size[i]) != 0)
+			return 9;
+	}
+	return 0;
+}
+
 /* --- Groups -------------------------------------------------------------------------------- */
 
 static void t_read_host_files(void)
@@ -297,6 +383,27 @@ static void t_two_writers(void)
 	end();
 }
 
+static void t_stress(void)
+{
+	begin("stress_4_processes");
+	pid_t pids[4];
+	for (int k = 0; k < 4; k++) {
+		char dir[32], seed[16];
+		snprintf(dir, sizeof dir, M "/stress%d", k);
+		snprintf(seed, sizeof seed, "%d", 100 + k);
+		char *argv[] = { "ext2test", "stresser", dir, seed, NULL };
+		pids[k] = spawn(SELF, argv);
+		CHECK(pids[k] > 0);
+	}
+	for (int k = 0; k < 4; k++) {
+		int st = pids[k] > 0 ? wait_exit(pids[k]) : -1;
+		if (st != 0)
+			printf("ext2test: stresser %d exited %d\n", k, st);
+		CHECK(st == 0);
+	}
+	end();
+}
+
 static void t_statvfs_umount(pid_t *srv)
 {
 	struct _fsys_statvfs a, b;
@@ -373,6 +480,68 @@ static double secs(const struct timespec *a, const struct timespec *b)
 	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
 }
 
+/* `ls -l` of a 1,000-file directory: readdir and an lstat of each name. */
+static int bench_listing(void)
+{
+	struct timespec t0, t1;
+	char p[300];
+	if (mkdir(M "/many", 0755) < 0)
+		return 1;
+	for (int i = 0; i < 1000; i++) {
+		snprintf(p, sizeof p, M "/many/file-%04d", i);
+		int fd = open(p, O_WRONLY | O_CREAT, 0644);
+		if (fd < 0)
+			return 1;
+		close(fd);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	DIR *d = opendir(M "/many");
+	struct dirent *de;
+	struct stat st;
+	int n = 0;
+	while (d && (de = readdir(d))) {
+		snprintf(p, sizeof p, M "/many/%s", de->d_name);
+		n += lstat(p, &st) == 0;
+	}
+	if (d)
+		closedir(d);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	printf("bench ext2_ls_l_1000 %d us (%d entries)\n", (int)(secs(&t0, &t1) * 1e6), n);
+	return n == 1002 ? 0 : 1;
+}
+
+/* posix_spawn + waitpid of `true` from the ext2 filesystem and from the boot image. */
+static int bench_spawn(void)
+{
+	struct timespec t0, t1;
+	const char *from[] = { M "/true", "/proc/boot/true" };
+	if (copy("/proc/boot/true", M "/true") < 0 || chmod(M "/true", 0755) < 0)
+		return 1;
+	for (int k = 0; k < 2; k++) {
+		char *argv[] = { "true", NULL };
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		int i;
+		for (i = 0; i < 20; i++) {
+			pid_t pid = spawn(from[k], argv);
+			int st = pid < 0 ? -1 : wait_exit(pid);
+			if (st != 0 && errno == ENOENT && k == 0) {
+				printf("bench spawn_from_ext2: not measured (taskman spawns only "
+				       "from /proc/boot)\n");
+				break;
+			}
+			if (st != 0) {
+				printf("ext2test: spawn %s: %d, %s\n", from[k], st, strerror(errno));
+				return 1;
+			}
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if (i == 20)
+			printf("bench spawn_from_%s %d us\n", k ? "bootfs" : "ext2",
+			       (int)(secs(&t0, &t1) * 1e6 / 20));
+	}
+	return 0;
+}
+
 /* "ext2test bench": sequential write and read of 4 MiB through the filesystem (on tmpfs). */
 static int bench(void)
 {
@@ -395,13 +564,16 @@ static int bench(void)
 	clock_gettime(CLOCK_MONOTONIC, &t2);
 	printf("bench ext2_seq_write %d KiB/s\n", (int)(total / 1024 / secs(&t0, &t1)));
 	printf("bench ext2_seq_read %d KiB/s\n", (int)(total / 1024 / secs(&t1, &t2)));
-	return 0;
+	unlink(M "/bench");
+	return bench_listing() || bench_spawn();
 }
 
 int main(int argc, char **argv)
 {
 	if (argc == 2 && strcmp(argv[1], "stranger") == 0)
 		return mode_stranger();
+	if (argc == 4 && strcmp(argv[1], "stresser") == 0)
+		return mode_stresser(argv[2], (unsigned)atoi(argv[3]));
 	if (argc == 4 && strcmp(argv[1], "writer") == 0)
 		return write_pattern(argv[2], 2 << 20, (unsigned)atoi(argv[3])) == 0 ? 0 : 1;
 	if (argc > 2 || (argc == 2 && strcmp(argv[1], "bench") != 0)) {
@@ -423,6 +595,7 @@ int main(int argc, char **argv)
 	t_write();
 	t_permissions();
 	t_two_writers();
+	t_stress();
 	t_statvfs_umount(&srv);
 	t_remount_readonly();
 	t_refuses();
