@@ -154,8 +154,3 @@ void blkdev_close(struct ext2_dev *d)
 	}
 	close(bd.fd);
 }
-
-const char *blkdev_kind(struct ext2_dev *d)
-{
-	return bd.area ? "shared memory" : "read/write";
-}

@@ -6,8 +6,7 @@
 
 /* Open the device or image file at path; NULL with errno. */
 struct ext2_dev *blkdev_open(const char *path, int rdonly);
+/* Unmap and remove the transfer area, close the device. */
 void blkdev_close(struct ext2_dev *d);
-/* "shared memory" or "read/write": how the data moves (for the startup message). */
-const char *blkdev_kind(struct ext2_dev *d);
 
 #endif

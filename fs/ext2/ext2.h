@@ -59,6 +59,7 @@ struct rm_attr {
 #define EXT2_LINK_MAX		65000
 #define EXT2_FAST_LINK_MAX	59		/* bytes of target kept in i_block itself */
 #define EXT2_GOOD_OLD_INODE	128
+#define EXT2_STATE_VALID	0x0001		/* s_state: cleanly unmounted */
 
 #define EXT2_FEATURE_INCOMPAT_FILETYPE	0x0002
 #define EXT2_FEATURE_RO_SPARSE_SUPER	0x0001
@@ -226,6 +227,7 @@ struct ext2_fs {
 	uint32_t		gdt_blocks;	/* blocks of the group descriptor table */
 	int			filetype;	/* the FILETYPE feature: types in dirents */
 	int			meta_dirty;	/* superblock or descriptors changed */
+	int			was_clean;	/* s_state was valid at mount: restore it */
 	uint32_t		(*now)(void);	/* seconds since 1970 */
 	/* The block cache: */
 	struct ext2_buf		*bufs;
@@ -256,7 +258,9 @@ struct ext2_cred {
  * not handle (rdonly is forced for unknown read-only-compatible ones, see *why). */
 int ext2_mount(struct ext2_fs *fs, struct ext2_dev *dev, int rdonly, size_t cache_bytes,
 	       uint32_t (*now)(void), char *why, size_t whylen);
-/* Write everything back (ext2_sync) and free all memory; the nodes must be released. */
+/* Free the files that are unlinked but still referenced, mark the filesystem clean (if
+ * it was at mount), write everything back (ext2_sync) and free the cache. Nodes still
+ * referenced stay allocated (the server exits next). */
 int ext2_unmount(struct ext2_fs *fs);
 /* Every dirty block, the descriptors and the superblock to the device, then its flush. */
 int ext2_sync(struct ext2_fs *fs);
@@ -297,6 +301,8 @@ int ext2_bad_block(struct ext2_fs *fs, uint32_t blk);
 int ext2_iget(struct ext2_fs *fs, uint32_t ino, struct ext2_node **out);
 /* Drop a reference; the last one of an unlinked node frees it. */
 void ext2_iput(struct ext2_fs *fs, struct ext2_node *n);
+/* At unmount: free every unlinked node whatever its references (their opens go too). */
+void ext2_release_orphans(struct ext2_fs *fs);
 /* The node's inode (and attr fields) back into its cached inode-table block. */
 int ext2_iupdate(struct ext2_fs *fs, struct ext2_node *n);
 /* A new inode: mode, owner; not yet linked anywhere (links 0). */

@@ -199,6 +199,22 @@ void ext2_iput(struct ext2_fs *fs, struct ext2_node *n)
 	free(n);
 }
 
+void ext2_release_orphans(struct ext2_fs *fs)
+{
+	for (size_t h = 0; h < sizeof fs->nhash / sizeof fs->nhash[0]; h++) {
+		struct ext2_node *n = fs->nhash[h];
+		while (n) {
+			if (n->di.i_links_count == 0) {
+				n->refs = 1;
+				ext2_iput(fs, n);	/* unlinks it from this chain */
+				n = fs->nhash[h];
+			} else {
+				n = n->hnext;
+			}
+		}
+	}
+}
+
 int ext2_inew(struct ext2_fs *fs, struct ext2_node *dir, uint32_t mode,
 	      const struct ext2_cred *cr, struct ext2_node **out)
 {

@@ -371,18 +371,29 @@ static int ef_sync(struct rm_ctx *ctx, struct rm_ocb *ocb, int flag)
 	return ext2_sync(&fs);
 }
 
+/* References on nodes between requests: the opens. */
+static uint32_t opens(void)
+{
+	uint32_t n = 0;
+	for (size_t h = 0; h < sizeof fs.nhash / sizeof fs.nhash[0]; h++)
+		for (struct ext2_node *e = fs.nhash[h]; e; e = e->hnext)
+			n += e->refs;
+	return n;
+}
+
 /* umount: write everything back, answer, and go (the path goes with the process). */
 static int umount_now(struct rm_ctx *ctx, int force)
 {
-	if (!force && fs.nnodes > 1)
+	if (!force && opens() > 1)
 		return -EBUSY;		/* more than the open this request came on */
-	int r = ext2_sync(&fs);
-	if (r < 0 && !force)
-		return r;
+	if (!force && ext2_sync(&fs) < 0)
+		return -EIO;
+	int r = ext2_unmount(&fs);
 	struct _io_devctl_reply rep;
 	memset(&rep, 0, sizeof rep);
 	rm_reply(ctx->rcvid, 0, &rep, sizeof rep);
-	exit(0);
+	blkdev_close(fs.dev);
+	exit(r < 0 ? 1 : 0);
 }
 
 static int ef_devctl(struct rm_ctx *ctx, struct rm_ocb *ocb, int dcmd, void *data,

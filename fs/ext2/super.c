@@ -152,9 +152,18 @@ int ext2_mount(struct ext2_fs *fs, struct ext2_dev *dev, int rdonly, size_t cach
 		return r;
 	}
 	if (!rdonly) {
+		/* not clean while mounted read-write: a crash leaves it marked for e2fsck */
+		fs->was_clean = fs->sb.s_state & EXT2_STATE_VALID;
+		fs->sb.s_state &= (uint16_t)~EXT2_STATE_VALID;
 		fs->sb.s_mnt_count++;
 		fs->sb.s_mtime = now ? now() : 0;
 		fs->meta_dirty = 1;
+		if ((r = ext2_sync(fs)) < 0) {
+			bc_free(fs);
+			free(fs->groups);
+			fs->groups = NULL;
+			return refuse(why, whylen, r, "cannot write the superblock");
+		}
 	}
 	return 0;
 }
@@ -196,6 +205,11 @@ int ext2_sync(struct ext2_fs *fs)
 
 int ext2_unmount(struct ext2_fs *fs)
 {
+	ext2_release_orphans(fs);
+	if (!fs->rdonly && fs->was_clean) {
+		fs->sb.s_state |= EXT2_STATE_VALID;
+		fs->meta_dirty = 1;
+	}
 	int r = ext2_sync(fs);
 	bc_free(fs);
 	free(fs->groups);

@@ -649,7 +649,35 @@ TEST(unlinked_while_open)
 	ext2_iput(&fs, n);
 	ext2_statvfs(&fs, &st1);
 	CHECK_EQ(st1.bfree, st0.bfree);
+
+	/* still open at unmount: freed then */
+	n = op(&fs, &ROOT, "tmp2", O_RDWR | O_CREAT, 0644, &err);
+	CHECK_EQ(ext2_write(&fs, n, 0, b, sizeof b), sizeof b);
+	CHECK_EQ(ext2_remove(&fs, &ROOT, "tmp2", 0, &rd), 0);
 	CHECK_EQ(umount_img(&fs), 0);
+	CHECK_EQ(fsck(img), 0);
+	CHECK_EQ(mount_img(&fs, img, 1), 0);
+	ext2_statvfs(&fs, &st1);
+	CHECK_EQ(st1.bfree, st0.bfree);
+	CHECK_EQ(umount_img(&fs), 0);
+}
+
+/* Mounted read-write the filesystem is marked not clean; unmounting marks it clean. */
+TEST(clean_state)
+{
+	struct ext2_fs fs, ro;
+	const char *img = mkimg("state.img", 1024, "4M", NULL);
+	CHECK_EQ(mount_img(&fs, img, 0), 0);
+	int fd = open(img, O_RDONLY);
+	uint16_t state = 0;
+	CHECK_EQ(pread(fd, &state, 2, 1024 + 58), 2);
+	CHECK_EQ(state & EXT2_STATE_VALID, 0);
+	CHECK_EQ(umount_img(&fs), 0);
+	CHECK_EQ(pread(fd, &state, 2, 1024 + 58), 2);
+	CHECK_EQ(state & EXT2_STATE_VALID, EXT2_STATE_VALID);
+	close(fd);
+	CHECK_EQ(mount_img(&ro, img, 1), 0);
+	CHECK_EQ(umount_img(&ro), 0);
 	CHECK_EQ(fsck(img), 0);
 }
 
