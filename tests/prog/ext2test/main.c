@@ -3,7 +3,8 @@
  * Copies the boot image's ext2test.img (made on the host by mke2fs -d) to /tmp, mounts
  * it with fs-ext2 at /e2, and checks reading the host's files, writing, renaming,
  * links, symlinks, truncation, permissions (a helper spawned as uid 1000), two writers
- * at once, four processes of random operations checked against models, statvfs, umount, a read-only remount that sees it all, and that a non-ext2
+ * at once, four processes of random operations checked against models, statvfs, umount,
+ * fs-ext2 on a block device (tests/prog/blkram: the shared-memory path), a read-only remount that sees it all, and that a non-ext2
  * image is refused. Each group prints "check ext2test_NAME: PASS|FAIL"; the last line
  * is "ext2test: N failures". "ext2test bench" prints figures: sequential throughput,
  * `ls -l` of 1,000 files, spawn from ext2 next to spawn from the boot image.
@@ -12,6 +13,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -76,10 +78,10 @@ static int wait_exit(pid_t pid)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-/* Is an ext2 filesystem served at M? (DCMD_FSYS_STATVFS on its root) */
-static int mounted(struct _fsys_statvfs *sv)
+/* Is an ext2 filesystem served at mnt? (DCMD_FSYS_STATVFS on its root) */
+static int mounted_at(const char *mnt, struct _fsys_statvfs *sv)
 {
-	int fd = open(M, O_RDONLY);
+	int fd = open(mnt, O_RDONLY);
 	if (fd < 0)
 		return 0;
 	int r = devctl(fd, DCMD_FSYS_STATVFS, sv, sizeof *sv, NULL);
@@ -87,21 +89,32 @@ static int mounted(struct _fsys_statvfs *sv)
 	return r == 0 && strcmp(sv->f_basetype, "ext2") == 0;
 }
 
-/* Start fs-ext2 (with -r if rdonly) on IMG at M and wait until it serves. Its pid. */
-static pid_t mount_fs(int rdonly)
+static int mounted(struct _fsys_statvfs *sv)
+{
+	return mounted_at(M, sv);
+}
+
+/* Start fs-ext2 (with -r if rdonly) on dev at mnt and wait until it serves. Its pid. */
+static pid_t mount_dev(const char *dev, const char *mnt, int rdonly)
 {
 	struct _fsys_statvfs sv;
-	char *argv_rw[] = { "fs-ext2", IMG, M, NULL }, *argv_ro[] = { "fs-ext2", "-r", IMG, M, NULL };
+	char *argv_rw[] = { "fs-ext2", (char *)dev, (char *)mnt, NULL };
+	char *argv_ro[] = { "fs-ext2", "-r", (char *)dev, (char *)mnt, NULL };
 	pid_t pid = spawn(FSEXT2, rdonly ? argv_ro : argv_rw);
-	for (int i = 0; pid > 0 && i < 500 && !mounted(&sv); i++)
+	for (int i = 0; pid > 0 && i < 500 && !mounted_at(mnt, &sv); i++)
 		usleep(10000);
 	return pid;
 }
 
-/* DCMD_FSYS_UMOUNT, then the server's exit status. */
-static int umount_fs(pid_t pid, int force)
+static pid_t mount_fs(int rdonly)
 {
-	int fd = open(M, O_RDONLY);
+	return mount_dev(IMG, M, rdonly);
+}
+
+/* DCMD_FSYS_UMOUNT at mnt, then the server's exit status. */
+static int umount_at(const char *mnt, pid_t pid, int force)
+{
+	int fd = open(mnt, O_RDONLY);
 	if (fd < 0)
 		return -1;
 	int32_t f = force;
@@ -110,6 +123,11 @@ static int umount_fs(pid_t pid, int force)
 	if (r)
 		return -r;
 	return wait_exit(pid);
+}
+
+static int umount_fs(pid_t pid, int force)
+{
+	return umount_at(M, pid, force);
 }
 
 static int copy(const char *from, const char *to)
@@ -438,6 +456,31 @@ static void t_remount_readonly(void)
 	end();
 }
 
+/* fs-ext2 on a block device (blkram: the DCMD_BLK_* devctls, a shared memory area). */
+static void t_block_device(void)
+{
+	static char buf[256];
+	begin("block_device");
+	char *argv[] = { "blkram", IMG, "/dev/ram0", NULL };
+	pid_t ram = spawn("/proc/boot/blkram", argv);
+	int fd = -1;
+	for (int i = 0; ram > 0 && i < 500 && (fd = open("/dev/ram0", O_RDONLY)) < 0; i++)
+		usleep(10000);
+	CHECK(ram > 0 && fd >= 0);
+	close(fd);
+	pid_t srv = mount_dev("/dev/ram0", "/e4", 0);
+	CHECK(srv > 0);
+	CHECK(get_file("/e4/kept", buf, sizeof buf) > 0 && strcmp(buf, "written inside QSOE\n") == 0);
+	CHECK(write_pattern("/e4/via-shm", 1 << 20, 7) == 0);
+	CHECK(check_pattern("/e4/via-shm", 1 << 20, 7) == 0);
+	CHECK(umount_at("/e4", srv, 0) == 0);	/* its flush writes blkram's memory back */
+	CHECK(kill(ram, SIGTERM) == 0 && wait_exit(ram) == 128 + SIGTERM);
+	srv = mount_fs(1);
+	CHECK(check_pattern(M "/via-shm", 1 << 20, 7) == 0);
+	CHECK(umount_fs(srv, 0) == 0);
+	end();
+}
+
 /* A copy of the image with 4 bytes at off replaced by v. */
 static int corrupt_copy(const char *to, off_t off, uint32_t v)
 {
@@ -598,6 +641,7 @@ int main(int argc, char **argv)
 	t_stress();
 	t_statvfs_umount(&srv);
 	t_remount_readonly();
+	t_block_device();
 	t_refuses();
 	printf("ext2test: %d failures\n", failures);
 	return failures ? 1 : 0;
