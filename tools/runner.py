@@ -658,8 +658,9 @@ def cmd_stress(a):
     return 0 if npass == a.boots else 1
 
 # --- bench ------------------------------------------------------------------------------------
-# Programs whose `bench NAME N UNIT` lines `make bench` collects, one run= boot each.
-RUN_BENCHES = ('tmbench', 'rmtest', 'pipebench')
+# Programs whose `bench NAME N UNIT` lines `make bench` collects, one run= boot each
+# (a program, or a program and its arguments as run= takes them: "PROG,ARG").
+RUN_BENCHES = ('tmbench', 'rmtest', 'pipebench', 'ext2test,bench')
 
 def cmd_bench(a):
     b = run_boot(qemu_cmd(a, a.harts, 'test=bench', icount=True), a.timeout)
@@ -671,10 +672,10 @@ def cmd_bench(a):
     # Then the figures of programs above the kernel, each a run= boot of its own:
     # spawn and wait (tmbench), open/read/close of a /proc/boot file (rmtest), pipes.
     for prog in RUN_BENCHES:
-        if not os.path.isfile(os.path.join(progs, prog)):
+        if not os.path.isfile(os.path.join(progs, prog.split(',')[0])):
             continue
         r = run_boot(qemu_cmd(a, a.harts, f'run={prog}', icount=True), a.timeout)
-        r.save(os.path.join(a.log_dir, f'bench-{prog}.log'))
+        r.save(os.path.join(a.log_dir, f'bench-{prog.split(",")[0]}.log'))
         found = [l for l in r.lines if BENCH_RE.match(l)]
         say(*found)
         benches += found

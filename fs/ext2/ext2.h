@@ -211,6 +211,7 @@ struct ext2_node {
 	uint32_t		ino;
 	uint32_t		refs;		/* opens and running operations */
 	struct ext2_dinode	di;		/* the inode's first 128 bytes, as on disk */
+	uint64_t		read_end;	/* where the last read ended (sequential?) */
 	struct ext2_node	*hnext;
 };
 

@@ -392,6 +392,13 @@ ssize_t ext2_read(struct ext2_fs *fs, struct ext2_node *n, uint64_t off, void *b
 		len = (size_t)(size - off);
 	uint8_t *dst = buf;
 	size_t done = 0;
+	/* read ahead what this read wants; a sequential reader also the next run */
+	uint64_t want_end = (off + len + fs->bsize - 1) / fs->bsize;
+	if (off == n->read_end && off > 0) {
+		uint64_t file_end = (size + fs->bsize - 1) / fs->bsize;
+		want_end = want_end + fs->run_blocks < file_end ? want_end + fs->run_blocks : file_end;
+	}
+	n->read_end = off + len;
 	while (done < len) {
 		uint64_t pos = off + done, lbn = pos / fs->bsize;
 		uint32_t in = (uint32_t)(pos % fs->bsize), blk;
@@ -404,7 +411,7 @@ ssize_t ext2_read(struct ext2_fs *fs, struct ext2_node *n, uint64_t off, void *b
 		} else {
 			struct ext2_buf *b;
 			if (!bc_find(fs, blk))
-				read_ahead(fs, n, lbn, blk, (off + len + fs->bsize - 1) / fs->bsize);
+				read_ahead(fs, n, lbn, blk, want_end);
 			if ((r = bc_get(fs, blk, 0, &b)) < 0)
 				return done ? (ssize_t)done : r;
 			memcpy(dst + done, b->data + in, chunk);
