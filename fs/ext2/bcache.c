@@ -228,6 +228,8 @@ int bc_readahead(struct ext2_fs *fs, uint32_t blk, uint32_t n)
 {
 	if (n > fs->run_blocks)
 		n = fs->run_blocks;
+	if (n > fs->nbufs / 4)
+		n = fs->nbufs / 4;	/* a small cache: don't push out what is being read */
 	if (n == 0 || blk >= fs->sb.s_blocks_count || n > fs->sb.s_blocks_count - blk)
 		return -EIO;
 	int r = dev_read_blocks(fs, blk, n, fs->ra);

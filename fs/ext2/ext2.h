@@ -285,8 +285,8 @@ int bc_flush(struct ext2_fs *fs);
 void bc_forget(struct ext2_fs *fs, uint32_t blk);
 /* The cached buffer of blk, or NULL (not held: look only). */
 struct ext2_buf *bc_find(struct ext2_fs *fs, uint32_t blk);
-/* Read blocks blk..blk+n-1 (at most run_blocks) in one device read into the cache,
- * keeping the cached copies of those already there. */
+/* Read blocks blk..blk+n-1 (at most run_blocks, and a quarter of the cache) in one
+ * device read into the cache, keeping the cached copies of those already there. */
 int bc_readahead(struct ext2_fs *fs, uint32_t blk, uint32_t n);
 int dev_read_blocks(struct ext2_fs *fs, uint32_t blk, uint32_t n, void *buf);
 
