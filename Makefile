@@ -197,7 +197,7 @@ $(BUILD)/img/ext2test.img: Makefile
 	@seq 1 60000 > $(BUILD)/img/ext2test.d/dir/numbers
 	@ln -s hello.txt $(BUILD)/img/ext2test.d/link
 	@rm -f $@ && $(MKE2FS) -q -F -t ext2 -b 1024 -E root_owner=0:0 -d $(BUILD)/img/ext2test.d \
-		$@ 8M >/dev/null
+		$@ 6M >/dev/null
 
 # --- The disk: the root tree and its GPT disk image (docs/ext2.md) ---------------------------
 # /bin: the commands (cmd/*), /sbin: the servers and drivers; tools/mkroot.py adds /etc and
