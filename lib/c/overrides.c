@@ -19,4 +19,6 @@ void *__libc_overrides[] = {
 	(void *)getpagesize,		/* sysconf.c */
 	(void *)getopt,			/* getopt.c: POSIX's (no permuting) */
 	(void *)strerror,		/* strerror.c: strerror, strerror_l, _strerror_r */
+	(void *)memcpy,			/* memcpy.c: memcpy, memset (a word at a time) */
+	(void *)memset,
 };
