@@ -38,14 +38,12 @@ static void lru_push_front(struct ext2_fs *fs, struct ext2_buf *b)
 
 int dev_read_blocks(struct ext2_fs *fs, uint32_t blk, uint32_t n, void *buf)
 {
-	fs->dev_reads++;
 	return fs->dev->read(fs->dev, (uint64_t)blk * fs->secs_per_block, n * fs->secs_per_block,
 			     buf);
 }
 
 static int dev_write_blocks(struct ext2_fs *fs, uint32_t blk, uint32_t n, const void *buf)
 {
-	fs->dev_writes++;
 	return fs->dev->write(fs->dev, (uint64_t)blk * fs->secs_per_block,
 			      n * fs->secs_per_block, buf);
 }

@@ -92,7 +92,10 @@ int ext2_dir_find(struct ext2_fs *fs, struct ext2_node *dir, const char *name, s
 		return r;
 	*ino = ((struct ext2_dirent *)(pos.b->data + pos.off))->inode;
 	bc_put(fs, pos.b);
-	return *ino > fs->sb.s_inodes_count ? -EIO : 0;
+	/* a name for a reserved inode (journal, resize...) other than the root is corrupt */
+	if (*ino > fs->sb.s_inodes_count || (*ino < fs->sb.s_first_ino && *ino != EXT2_ROOT_INO))
+		return -EIO;
+	return 0;
 }
 
 static void fill(struct ext2_fs *fs, struct ext2_dirent *d, const char *name, size_t len,

@@ -242,8 +242,6 @@ struct ext2_fs {
 	/* Inodes in use: */
 	struct ext2_node	*nhash[256];
 	uint32_t		nnodes;
-	/* Statistics (bench): */
-	uint64_t		dev_reads, dev_writes;
 };
 
 /* The credentials an operation runs with (the client's effective ids). */
@@ -309,7 +307,9 @@ int ext2_iupdate(struct ext2_fs *fs, struct ext2_node *n);
 /* A new inode: mode, owner; not yet linked anywhere (links 0). */
 int ext2_inew(struct ext2_fs *fs, struct ext2_node *dir, uint32_t mode,
 	      const struct ext2_cred *cr, struct ext2_node **out);
-/* The physical block of file block lbn: 0 for a hole; with alloc, one is made. */
+/* The physical block of file block lbn in *out: 0 for a hole. With alloc a hole gets a
+ * block (and any indirect blocks it needs); then 1 says the block is new (the caller
+ * fills it), else 0. -EFBIG past the triple indirect, -EIO for a pointer out of range. */
 int ext2_bmap(struct ext2_fs *fs, struct ext2_node *n, uint64_t lbn, int alloc, uint32_t *out);
 uint64_t ext2_size(const struct ext2_node *n);
 void ext2_set_size(struct ext2_node *n, uint64_t size);

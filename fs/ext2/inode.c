@@ -287,11 +287,7 @@ static int zero_block(struct ext2_fs *fs, uint32_t blk)
 	return 0;
 }
 
-/*
- * The physical block of file block lbn (0: a hole). With alloc, missing indirect blocks
- * and the data block itself are allocated; returns 1 if the data block is new (the
- * caller fills it), 0 if it existed, or -errno (-EFBIG past the triple indirect).
- */
+/* Walks i_block and the indirect blocks down to file block lbn (see ext2.h). */
 int ext2_bmap(struct ext2_fs *fs, struct ext2_node *n, uint64_t lbn, int alloc, uint32_t *out)
 {
 	uint32_t p = fs->ptrs, idx[4];
