@@ -156,8 +156,10 @@ int bc_flush(struct ext2_fs *fs)
 		if (r < 0)
 			err = r;
 		else
-			for (uint32_t k = i; k < j; k++)
+			for (uint32_t k = i; k < j; k++) {
 				v[k]->dirty = 0;
+				fs->ndirty--;
+			}
 		i = j;
 	}
 	free(v);
@@ -261,6 +263,8 @@ void bc_put(struct ext2_fs *fs, struct ext2_buf *b)
 
 void bc_dirty(struct ext2_fs *fs, struct ext2_buf *b)
 {
+	if (!b->dirty)
+		fs->ndirty++;
 	b->dirty = 1;
 }
 
@@ -269,6 +273,7 @@ void bc_forget(struct ext2_fs *fs, uint32_t blk)
 	struct ext2_buf *b = bc_find(fs, blk);
 	if (b && !b->refs) {
 		hash_remove(fs, b);
+		fs->ndirty -= b->dirty ? 1 : 0;
 		b->dirty = 0;
 		b->blk = NOBLK;
 		lru_unlink(b);

@@ -236,6 +236,7 @@ struct ext2_fs {
 	struct ext2_buf		**bhash;
 	uint32_t		nbhash;
 	struct ext2_buf		lru;		/* list head */
+	uint32_t		ndirty;		/* dirty buffers */
 	uint8_t			*run;		/* write-back staging: run_blocks blocks */
 	uint8_t			*ra;		/* read-ahead landing: as many */
 	uint32_t		run_blocks;

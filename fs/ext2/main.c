@@ -5,7 +5,8 @@
  * with its struct rm_attr, so the library's OCBs point at our nodes; an open holds a
  * reference on its node, dropped in close_ocb. A symbolic link met in a path is answered
  * with a redirect (a link reply carrying the new absolute path): the client starts over
- * with it, so links may point anywhere in the namespace.
+ * with it, so links may point anywhere in the namespace. A timer pulse writes dirty
+ * blocks back every 5 seconds.
  */
 #include "ext2.h"
 #include "blkdev.h"
@@ -17,12 +18,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/neutrino.h>
 #include <resmgr.h>
 
 #define NODE(a)		((struct ext2_node *)(a))
 #define IO_CHUNK	(64 * 1024)
 #define READ_MAX	(1024 * 1024)
 #define CACHE_BYTES	(8 * 1024 * 1024)
+#define PULSE_WRITEBACK	1
+#define WRITEBACK_NS	(5 * 1000000000ull)
 
 static struct ext2_fs fs;
 static const char *mountpoint;
@@ -384,6 +388,12 @@ static uint32_t opens(void)
 /* umount: write everything back, answer, and go (the path goes with the process). */
 static int umount_now(struct rm_ctx *ctx, int force)
 {
+	struct ext2_cred cr;
+	int e = cred_of(ctx, &cr);
+	if (e < 0)
+		return e;
+	if (cr.uid != 0)
+		return -EPERM;
 	if (!force && opens() > 1)
 		return -EBUSY;		/* more than the open this request came on */
 	if (!force && ext2_sync(&fs) < 0)
@@ -432,6 +442,28 @@ static int ef_devctl(struct rm_ctx *ctx, struct rm_ocb *ocb, int dcmd, void *dat
 	}
 	}
 	return -ENOTTY;
+}
+
+/* Every WRITEBACK_NS the dirty blocks go to the disk, so a crash or a power-off without
+ * sync loses at most that much. */
+static void on_writeback(struct resmgr *rm, int code, int value, void *arg)
+{
+	if (fs.ndirty || fs.meta_dirty)
+		ext2_sync(&fs);
+}
+
+static int start_writeback(struct resmgr *rm)
+{
+	struct sigevent ev;
+	int coid = rm_pulse_attach(rm, PULSE_WRITEBACK, on_writeback, NULL);
+	if (coid < 0)
+		return -1;
+	SIGEV_PULSE_INIT(&ev, coid, SIGEV_PULSE_PRIO_INHERIT, PULSE_WRITEBACK, 0);
+	int id = TimerCreate(CLOCK_MONOTONIC, &ev);
+	struct _itimer it = { WRITEBACK_NS, WRITEBACK_NS };
+	if (id < 0 || TimerSettime(id, 0, &it, NULL) < 0)
+		return -1;
+	return 0;
 }
 
 static const struct rm_funcs funcs = {
@@ -488,6 +520,10 @@ int main(int argc, char **argv)
 	struct resmgr *rm = resmgr_create(&funcs, NULL);
 	if (!rm) {
 		fprintf(stderr, "fs-ext2: resmgr_create: %s\n", strerror(errno));
+		return 1;
+	}
+	if (!rdonly && start_writeback(rm) < 0) {
+		fprintf(stderr, "fs-ext2: write-back timer: %s\n", strerror(errno));
 		return 1;
 	}
 	if (resmgr_attach(rm, mountpoint, _FTYPE_ANY, _RESMGR_FLAG_DIR, &fs) < 0) {

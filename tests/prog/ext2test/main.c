@@ -225,6 +225,11 @@ static int mode_stranger(void)
 		return 2;
 	if (put_file(M "/home/user/mine", "ok", 0600) < 0)
 		return 4;
+	int fd = open(M, O_RDONLY);
+	int32_t force = 1;
+	if (fd < 0 || devctl(fd, DCMD_FSYS_UMOUNT, &force, sizeof force, NULL) != EPERM)
+		return 5;
+	close(fd);
 	return 0;
 }
 
@@ -421,6 +426,21 @@ static void t_stress(void)
 			printf("ext2test: stresser %d exited %d\n", k, st);
 		CHECK(st == 0);
 	}
+	end();
+}
+
+/* Without sync, written blocks reach the image within the write-back period (5 s): a
+ * second, read-only fs-ext2 on the same image file sees them. */
+static void t_writeback(void)
+{
+	static char buf[256];
+	begin("periodic_writeback");
+	CHECK(put_file(M "/unsynced", "no sync needed\n", 0644) == 0);
+	sleep(7);
+	pid_t pid = mount_dev(IMG, "/e5", 1);
+	CHECK(pid > 0);
+	CHECK(get_file("/e5/unsynced", buf, sizeof buf) > 0 && strcmp(buf, "no sync needed\n") == 0);
+	CHECK(umount_at("/e5", pid, 0) == 0);
 	end();
 }
 
@@ -707,6 +727,7 @@ int main(int argc, char **argv)
 	t_permissions();
 	t_two_writers();
 	t_stress();
+	t_writeback();
 	t_statvfs_umount(&srv);
 	t_remount_readonly();
 	t_block_device();
