@@ -60,16 +60,19 @@ static uint32_t now_s(void)
 	return (uint32_t)(rm_now_ns() / 1000000000ull);
 }
 
-/* Append s (n bytes) to p at *len, with a '/' between parts. */
-static void path_add(char *p, size_t *len, const char *s, size_t n)
+/* Append s (n bytes) to p at *len, with a '/' between parts. -1 if it would not fit. */
+static int path_add(char *p, size_t *len, const char *s, size_t n)
 {
-	if (n == 0 || *len + n + 2 > PATH_MAX)
-		return;
+	if (n == 0)
+		return 0;
+	if (*len + n + 2 > PATH_MAX)
+		return -1;
 	if (*len && p[*len - 1] != '/')
 		p[(*len)++] = '/';
 	memcpy(p + *len, s, n);
 	*len += n;
 	p[*len] = 0;
+	return 0;
 }
 
 /* Answer with a redirect to where the symlink points, followed by the rest of the path. */
@@ -81,14 +84,15 @@ static int reply_redirect(struct rm_ctx *ctx, const char *path, const struct ext
 	} rep;
 	char *np = rep.b + sizeof rep.lr;
 	size_t len = 0;
+	int bad = 0;
 	np[0] = 0;
 	if (rd->target[0] != '/') {
-		path_add(np, &len, mountpoint, strlen(mountpoint));
-		path_add(np, &len, path, rd->dirlen);
+		bad |= path_add(np, &len, mountpoint, strlen(mountpoint));
+		bad |= path_add(np, &len, path, rd->dirlen);
 	}
-	path_add(np, &len, rd->target, strlen(rd->target));
-	path_add(np, &len, rd->rest, strlen(rd->rest));
-	if (len + strlen(rd->rest) + 2 > PATH_MAX)
+	bad |= path_add(np, &len, rd->target, strlen(rd->target));
+	bad |= path_add(np, &len, rd->rest, strlen(rd->rest));
+	if (bad)
 		return -ENAMETOOLONG;
 	memset(&rep.lr, 0, sizeof rep.lr);
 	rep.lr.path_len = (uint16_t)(len + 1);
