@@ -108,7 +108,7 @@ static const char *mkimg(const char *name, int bs, const char *size, const char 
 	setup();
 	snprintf(img, sizeof img, "%s/%s", tmpdir, name);
 	unlink(img);
-	snprintf(cmd, sizeof cmd, "mke2fs -q -F -t ext2 -b %d %s%s %s %s", bs, tree ? "-d " : "",
+	snprintf(cmd, sizeof cmd, "/usr/sbin/mke2fs -q -F -t ext2 -b %d %s%s %s %s", bs, tree ? "-d " : "",
 		 tree ? tree : "", img, size);
 	CHECK_EQ(host_run(cmd, out, sizeof out), 0);
 	return img;
@@ -116,7 +116,7 @@ static const char *mkimg(const char *name, int bs, const char *size, const char 
 
 static int fsck(const char *img)
 {
-	return sh("e2fsck -fn %s%s >/dev/null", img, "");
+	return sh("/usr/sbin/e2fsck -fn %s%s >/dev/null", img, "");
 }
 
 /* The file's contents as debugfs sees them (malloc'd; *n bytes), or NULL. */
@@ -125,7 +125,7 @@ static uint8_t *dump(const char *img, const char *path, size_t *n)
 	char out[600], cmd[1200], o[4096];
 	snprintf(out, sizeof out, "%s/dump.out", tmpdir);
 	unlink(out);
-	snprintf(cmd, sizeof cmd, "debugfs -R 'dump %s %s' %s", path, out, img);
+	snprintf(cmd, sizeof cmd, "/usr/sbin/debugfs -R 'dump %s %s' %s", path, out, img);
 	host_run(cmd, o, sizeof o);
 	return host_load(out, n);
 }
@@ -370,13 +370,13 @@ TEST(refuses_foreign_and_corrupt)
 	CHECK(strcmp(why, "not an ext2 filesystem") == 0);
 
 	const char *e3 = mkimg("ext3.img", 1024, "8M", NULL);
-	snprintf(cmd, sizeof cmd, "tune2fs -j %s >/dev/null", e3);
+	snprintf(cmd, sizeof cmd, "/usr/sbin/tune2fs -j %s >/dev/null", e3);
 	CHECK_EQ(host_run(cmd, out, sizeof out), 0);
 	CHECK(mount_img(&fs, e3, 0) < 0);
 	CHECK(strstr(why, "not an ext2 filesystem") != NULL);
 
 	const char *e4 = mkimg("ext4.img", 4096, "8M", NULL);
-	snprintf(cmd, sizeof cmd, "mke2fs -q -F -t ext4 -O ^has_journal %s 8M", e4);
+	snprintf(cmd, sizeof cmd, "/usr/sbin/mke2fs -q -F -t ext4 -O ^has_journal %s 8M", e4);
 	CHECK_EQ(host_run(cmd, out, sizeof out), 0);
 	CHECK_EQ(mount_img(&fs, e4, 0), -ENOTSUP);
 	CHECK(strstr(why, "unsupported features 0x") != NULL);
