@@ -11,6 +11,7 @@ TIMEOUT  ?= 120
 PYTHON   ?= /usr/bin/python3
 CROSS    ?= riscv64-unknown-elf-
 QEMU     ?= qemu-system-riscv64
+MKE2FS   ?= /usr/sbin/mke2fs
 
 CC      := $(CROSS)gcc
 OBJCOPY := $(CROSS)objcopy
@@ -29,8 +30,8 @@ KERNEL_IMG := $(BUILD)/skimmer.bin
 DEPS_OK    := $(BUILD)/.deps-ok
 AUTOCONF   := $(BUILD)/include/generated/autoconf.h
 
-.PHONY: all kernel progs run test unit stress bench gdb menuconfig savedefconfig clean deps help
-all: kernel
+.PHONY: all kernel disk progs run test unit stress bench gdb menuconfig savedefconfig clean deps help
+all: kernel disk
 
 help:
 	@echo "make run       build and boot QSOE in QEMU (HARTS=$(HARTS) BOOTARGS='...')"
@@ -126,7 +127,10 @@ HW_A        := $(BUILD)/lib/libhw.a
 PROG_DIRS   := $(wildcard taskman cmd/* drivers/* fs/* tests/prog/*)
 PROG_DIRS   := $(patsubst %/,%,$(dir $(wildcard $(addsuffix /*.c,$(PROG_DIRS)))))
 PROG_DIRS   := $(sort $(PROG_DIRS))
-PROGS       := $(foreach d,$(PROG_DIRS),$(BUILD)/prog/$(notdir $(d)))
+# A program is named after its directory, unless PROG_NAME_<dir> says otherwise.
+PROG_NAME_fs/ext2 := fs-ext2
+prog_name    = $(or $(PROG_NAME_$(1)),$(notdir $(1)))
+PROGS       := $(foreach d,$(PROG_DIRS),$(BUILD)/prog/$(call prog_name,$(d)))
 
 $(BUILD)/lib/%.c.o $(BUILD)/lib/c/%.c.o: | $(KCALL_GEN)/kcall_table.h
 $(BUILD)/lib/kcall_stubs.S.o: $(KCALL_GEN)/kcall_stubs.S
@@ -161,7 +165,7 @@ $(HW_A): $(HW_OBJS) | $(LIBC_A)
 	@rm -f $@ && $(CROSS)ar rcs $@ $^
 
 define PROG_RULE
-$(BUILD)/prog/$(notdir $(1)): $(patsubst %,$(BUILD)/up/%.o,$(wildcard $(1)/*.c $(1)/$(KNAME)/*.c)) \
+$(BUILD)/prog/$(call prog_name,$(1)): $(patsubst %,$(BUILD)/up/%.o,$(wildcard $(1)/*.c $(1)/$(KNAME)/*.c)) \
 		$(RESMGR_A) $(HW_A) $(LIBC_A) lib/sys-$(KNAME)/user.ld
 	@mkdir -p $$(@D)
 	@echo "  PROG    $$@"
@@ -187,18 +191,51 @@ $(BUILD)/user/%: user/bin/%.c $(ULIB) user/user.ld $(wildcard user/lib/*.h) abi/
 	@echo "  USER    $@"
 	@$(CC) $(UCFLAGS) -T user/user.ld -o $@ $< $(ULIB) -lgcc
 
-$(BOOTFS): boot/qsoe.build $(USER_BINS) $(PROGS) tools/mkbootfs.py
+$(BOOTFS): boot/qsoe.build $(USER_BINS) $(PROGS) $(BUILD)/img/ext2test.img tools/mkbootfs.py
 	@echo "  BOOTFS  $@"
-	@$(PYTHON) tools/mkbootfs.py boot/qsoe.build -o $@ --search $(BUILD)/user --search $(BUILD)/prog
+	@$(PYTHON) tools/mkbootfs.py boot/qsoe.build -o $@ --search $(BUILD)/user --search $(BUILD)/prog \
+		--search $(BUILD)/img
 
-# --- The disk -----------------------------------------------------------------------------
-# QEMU's NVMe device holds $(DISK): a GPT disk (tools/mkgpt.py). Until the root filesystem
-# image exists, one empty 48 MiB partition; LBAs 34..2047 stay free for nvmetest's writes.
-DISK ?= $(BUILD)/disk.img
-$(DISK): tools/mkgpt.py
-	@mkdir -p $(@D)
-	@echo "  DISK    $@"
-	@$(PYTHON) tools/mkgpt.py $@ --size 64M --part root:+48M
+# ext2test's filesystem (tests/prog/ext2test): a small ext2 image the host's mke2fs makes.
+$(BUILD)/img/ext2test.img: Makefile
+	@echo "  MKE2FS  $@"
+	@rm -rf $(BUILD)/img/ext2test.d && mkdir -p $(BUILD)/img/ext2test.d/dir
+	@printf 'hello, ext2\n' > $(BUILD)/img/ext2test.d/hello.txt
+	@seq 1 60000 > $(BUILD)/img/ext2test.d/dir/numbers
+	@ln -s hello.txt $(BUILD)/img/ext2test.d/link
+	@rm -f $@ && $(MKE2FS) -q -F -t ext2 -b 1024 -E root_owner=0:0 -d $(BUILD)/img/ext2test.d \
+		$@ 6M >/dev/null
+
+# --- The disk: the root tree and its GPT disk image (docs/ext2.md) ---------------------------
+# /bin: the commands (cmd/*), /sbin: the servers and drivers; tools/mkroot.py adds /etc and
+# the rest. mke2fs -d copies the tree, the debugfs script fixes owners, e2fsck checks it.
+ROOT_BIN  := $(notdir $(filter cmd/%,$(PROG_DIRS)))
+ROOT_SBIN := $(foreach d,$(filter fs/% drivers/%,$(PROG_DIRS)),$(call prog_name,$(d)))
+ROOT_SIZE ?= 256M
+DISK      := $(BUILD)/disk.img
+DEBUGFS   ?= /usr/sbin/debugfs
+E2FSCK    ?= /usr/sbin/e2fsck
+
+$(BUILD)/root.img: $(addprefix $(BUILD)/prog/,$(ROOT_BIN) $(ROOT_SBIN)) tools/mkroot.py \
+		tools/sha512crypt.py Makefile
+	@echo "  ROOT    $(BUILD)/root"
+	@$(PYTHON) tools/mkroot.py --out $(BUILD)/root --prog-dir $(BUILD)/prog --bin "$(ROOT_BIN)" \
+		--sbin "$(ROOT_SBIN)" --strip $(CROSS)strip --debugfs $(BUILD)/root.debugfs
+	@echo "  MKE2FS  $@"
+	@rm -f $@ && $(MKE2FS) -q -F -t ext2 -b 4096 -L qsoe-root -d $(BUILD)/root $@ $(ROOT_SIZE) \
+		>/dev/null
+	@$(DEBUGFS) -w -f $(BUILD)/root.debugfs $@ 2>&1 | grep -v '^debugfs' | \
+		{ if grep .; then rm -f $@; exit 1; fi; }
+	@$(E2FSCK) -fn $@ >/dev/null 2>&1 || { $(E2FSCK) -fn $@; rm -f $@; exit 1; }
+
+# The disk QEMU's NVMe device holds: a GPT disk (tools/mkgpt.py) with the root filesystem as
+# its one partition; LBAs 34..2047 stay free (nvmetest writes there).
+$(DISK): $(BUILD)/root.img tools/mkgpt.py
+	@echo "  GPT     $@"
+	@$(PYTHON) tools/mkgpt.py $@ --part qsoe-root:$<
+
+disk: $(DISK)
+
 DISK_ARGS = -drive file=$(DISK),if=none,id=nvm,format=raw -device nvme,serial=qsoe,drive=nvm
 
 # --- Booting ---------------------------------------------------------------------------

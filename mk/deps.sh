@@ -11,7 +11,8 @@ have dtc                       || need+=(device-tree-compiler)
 have gdb-multiarch             || need+=(gdb-multiarch)
 have kconfig-mconf             || need+=(kconfig-frontends)
 /usr/bin/python3 -c 'import kconfiglib' 2>/dev/null || need+=(python3-kconfiglib)
-have mke2fs                    || need+=(e2fsprogs)
+[ -x /usr/sbin/mke2fs ] && [ -x /usr/sbin/debugfs ] || need+=(e2fsprogs)
+have openssl                   || need+=(openssl)   # test_ext2 checks the shadow hashes
 have gcc                       || need+=(gcc)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && have apt-get; then

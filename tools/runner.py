@@ -670,8 +670,9 @@ def cmd_stress(a):
     return 0 if npass == a.boots else 1
 
 # --- bench ------------------------------------------------------------------------------------
-# Programs whose `bench NAME N UNIT` lines `make bench` collects, one run= boot each.
-RUN_BENCHES = ('tmbench', 'rmtest', 'pipebench', 'nvmetest,bench')  # PROG[,ARG...]
+# Programs whose `bench NAME N UNIT` lines `make bench` collects, one run= boot each
+# (a program, or a program and its arguments as run= takes them: "PROG,ARG").
+RUN_BENCHES = ('tmbench', 'rmtest', 'pipebench', 'nvmetest,bench', 'ext2test,bench')
 
 def cmd_bench(a):
     b = run_boot(qemu_cmd(a, a.harts, 'test=bench', icount=True), a.timeout)

@@ -91,7 +91,8 @@ struct rm_funcs {
 	/* rename and link: the connect names the new path (to); its extra names the other
 	 * one (from, target). An absolute extra path (the client's, made absolute) is made
 	 * relative to this attach's prefix by the library, EXDEV if it lies outside it; a
-	 * relative one is passed as it is. */
+	 * relative one is passed as it is. A symlink is a link whose msg->mode is S_IFLNK:
+	 * its target is the link's text, passed exactly as the client sent it. */
 	int (*rename)(struct rm_ctx *ctx, struct _io_connect *msg, const char *to,
 		      const char *from, void *handle);	/* ENOSYS (EXDEV across servers) */
 	int (*mknod)(struct rm_ctx *ctx, struct _io_connect *msg, const char *path,

@@ -195,6 +195,13 @@ int rm_do_connect(struct rm_ctx *ctx)
 	case _IO_CONNECT_LINK:
 		if (!f->link)
 			return -ENOSYS;
+		if (S_ISLNK(c->mode)) {		/* symlink: the target is text, passed as sent */
+			other = (const char *)extra;
+			if (c->extra_len == 0 || other[c->extra_len - 1] != 0 ||
+			    strlen(other) != (size_t)c->extra_len - 1u)
+				return -EINVAL;
+			return f->link(ctx, c, path, other, handle);
+		}
 		r = other_path(rm, h, (const char *)extra, c->extra_len, &other);
 		return r < 0 ? r : f->link(ctx, c, path, other, handle);
 	default:
