@@ -161,11 +161,13 @@ static void join_args(char *out, size_t cap, const struct tm_block_args *a)
 	}
 }
 
-/* Is there a process group pgid in session sid? */
+/* Does group pgid exist in session sid? A zombie not yet waited for is still a member
+ * (a pipeline's first command may end before the last one is spawned into its group). */
 static int group_in_session(pid_t pgid, pid_t sid)
 {
 	for (struct tproc *t = procs; t; t = t->next)
-		if (t->pgid == pgid && t->sid == sid && t->state == TM_PROC_RUNNING)
+		if (t->pgid == pgid && t->sid == sid &&
+		    (t->state == TM_PROC_RUNNING || t->state == TM_PROC_ZOMBIE))
 			return 1;
 	return 0;
 }

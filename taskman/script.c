@@ -280,15 +280,21 @@ static void line(char *text, int lineno)
 		return;
 	}
 	if (strcmp(w[0], "setenv") == 0 && n == 3) {
-		if (nenv == MAX_ENV)
-			return;
-		size_t l = strlen(w[1]) + strlen(w[2]) + 2;
+		size_t l = strlen(w[1]) + strlen(w[2]) + 2, nl = strlen(w[1]);
 		char *e = malloc(l);
-		if (e) {
-			snprintf(e, l, "%s=%s", w[1], w[2]);
-			env[nenv++] = e;
-			env[nenv] = NULL;
+		if (e == NULL)
+			return;
+		snprintf(e, l, "%s=%s", w[1], w[2]);
+		int i = 0;
+		while (i < nenv && !(strncmp(env[i], e, nl + 1) == 0))
+			i++;			/* a new value for NAME replaces the old */
+		if (i == MAX_ENV) {
+			free(e);
+			return;
 		}
+		env[i] = e;		/* the old string may be a literal: not freed */
+		if (i == nenv)
+			env[++nenv] = NULL;
 		return;
 	}
 	if (strcmp(w[0], "session") == 0 && n >= 2) {
