@@ -276,7 +276,7 @@ test: kernel unit $(DISK)
 	@SK_NO_BUILD=1 $(PYTHON) tools/runner.py suite --qemu "$(QEMU) -initrd $(BOOTFS)" --image $(KERNEL_IMG) --mem $(MEM) \
 		--disk $(DISK) \
 		--unit-dir $(BUILD)/unit --scenarios tests/run/scenarios.txt --timeout $(TIMEOUT) \
-		--script tools/gdb/selftest.sh --log-dir $(BUILD)/logs
+		--script tools/gdb/selftest.sh --script tests/run/disk-roundtrip.sh --log-dir $(BUILD)/logs
 
 # TEST may name several tests ("user ustorm chanstorm"): each gets its BOOTS boots in turn,
 # and the target fails if any of them did.

@@ -211,6 +211,7 @@ static void __attribute__((noreturn)) run_command(void)
 	}
 	int st = wait_for(pid);
 	report("run", run_words[0], st);
+	sync();			/* what it wrote, to the disks (we are a client here) */
 	tm_shutdown(st != 0);
 }
 

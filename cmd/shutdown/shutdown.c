@@ -1,4 +1,4 @@
-/* shutdown: power the machine off (root only), through taskman's _PROC_SHUTDOWN. */
+/* shutdown: write back every filesystem and power the machine off (root only), through taskman's _PROC_SHUTDOWN. */
 #include <stdio.h>
 #include <string.h>
 #include <errno.h>
@@ -11,7 +11,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: shutdown\n");
 		return 2;
 	}
+	if (geteuid() != 0) {
+		fprintf(stderr, "shutdown: %s\n", strerror(EPERM));
+		return 1;
+	}
 	fflush(stdout);
+	sync();			/* the filesystems' dirty blocks to their disks first */
 	sysmgr_shutdown(SYSMGR_POWEROFF);
 	fprintf(stderr, "shutdown: %s\n", strerror(errno));
 	return 1;
