@@ -226,7 +226,7 @@ int pt_resolve(const char *path, uint32_t file_type, struct pt_entry *out, int m
 {
 	enum { MAXM = 64 };
 	const struct pt_reg *m[MAXM];
-	int mlen[MAXM];
+	int mlen[MAXM], mkey[MAXM];
 	int n = 0;
 	size_t len = strlen(path);
 	for (struct pt_reg *r = regs; r && n < MAXM; r = r->next) {
@@ -238,20 +238,26 @@ int pt_resolve(const char *path, uint32_t file_type, struct pt_entry *out, int m
 			continue;
 		if ((r->flags & PT_FLAG_IMPLIED) && !pt_is_dir(path))
 			continue;
+		/* An implied directory other than "/" (/dev above /dev/ser1) sorts as if it
+		 * owned the whole path: its listing of the names registered below it comes
+		 * before a root filesystem's directory of the same name (a mount point). */
+		int key = (r->flags & PT_FLAG_IMPLIED) && len > 1 ? (int)len : pl;
 		/* insertion sort into place */
 		int i = n++;
-		while (i > 0 && before(r, pl, m[i - 1], mlen[i - 1])) {
+		while (i > 0 && before(r, key, m[i - 1], mkey[i - 1])) {
 			m[i] = m[i - 1];
 			mlen[i] = mlen[i - 1];
+			mkey[i] = mkey[i - 1];
 			i--;
 		}
 		m[i] = r;
 		mlen[i] = pl;
+		mkey[i] = key;
 	}
 	int k = 0;
 	int opaque_len = -1;
 	for (int i = 0; i < n && k < max; i++) {
-		if (opaque_len >= 0 && mlen[i] < opaque_len)
+		if (opaque_len >= 0 && mkey[i] < opaque_len)
 			break;
 		out[k].pid = m[i]->pid;
 		out[k].chid = m[i]->chid;
@@ -261,7 +267,7 @@ int pt_resolve(const char *path, uint32_t file_type, struct pt_entry *out, int m
 		out[k].flags = (uint16_t)(m[i]->flags & ~PT_FLAG_IMPLIED);
 		k++;
 		if ((m[i]->flags & _RESMGR_FLAG_OPAQUE) && opaque_len < 0)
-			opaque_len = mlen[i];
+			opaque_len = mkey[i];
 	}
 	return k;
 }

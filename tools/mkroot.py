@@ -29,6 +29,7 @@ ACCOUNTS = [  # name, uid, gid, gecos, home, password
     ('user', 1000, 1000, 'QSOE user', '/home/user', 'user'),
 ]
 MOTD = 'Welcome to QSOE.\n'
+SETUID = {'passwd'}  # run as their owner, root (passwd writes /etc/shadow)
 
 
 def write(path, text, mode):
@@ -59,7 +60,7 @@ def copy_progs(names, src, dst, strip):
             subprocess.run([strip, '-o', out, p], check=True)
         else:
             shutil.copyfile(p, out)
-        os.chmod(out, 0o755)
+        os.chmod(out, 0o4755 if name in SETUID else 0o755)
 
 
 def owners_script(root):
