@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The disk both ways: files the host puts on a copy of build/disk.img (debugfs) are read
-# inside QSOE identical, files QSOE writes there (through devb-nvme and fs-ext2, as root
-# and as user) are read on the host identical, and e2fsck -fn finds the filesystem
-# clean afterwards. Run by `make test` (tools/runner.py suite --script); exits 0 on pass.
+# inside QSOE identical, files QSOE writes there (through devb-nvme and fs-ext2) are read
+# on the host identical, four processes of random operations each match their model, and
+# e2fsck -fn finds the filesystem clean afterwards. Run by `make test` (tools/runner.py suite --script); exits 0 on pass.
 #
 #   tests/run/disk-roundtrip.sh      (from the repository root, after make)
 set -u
@@ -34,6 +34,16 @@ mkdir -p /root/dir/sub && for i in 1 2 3 4 5 6 7 8 9 10; do echo "line $i" >> /r
 echo gone > /root/dir/gone && rm /root/dir/gone && mv /root/dir/sub/lines /root/dir/lines
 ln /root/from-qsoe.txt /root/hard
 echo "user's file" > /home/user/mine.txt && chown 1000:1000 /home/user/mine.txt
+# Four processes of random creates, writes, truncates, renames, unlinks, mkdirs and rmdirs
+# at once, each checked against its model (ext2test's stresser mode).
+/proc/boot/ext2test stresser /root/s1 11 & p1=$!
+/proc/boot/ext2test stresser /root/s2 12 & p2=$!
+/proc/boot/ext2test stresser /root/s3 13 & p3=$!
+/proc/boot/ext2test stresser /root/s4 14 & p4=$!
+ok=0
+for p in $p1 $p2 $p3 $p4; do wait $p && ok=$ok+; done
+if [ "$ok" = "0++++" ]; then echo "check disk-random-ops-4-processes: PASS"
+else echo "check disk-random-ops-4-processes: FAIL ($ok)"; fi
 sync
 echo "rt: done"
 EOF
@@ -49,7 +59,7 @@ timeout 180 $QEMU -machine virt -smp "$HARTS" -m 256M -nographic -bios default \
 mkdir -p build/logs && cp "$log" build/logs/disk-roundtrip.log
 grep -q "^taskman: run /bin/qsh exited 0" "$log" || fail "the script did not end well: see build/logs/disk-roundtrip.log"
 grep -q "check .*: FAIL" "$log" && fail "$(grep 'check .*: FAIL' "$log" | head -1)"
-[ "$(grep -c 'check .*: PASS' "$log")" = 2 ] || fail "the host's files were not read"
+[ "$(grep -c 'check .*: PASS' "$log")" = 3 ] || fail "the checks inside did not all run"
 
 # What QSOE wrote, as the host sees it.
 dump() { "$DEBUGFS" -R "dump $1 $work/out" "$part" >/dev/null 2>&1 && cat "$work/out"; }
@@ -63,4 +73,4 @@ dump /root/joined | cmp -s - "$work/joined" || fail "joined differs"
 "$DEBUGFS" -R "stat /home/user/mine.txt" "$part" 2>/dev/null | grep -q "User:  1000" ||
 	fail "mine.txt not owned by 1000"
 "$E2FSCK" -fn "$part" >"$work/fsck" 2>&1 || { cat "$work/fsck"; fail "e2fsck -fn"; }
-echo "disk-roundtrip: PASS (host files read in QSOE, QSOE's files read on the host, e2fsck clean)"
+echo "disk-roundtrip: PASS (host files read in QSOE, QSOE's files read on the host, 4 random-op processes, e2fsck clean)"
