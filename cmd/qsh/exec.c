@@ -192,7 +192,7 @@ static int apply_redirs(struct shell *sh, struct redir *r, struct fdsave *s)
 }
 
 /* --- Spawning ------------------------------------------------------------------------------- */
-/* posix_spawn with a search of $PATH (default /proc/boot) for a name without '/'. */
+/* posix_spawn with a search of $PATH (default /bin:/proc/boot) for a name without '/'. */
 static int spawn_path(struct shell *sh, pid_t *pid, const char *name,
 		      const posix_spawn_file_actions_t *fa, const posix_spawnattr_t *at,
 		      char **argv, char **envp)
@@ -201,7 +201,7 @@ static int spawn_path(struct shell *sh, pid_t *pid, const char *name,
 		return posix_spawn(pid, name, fa, at, argv, envp);
 	const char *path = var_get(sh, "PATH");
 	if (path == NULL || *path == 0)
-		path = "/proc/boot";
+		path = "/bin:/proc/boot";
 	int err = ENOENT;
 	for (const char *p = path;; p++) {
 		const char *e = strchr(p, ':');

@@ -222,7 +222,7 @@ int main(int argc, char **argv)
 	sh->sh_self = argv[0] && strchr(argv[0], '/') ? argv[0] : "/proc/boot/qsh";
 	vars_init(sh, environ);
 	if (var_get(sh, "PATH") == NULL)
-		var_set(sh, "PATH", "/proc/boot");
+		var_set(sh, "PATH", "/bin:/proc/boot");
 	var_export(sh, "PATH");
 
 	const char *cmd = NULL;

@@ -412,8 +412,8 @@ int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *
 	return do_spawn(pid, path, fa, at, argv, envp, 0);
 }
 
-/* PATH search (default /proc/boot, the boot image), trying each directory's file in turn
- * until taskman finds one; a name with a '/' is used as it is. */
+/* PATH search (default /bin:/proc/boot: the disk, then the boot image), trying each
+ * directory's file in turn until taskman finds one; a name with a '/' is used as it is. */
 int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_actions_t *fa,
 		 const posix_spawnattr_t *at, char *const argv[], char *const envp[])
 {
@@ -423,7 +423,7 @@ int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_actions_t 
 		return do_spawn(pid, file, fa, at, argv, envp, 0);
 	const char *p = getenv("PATH");
 	if (p == NULL || *p == 0)
-		p = "/proc/boot";
+		p = "/bin:/proc/boot";
 	size_t flen = strlen(file);
 	int err = ENOENT;
 	while (*p) {
