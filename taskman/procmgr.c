@@ -699,9 +699,17 @@ void procmgr_msg(int rcvid, void *msg, size_t len, const struct _msg_info *info)
 		}
 		break;
 	}
-	case _PROC_GETGROUPS:
-		MsgReply(rcvid, caller->ngroups, caller->groups, caller->ngroups * 4);
-		return;
+	case _PROC_GETGROUPS: {		/* about the caller (pid 0) or process pid */
+		const struct _proc_getid *q = msg;
+		struct tproc *t = len >= sizeof *q && q->pid ? find(q->pid) : caller;
+		if (t == NULL)
+			err = ESRCH;
+		else {
+			MsgReply(rcvid, t->ngroups, t->groups, t->ngroups * 4);
+			return;
+		}
+		break;
+	}
 	case _PROC_KILL:
 		err = len < sizeof(struct _proc_kill) ? EINVAL : kill_(caller, msg);
 		break;

@@ -249,6 +249,8 @@ struct ext2_fs {
 struct ext2_cred {
 	uint32_t	uid;
 	uint32_t	gid;
+	int		ngroups;	/* supplementary groups, for the group class */
+	uint32_t	groups[16];
 };
 
 /* --- Mounting and the whole filesystem (super.c) ------------------------------------------- */

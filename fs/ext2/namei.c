@@ -20,6 +20,17 @@
 #define S_IFDIR_ 0040000
 #define S_IFLNK_ 0120000
 
+/* Is gid the credentials' effective group or one of their supplementary groups? */
+static int in_group(const struct ext2_cred *cr, uint32_t gid)
+{
+	if (cr->gid == gid)
+		return 1;
+	for (int i = 0; i < cr->ngroups; i++)
+		if (cr->groups[i] == gid)
+			return 1;
+	return 0;
+}
+
 int ext2_access(const struct ext2_cred *cr, const struct ext2_node *n, int want)
 {
 	uint32_t mode = n->attr.mode, bits;
@@ -30,7 +41,7 @@ int ext2_access(const struct ext2_cred *cr, const struct ext2_node *n, int want)
 	}
 	if (cr->uid == n->attr.uid)
 		bits = (mode >> 6) & 7;
-	else if (cr->gid == n->attr.gid)
+	else if (in_group(cr, n->attr.gid))
 		bits = (mode >> 3) & 7;
 	else
 		bits = mode & 7;
@@ -568,7 +579,7 @@ int ext2_chown(struct ext2_fs *fs, const struct ext2_cred *cr, struct ext2_node 
 	uint32_t nu = uid < 0 ? n->attr.uid : (uint32_t)uid;
 	uint32_t ng = gid < 0 ? n->attr.gid : (uint32_t)gid;
 	if (cr->uid != 0 && (cr->uid != n->attr.uid || nu != n->attr.uid ||
-			     (ng != n->attr.gid && ng != cr->gid)))
+			     (ng != n->attr.gid && !in_group(cr, ng))))
 		return -EPERM;
 	if (fs->rdonly)
 		return -EROFS;

@@ -33,6 +33,8 @@ static int cred_of(struct rm_ctx *ctx, struct tmpfs_cred *cr)
 		return r;
 	cr->uid = (uint32_t)uid;
 	cr->gid = (uint32_t)gid;
+	r = rm_client_groups(ctx, cr->groups, (int)(sizeof cr->groups / sizeof cr->groups[0]));
+	cr->ngroups = r < 0 ? 0 : r;
 	return 0;
 }
 

@@ -23,6 +23,17 @@ static void touch_mc(struct tmpfs *fs, struct tmpfs_node *n)
 	n->attr.mtime_ns = n->attr.ctime_ns = now_ns(fs);
 }
 
+/* Is gid the credentials' effective group or one of their supplementary groups? */
+static int in_group(const struct tmpfs_cred *cr, uint32_t gid)
+{
+	if (cr->gid == gid)
+		return 1;
+	for (int i = 0; i < cr->ngroups; i++)
+		if (cr->groups[i] == gid)
+			return 1;
+	return 0;
+}
+
 int tmpfs_access(const struct tmpfs_cred *cr, const struct tmpfs_node *n, int want)
 {
 	uint32_t mode = n->attr.mode, bits;
@@ -34,7 +45,7 @@ int tmpfs_access(const struct tmpfs_cred *cr, const struct tmpfs_node *n, int wa
 	}
 	if (cr->uid == n->attr.uid)
 		bits = (mode >> 6) & 7;
-	else if (cr->gid == n->attr.gid)
+	else if (in_group(cr, n->attr.gid))
 		bits = (mode >> 3) & 7;
 	else
 		bits = mode & 7;
@@ -452,7 +463,7 @@ int tmpfs_init(struct tmpfs *fs, uint64_t maxbytes, uint64_t (*now)(void), uint3
 	fs->maxbytes = maxbytes;
 	fs->now = now;
 	fs->next_ino = 1;
-	struct tmpfs_cred cr = { uid, gid };
+	struct tmpfs_cred cr = { .uid = uid, .gid = gid };
 	fs->root = node_new(fs, S_IFDIR | (root_mode & 07777), &cr);
 	if (!fs->root)
 		return -ENOMEM;
@@ -728,7 +739,7 @@ int tmpfs_chmod(struct tmpfs *fs, const struct tmpfs_cred *cr, struct tmpfs_node
 		return -EPERM;
 	mode &= 07777;
 	/* set-group-id only for a member of the file's group */
-	if (cr->uid != 0 && cr->gid != n->attr.gid && !tmpfs_isdir(n))
+	if (cr->uid != 0 && !in_group(cr, n->attr.gid) && !tmpfs_isdir(n))
 		mode &= ~(uint32_t)S_ISGID;
 	n->attr.mode = (n->attr.mode & S_IFMT) | mode;
 	n->attr.ctime_ns = now_ns(fs);
@@ -744,7 +755,7 @@ int tmpfs_chown(struct tmpfs *fs, const struct tmpfs_cred *cr, struct tmpfs_node
 			return -EPERM;
 		if (cr->uid != n->attr.uid)
 			return -EPERM;
-		if (gid != -1 && (uint32_t)gid != n->attr.gid && (uint32_t)gid != cr->gid)
+		if (gid != -1 && (uint32_t)gid != n->attr.gid && !in_group(cr, (uint32_t)gid))
 			return -EPERM;
 	}
 	if (uid != -1)

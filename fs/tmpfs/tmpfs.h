@@ -54,6 +54,8 @@ struct rm_attr {
 struct tmpfs_cred {
 	uint32_t	uid;
 	uint32_t	gid;
+	int		ngroups;	/* supplementary groups, for the group class */
+	uint32_t	groups[16];
 };
 
 struct tmpfs_node;

@@ -51,6 +51,8 @@ struct rm_ctx {
 	struct _io_connect *connect;	/* the connect being served (open, and the I/O part
 					 * of a COMBINE), else NULL */
 	uint16_t	combine_type;	/* a COMBINE's appended message type, else 0 */
+	int		ngroups;	/* the client's supplementary groups, once its */
+	int32_t		groups[_PROC_NGROUPS_MAX];	/* credentials were asked for */
 };
 
 /* Per-node attributes (QNX's iofunc_attr_t): the file, directory or device itself.
@@ -217,6 +219,9 @@ void rm_attr_init(struct rm_attr *attr, uint32_t mode, int uid, int gid);
 int rm_check_access(struct rm_ctx *ctx, struct rm_attr *attr, int want);
 /* The client's credentials (taskman's _PROC_GETID about info.pid, cached per scoid). */
 int rm_client_cred(struct rm_ctx *ctx, int *uid, int *gid);
+/* The client's supplementary groups (at most max) into groups: their number, or -errno.
+ * 0 when the credentials come from a getcred hook (taskman's own files). */
+int rm_client_groups(struct rm_ctx *ctx, uint32_t *groups, int max);
 
 /* Directory listings: append one struct _io_dirent to buf (cap bytes, 8-byte aligned
  * records); returns its length, or 0 if it does not fit. */

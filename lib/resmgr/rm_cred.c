@@ -32,9 +32,14 @@ int rm_cred_get(struct rm_ctx *ctx, struct _proc_getid_reply *out)
 	for (int i = 0; i < RM_CRED_SLOTS; i++)
 		if (rm->creds[i].scoid == scoid && scoid && rm->creds[i].pid == pid) {
 			*out = rm->creds[i].id;
+			ctx->ngroups = rm->creds[i].ngroups;
+			memcpy(ctx->groups, rm->creds[i].groups,
+			       (size_t)ctx->ngroups * sizeof ctx->groups[0]);
 			return 0;
 		}
 	struct _proc_getid_reply id;
+	int32_t groups[_PROC_NGROUPS_MAX];
+	int ngroups = 0;
 	memset(&id, 0, sizeof id);
 	if (rm->getcred) {
 		int r = rm->getcred(pid, &id);
@@ -47,6 +52,12 @@ int rm_cred_get(struct rm_ctx *ctx, struct _proc_getid_reply *out)
 		struct _proc_getid q = { .type = _PROC_GETID, .pid = pid };
 		if (MsgSend(coid, &q, sizeof q, &id, sizeof id) < 0)
 			return -errno;
+		q.type = _PROC_GETGROUPS;
+		ngroups = MsgSend(coid, &q, sizeof q, groups, sizeof groups);
+		if (ngroups < 0)
+			return -errno;
+		if (ngroups > _PROC_NGROUPS_MAX)
+			ngroups = _PROC_NGROUPS_MAX;
 	}
 	if (scoid) {
 		unsigned slot = RM_CRED_SLOTS;
@@ -60,8 +71,12 @@ int rm_cred_get(struct rm_ctx *ctx, struct _proc_getid_reply *out)
 		rm->creds[slot].scoid = scoid;
 		rm->creds[slot].pid = pid;
 		rm->creds[slot].id = id;
+		rm->creds[slot].ngroups = ngroups;
+		memcpy(rm->creds[slot].groups, groups, (size_t)ngroups * sizeof groups[0]);
 	}
 	*out = id;
+	ctx->ngroups = ngroups;
+	memcpy(ctx->groups, groups, (size_t)ngroups * sizeof groups[0]);
 	return 0;
 }
 
@@ -78,9 +93,29 @@ int rm_client_cred(struct rm_ctx *ctx, int *uid, int *gid)
 	return 0;
 }
 
+int rm_client_groups(struct rm_ctx *ctx, uint32_t *groups, int max)
+{
+	struct _proc_getid_reply id;
+	int r = rm_cred_get(ctx, &id);
+	if (r < 0)
+		return r;
+	int n = ctx->ngroups < max ? ctx->ngroups : max;
+	for (int i = 0; i < n; i++)
+		groups[i] = (uint32_t)ctx->groups[i];
+	return n;
+}
+
 /* POSIX's rule: root may read and write anything, and execute what has an x bit (or is a
  * directory); others get the owner's, the group's or everyone's bits, whichever class
- * they fall in first. Supplementary groups are not consulted. */
+ * they fall in first (the group class: the effective or a supplementary group). */
+static int in_groups(const struct rm_ctx *ctx, uint32_t gid)
+{
+	for (int i = 0; i < ctx->ngroups; i++)
+		if ((uint32_t)ctx->groups[i] == gid)
+			return 1;
+	return 0;
+}
+
 int rm_check_access(struct rm_ctx *ctx, struct rm_attr *attr, int want)
 {
 	want &= 7;
@@ -99,7 +134,7 @@ int rm_check_access(struct rm_ctx *ctx, struct rm_attr *attr, int want)
 	unsigned bits;
 	if ((uint32_t)uid == attr->uid)
 		bits = (mode >> 6) & 7;
-	else if ((uint32_t)gid == attr->gid)
+	else if ((uint32_t)gid == attr->gid || in_groups(ctx, attr->gid))
 		bits = (mode >> 3) & 7;
 	else
 		bits = mode & 7;

@@ -30,6 +30,8 @@ struct rm_cred {
 	int		scoid;		/* 0: free slot */
 	pid_t		pid;
 	struct _proc_getid_reply id;
+	int		ngroups;	/* its supplementary groups */
+	int32_t		groups[_PROC_NGROUPS_MAX];
 };
 
 struct rm_handle {

@@ -12,7 +12,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const struct ext2_cred ROOT = { 0, 0 }, ALICE = { 1000, 1000 }, BOB = { 1001, 1001 };
+static const struct ext2_cred ROOT = { .uid = 0, .gid = 0 },
+	ALICE = { .uid = 1000, .gid = 1000 }, BOB = { .uid = 1001, .gid = 1001 },
+	DAVE = { .uid = 1002, .gid = 1002, .ngroups = 2, .groups = { 50, 1000 } };	/* alice's
+						 * group as a supplementary one */
 
 static char tmpdir[256];
 
@@ -625,6 +628,13 @@ TEST(permissions)
 	CHECK_EQ(ext2_mkdir(&fs, &BOB, "home/bob", 0755, &rd), -EACCES);
 	CHECK((n = op(&fs, &ROOT, "home/alice/secret", O_RDONLY, 0, &err)) != NULL);
 	ext2_iput(&fs, n);
+	/* the group class counts supplementary groups: dave is in alice's group */
+	CHECK((n = op(&fs, &ALICE, "home/alice/shared", O_WRONLY | O_CREAT, 0640, &err)) != NULL);
+	ext2_iput(&fs, n);
+	CHECK((n = op(&fs, &DAVE, "home/alice/shared", O_RDONLY, 0, &err)) != NULL);
+	ext2_iput(&fs, n);
+	CHECK(op(&fs, &DAVE, "home/alice/shared", O_WRONLY, 0, &err) == NULL && err == -EACCES);
+	CHECK(op(&fs, &BOB, "home/alice/shared", O_RDONLY, 0, &err) == NULL && err == -EACCES);
 	CHECK_EQ(umount_img(&fs), 0);
 	CHECK_EQ(fsck(img), 0);
 }

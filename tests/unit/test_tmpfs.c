@@ -16,8 +16,11 @@ static uint64_t clock_fn(void)
 	return fake_now;
 }
 
-static const struct tmpfs_cred ROOT = { 0, 0 }, ALICE = { 100, 100 }, BOB = { 200, 200 },
-	CAROL = { 300, 100 };	/* in alice's group */
+static const struct tmpfs_cred ROOT = { .uid = 0, .gid = 0 },
+	ALICE = { .uid = 100, .gid = 100 }, BOB = { .uid = 200, .gid = 200 },
+	CAROL = { .uid = 300, .gid = 100 },	/* in alice's group */
+	DAVE = { .uid = 400, .gid = 400, .ngroups = 2, .groups = { 7, 100 } };	/* alice's
+						 * group as a supplementary one */
 
 static void mkfs(struct tmpfs *fs, uint64_t max)
 {
@@ -390,6 +393,10 @@ TEST(permissions)
 	CHECK(touch(&fs, &CAROL, "af", O_RDONLY, 0, &err) != NULL);
 	CHECK_EQ(err, 0);
 	touch(&fs, &CAROL, "af", O_WRONLY, 0, &err);
+	CHECK_EQ(err, -EACCES);
+	CHECK(touch(&fs, &DAVE, "af", O_RDONLY, 0, &err) != NULL);	/* supplementary group */
+	CHECK_EQ(err, 0);
+	touch(&fs, &DAVE, "af", O_WRONLY, 0, &err);
 	CHECK_EQ(err, -EACCES);
 	touch(&fs, &BOB, "af", O_RDONLY, 0, &err);
 	CHECK_EQ(err, -EACCES);

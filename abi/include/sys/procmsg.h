@@ -128,8 +128,9 @@ struct _proc_setcred {
 	int32_t		ruid, euid, suid;
 	int32_t		rgid, egid, sgid;
 };
-/* _PROC_SETGROUPS: ngroups int32_t gids follow. _PROC_GETGROUPS: reply the gids,
- * status = their number. */
+/* _PROC_SETGROUPS: ngroups int32_t gids follow. _PROC_GETGROUPS (struct _proc_getid: the
+ * caller, pid 0, or process pid, as servers ask about clients): reply the gids, status =
+ * their number. */
 struct _proc_setgroups {
 	uint16_t	type;
 	uint16_t	zero;

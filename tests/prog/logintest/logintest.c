@@ -170,7 +170,8 @@ static int setup(void)
 			"user:" USER_HASH ":19000:0:99999:7:::\n"
 			"locked:!:19000:0:99999:7:::\n", 0600) |
 	       put_file("/etc/motd", "Welcome to QSOE (logintest)\n", 0644) |
-	       put_file(T "/secret", "secret\n", 0600);
+	       put_file(T "/secret", "secret\n", 0600) |
+	       put_file(T "/staff-only", "for staff\n", 0640) | chown(T "/staff-only", 0, 50);
 }
 
 static void libc_checks(void)
@@ -237,6 +238,9 @@ static void login_checks(void)
 	expect("perm-shadow", 0, "s=1\n");
 	check("perm-eacces", count(res.out, "Permission denied") == 3 && !strstr(res.out, "secret\n"),
 	      "%.300s", res.out);
+	/* a root:staff 0640 file: user is in staff only as a supplementary group */
+	RUN("user\ncat " T "/staff-only\necho g=$?\n", "login", "user");
+	expect("perm-supplementary-group", 0, "for staff\ng=0\n");
 	struct stat st;
 	check("perm-no-file", stat(T "/rootdir/x", &st) < 0 && errno == ENOENT, NULL);
 
